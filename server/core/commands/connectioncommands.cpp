@@ -1,0 +1,364 @@
+// Connection commands: PING ECHO QUIT EXIT SELECT AUTH HELLO RESET CLIENT.
+#include "clientinfo.h"
+#include "commandtable.h"
+#include "commandutil.h"
+#include "net/connection.h"
+#include "net/server.h"
+#include "protocol/numbers.h"
+
+#include <climits>
+
+using namespace CommandUtil;
+
+namespace {
+
+const QByteArray RedisVersion = QByteArrayLiteral("7.0.15");
+
+void pingCommand(Connection &c)
+{
+    if (c.argc() > 2) {
+        c.reply().error("ERR wrong number of arguments for 'ping' command");
+        return;
+    }
+    if (c.argc() == 2)
+        c.reply().bulk(c.arg(1));
+    else
+        c.reply().simple("PONG");
+}
+
+void echoCommand(Connection &c)
+{
+    c.reply().bulk(c.arg(1));
+}
+
+// QUIT, and EXIT (the lab client's name for it): reply, then close.
+void quitCommand(Connection &c)
+{
+    c.reply().ok();
+    c.closeAfterReply();
+}
+
+void selectCommand(Connection &c)
+{
+    long long index = 0;
+    if (!parseLongLongInRange(c, c.arg(1), INT_MIN, INT_MAX,
+                              "ERR value is not an integer or out of range", &index))
+        return;
+    if (index < 0 || index >= c.server().databaseCount()) {
+        c.reply().error("ERR DB index is out of range");
+        return;
+    }
+    c.selectDb(int(index));
+    c.reply().ok();
+}
+
+// Checks username/password against the one user Redis has by default: "default", which
+// accepts any password when no requirepass is set.
+bool authenticate(Connection &c, QByteArrayView user, QByteArrayView password)
+{
+    if (user != "default")
+        return false;
+    const QByteArray &required = c.server().config().requirePass;
+    return required.isEmpty() || password == required;
+}
+
+void replyAuthResult(Connection &c, bool ok)
+{
+    if (ok) {
+        c.setAuthenticated(true);
+        c.reply().ok();
+    } else {
+        c.reply().error("WRONGPASS invalid username-password pair or user is disabled.");
+    }
+}
+
+void authCommand(Connection &c)
+{
+    if (c.argc() > 3) {
+        replySyntaxError(c);
+        return;
+    }
+    if (c.argc() == 2) {
+        if (c.server().config().requirePass.isEmpty()) {
+            c.reply().error("ERR AUTH <password> called without any password configured for "
+                            "the default user. Are you sure your configuration is correct?");
+            return;
+        }
+        replyAuthResult(c, authenticate(c, "default", c.arg(1)));
+        return;
+    }
+    replyAuthResult(c, authenticate(c, c.arg(1), c.arg(2)));
+}
+
+void helloCommand(Connection &c)
+{
+    long long version = 0;
+    if (c.argc() >= 2) {
+        if (!Numbers::toLongLong(c.arg(1), &version)) {
+            c.reply().error("ERR Protocol version is not an integer or out of range");
+            return;
+        }
+        if (version < 2 || version > 3) {
+            c.reply().error("NOPROTO unsupported protocol version");
+            return;
+        }
+    }
+    QByteArrayView user;
+    QByteArrayView password;
+    QByteArrayView name;
+    bool hasAuth = false;
+    bool hasName = false;
+    for (qsizetype j = 2; j < c.argc(); ++j) {
+        const qsizetype more = c.argc() - 1 - j;
+        if (equalsIgnoreCase(c.arg(j), "AUTH") && more >= 2) {
+            user = c.arg(j + 1);
+            password = c.arg(j + 2);
+            hasAuth = true;
+            j += 2;
+        } else if (equalsIgnoreCase(c.arg(j), "SETNAME") && more >= 1) {
+            name = c.arg(j + 1);
+            if (!ClientInfo::isValidName(name)) {
+                c.reply().error(ClientInfo::InvalidNameError);
+                return;
+            }
+            hasName = true;
+            ++j;
+        } else {
+            c.reply().error("ERR Syntax error in HELLO option '" + c.arg(j).toByteArray() + '\'');
+            return;
+        }
+    }
+    if (hasAuth) {
+        if (!authenticate(c, user, password)) {
+            c.reply().error("WRONGPASS invalid username-password pair or user is disabled.");
+            return;
+        }
+        c.setAuthenticated(true);
+    }
+    if (!c.isAuthenticated()) {
+        c.reply().error("NOAUTH HELLO must be called with the client already authenticated, "
+                        "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                        "authenticate the client and select the RESP protocol version at the "
+                        "same time");
+        return;
+    }
+    if (hasName)
+        c.setName(name.toByteArray());
+    if (version)
+        c.setProtocol(int(version));
+
+    ReplyWriter &r = c.reply();
+    r.mapHeader(7);
+    r.bulk("server");
+    r.bulk("redis");
+    r.bulk("version");
+    r.bulk(RedisVersion);
+    r.bulk("proto");
+    r.integer(c.protocol());
+    r.bulk("id");
+    r.integer(qint64(c.id()));
+    r.bulk("mode");
+    r.bulk("standalone");
+    r.bulk("role");
+    r.bulk("master");
+    r.bulk("modules");
+    r.arrayHeader(0);
+}
+
+void resetCommand(Connection &c)
+{
+    c.selectDb(0);
+    c.setProtocol(2);
+    c.setName(QByteArray());
+    c.setAuthenticated(c.server().config().requirePass.isEmpty());
+    c.reply().simple("RESET");
+}
+
+void clientIdCommand(Connection &c)
+{
+    c.reply().integer(qint64(c.id()));
+}
+
+void clientSetnameCommand(Connection &c)
+{
+    if (!ClientInfo::isValidName(c.arg(2))) {
+        c.reply().error(ClientInfo::InvalidNameError);
+        return;
+    }
+    c.setName(c.arg(2).toByteArray());
+    c.reply().ok();
+}
+
+void clientGetnameCommand(Connection &c)
+{
+    if (c.name().isEmpty())
+        c.reply().null();
+    else
+        c.reply().bulk(c.name());
+}
+
+void clientListCommand(Connection &c)
+{
+    QByteArray text;
+    if (c.argc() == 2) {
+        for (const auto &entry : c.server().clients())
+            text += ClientInfo::describe(*entry.second, c) + '\n';
+    } else if (c.argc() >= 4 && equalsIgnoreCase(c.arg(2), "ID")) {
+        for (qsizetype j = 3; j < c.argc(); ++j) {
+            long long id = 0;
+            if (!Numbers::toLongLong(c.arg(j), &id) || id <= 0) {
+                c.reply().error("ERR Invalid client ID");
+                return;
+            }
+            if (const Connection *other = c.server().client(quint64(id)))
+                text += ClientInfo::describe(*other, c) + '\n';
+        }
+    } else if (c.argc() == 4 && equalsIgnoreCase(c.arg(2), "TYPE")) {
+        const QByteArrayView type = c.arg(3);
+        if (!equalsIgnoreCase(type, "normal") && !equalsIgnoreCase(type, "master")
+            && !equalsIgnoreCase(type, "replica") && !equalsIgnoreCase(type, "slave")
+            && !equalsIgnoreCase(type, "pubsub")) {
+            c.reply().error("ERR Unknown client type '" + type.toByteArray() + '\'');
+            return;
+        }
+        if (equalsIgnoreCase(type, "normal")) {
+            for (const auto &entry : c.server().clients())
+                text += ClientInfo::describe(*entry.second, c) + '\n';
+        }
+    } else {
+        replySyntaxError(c);
+        return;
+    }
+    c.reply().verbatim(text);
+}
+
+void clientInfoCommand(Connection &c)
+{
+    c.reply().verbatim(QByteArray(ClientInfo::describe(c, c) + '\n'));
+}
+
+void clientKillCommand(Connection &c)
+{
+    if (c.argc() == 3) {
+        // Old form: CLIENT KILL ip:port.
+        for (const auto &entry : c.server().clients()) {
+            if (entry.second->peerAddress() == c.arg(2)) {
+                c.reply().ok();
+                entry.second->kill();
+                return;
+            }
+        }
+        c.reply().error("ERR No such client");
+        return;
+    }
+    // New form: filters, all of which must match; replies the number killed.
+    quint64 id = 0;
+    QByteArrayView addr;
+    QByteArrayView laddr;
+    bool skipMe = true;
+    if (c.argc() % 2 != 0) {
+        replySyntaxError(c);
+        return;
+    }
+    for (qsizetype j = 2; j + 1 < c.argc(); j += 2) {
+        const QByteArrayView option = c.arg(j);
+        const QByteArrayView value = c.arg(j + 1);
+        if (equalsIgnoreCase(option, "ID")) {
+            long long parsed = 0;
+            if (!Numbers::toLongLong(value, &parsed) || parsed <= 0) {
+                c.reply().error("ERR client-id should be greater than 0");
+                return;
+            }
+            id = quint64(parsed);
+        } else if (equalsIgnoreCase(option, "ADDR")) {
+            addr = value;
+        } else if (equalsIgnoreCase(option, "LADDR")) {
+            laddr = value;
+        } else if (equalsIgnoreCase(option, "SKIPME")) {
+            if (equalsIgnoreCase(value, "yes")) {
+                skipMe = true;
+            } else if (equalsIgnoreCase(value, "no")) {
+                skipMe = false;
+            } else {
+                replySyntaxError(c);
+                return;
+            }
+        } else if (equalsIgnoreCase(option, "TYPE") || equalsIgnoreCase(option, "USER")
+                   || equalsIgnoreCase(option, "MAXAGE")) {
+            // Accepted for compatibility; every client here is a normal one of user default.
+        } else {
+            replySyntaxError(c);
+            return;
+        }
+    }
+    std::vector<Connection *> victims;
+    for (const auto &entry : c.server().clients()) {
+        Connection *other = entry.second;
+        if ((id && other->id() != id) || (!addr.isNull() && other->peerAddress() != addr)
+            || (!laddr.isNull() && other->localAddress() != laddr) || (skipMe && other == &c))
+            continue;
+        victims.push_back(other);
+    }
+    c.reply().integer(qint64(victims.size()));
+    for (Connection *victim : victims)
+        victim->kill();
+}
+
+void clientSetinfoCommand(Connection &c)
+{
+    const QByteArrayView attribute = c.arg(2);
+    const QByteArrayView value = c.arg(3);
+    const bool isName = equalsIgnoreCase(attribute, "LIB-NAME");
+    if (!isName && !equalsIgnoreCase(attribute, "LIB-VER")) {
+        c.reply().error("ERR Unrecognized option '" + attribute.toByteArray() + '\'');
+        return;
+    }
+    for (char ch : value) {
+        if (ch < '!' || ch > '~') {
+            c.reply().error("ERR " + attribute.toByteArray().toLower()
+                            + " cannot contain spaces, newlines or special characters.");
+            return;
+        }
+    }
+    if (isName)
+        c.setLibInfo(value.toByteArray(), QByteArray());
+    else
+        c.setLibInfo(QByteArray(), value.toByteArray());
+    c.reply().ok();
+}
+
+void clientNoEvictCommand(Connection &c)
+{
+    if (equalsIgnoreCase(c.arg(2), "ON") || equalsIgnoreCase(c.arg(2), "OFF"))
+        c.reply().ok();
+    else
+        replySyntaxError(c);
+}
+
+} // namespace
+
+void registerConnectionCommands(CommandTable &table)
+{
+    using namespace CommandFlag;
+    table.add({ "ping", -1, Fast | Stale, pingCommand });
+    table.add({ "echo", 2, Fast, echoCommand });
+    table.add({ "quit", -1, Fast | NoAuth | Stale | Loading | NoScript, quitCommand });
+    table.add({ "exit", -1, Fast | NoAuth | Stale | Loading | NoScript, quitCommand });
+    table.add({ "select", 2, Fast | Loading | Stale, selectCommand });
+    table.add({ "auth", -2, Fast | NoAuth | Stale | Loading | NoScript | NoLog, authCommand });
+    table.add({ "hello", -1, Fast | NoAuth | Stale | Loading | NoScript | NoLog, helloCommand });
+    table.add({ "reset", 1, Fast | NoAuth | Stale | Loading | NoScript, resetCommand });
+
+    Command client { "client", -2, Stale | Loading | NoScript, nullptr };
+    client.subcommands = {
+        { "id", 2, Fast | Stale | Loading | NoScript, clientIdCommand },
+        { "setname", 3, Fast | Stale | Loading | NoScript, clientSetnameCommand },
+        { "getname", 2, Fast | Stale | Loading | NoScript, clientGetnameCommand },
+        { "list", -2, Admin | Stale | Loading | NoScript, clientListCommand },
+        { "info", 2, Stale | Loading | NoScript, clientInfoCommand },
+        { "kill", -3, Admin | Stale | Loading | NoScript, clientKillCommand },
+        { "setinfo", 4, Fast | Stale | Loading | NoScript, clientSetinfoCommand },
+        { "no-evict", 3, Admin | Stale | Loading | NoScript, clientNoEvictCommand },
+    };
+    table.add(std::move(client));
+}

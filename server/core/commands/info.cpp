@@ -1,0 +1,333 @@
+#include "info.h"
+
+#include "net/connection.h"
+#include "net/poller.h"
+#include "net/server.h"
+#include "store/keyspace.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QSysInfo>
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace Info {
+
+namespace {
+
+QByteArray human(qint64 bytes)
+{
+    const double b = double(bytes);
+    char buf[32];
+    if (bytes < 1024)
+        std::snprintf(buf, sizeof buf, "%lldB", static_cast<long long>(bytes));
+    else if (bytes < 1024LL * 1024)
+        std::snprintf(buf, sizeof buf, "%.2fK", b / 1024);
+    else if (bytes < 1024LL * 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.2fM", b / (1024 * 1024));
+    else
+        std::snprintf(buf, sizeof buf, "%.2fG", b / (1024.0 * 1024 * 1024));
+    return buf;
+}
+
+QByteArray fixed(double value)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", value);
+    return buf;
+}
+
+QByteArray cpuTime(const timeval &tv)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                  static_cast<long>(tv.tv_usec));
+    return buf;
+}
+
+// A stable 40-hex run id per process, as Redis's run_id.
+const QByteArray &runId()
+{
+    static const QByteArray seed = QByteArray::number(QDateTime::currentMSecsSinceEpoch())
+            + QByteArray::number(qint64(getpid()));
+    static const QByteArray id = QCryptographicHash::hash(seed, QCryptographicHash::Sha1).toHex();
+    return id;
+}
+
+class Writer
+{
+public:
+    void section(const char *name)
+    {
+        if (!m_text.isEmpty())
+            m_text += "\r\n";
+        m_text += "# ";
+        m_text += name;
+        m_text += "\r\n";
+    }
+    void field(const char *name, const QByteArray &value)
+    {
+        m_text += name;
+        m_text += ':';
+        m_text += value;
+        m_text += "\r\n";
+    }
+    void field(const char *name, qint64 value) { field(name, QByteArray::number(value)); }
+    void line(const QByteArray &text)
+    {
+        m_text += text;
+        m_text += "\r\n";
+    }
+    QByteArray text() const { return m_text; }
+
+private:
+    QByteArray m_text;
+};
+
+void serverSection(Writer &w, Server &server, qint64 now)
+{
+    const qint64 uptime = (now - server.stats().startMs()) / 1000;
+    w.section("Server");
+    w.field("redis_version", QByteArrayLiteral("7.0.15"));
+    w.field("qkv_version", QByteArrayLiteral(QKV_VERSION));
+    w.field("redis_git_sha1", QByteArrayLiteral("00000000"));
+    w.field("redis_git_dirty", 0);
+    w.field("redis_build_id", QByteArrayLiteral("0"));
+    w.field("redis_mode", QByteArrayLiteral("standalone"));
+    w.field("os", (QSysInfo::kernelType() + QLatin1Char(' ') + QSysInfo::kernelVersion()
+                   + QLatin1Char(' ') + QSysInfo::currentCpuArchitecture())
+                          .toUtf8());
+    w.field("arch_bits", qint64(QSysInfo::WordSize));
+    w.field("monotonic_clock", QByteArrayLiteral("POSIX clock_gettime"));
+    w.field("multiplexing_api", QByteArray(server.poller()->name()));
+    w.field("atomicvar_api", QByteArrayLiteral("c11-builtin"));
+    w.field("gcc_version", QByteArray(__VERSION__).split(' ').first());
+    w.field("process_id", qint64(getpid()));
+    w.field("process_supervised", QByteArrayLiteral("no"));
+    w.field("run_id", runId());
+    w.field("tcp_port", server.port());
+    w.field("server_time_usec", now * 1000);
+    w.field("uptime_in_seconds", uptime);
+    w.field("uptime_in_days", uptime / 86400);
+    w.field("hz", 10);
+    w.field("configured_hz", 10);
+    w.field("lru_clock", (now / 1000) & ((1 << 24) - 1));
+    w.field("executable", QCoreApplication::applicationFilePath().toUtf8());
+    w.field("config_file", QByteArray());
+    w.field("io_threads_active", 0);
+}
+
+void clientsSection(Writer &w, Server &server)
+{
+    qint64 maxInput = 0;
+    qint64 maxOutput = 0;
+    for (const auto &entry : server.clients()) {
+        maxInput = qMax<qint64>(maxInput, entry.second->queryBufferSize());
+        maxOutput = qMax<qint64>(maxOutput, entry.second->outputBufferSize());
+    }
+    w.section("Clients");
+    w.field("connected_clients", qint64(server.clients().size()));
+    w.field("cluster_connections", 0);
+    w.field("maxclients", server.config().maxClients);
+    w.field("client_recent_max_input_buffer", maxInput);
+    w.field("client_recent_max_output_buffer", maxOutput);
+    w.field("blocked_clients", 0);
+    w.field("tracking_clients", 0);
+    w.field("clients_in_timeout_table", 0);
+}
+
+void memorySection(Writer &w)
+{
+    static qint64 peak = 0;
+    const qint64 used = usedMemory();
+    const qint64 rss = residentMemory();
+    peak = qMax(peak, used);
+    w.section("Memory");
+    w.field("used_memory", used);
+    w.field("used_memory_human", human(used));
+    w.field("used_memory_rss", rss);
+    w.field("used_memory_rss_human", human(rss));
+    w.field("used_memory_peak", peak);
+    w.field("used_memory_peak_human", human(peak));
+    w.field("used_memory_peak_perc", fixed(peak ? 100.0 * double(used) / double(peak) : 100) + '%');
+    w.field("maxmemory", 0);
+    w.field("maxmemory_human", QByteArrayLiteral("0B"));
+    w.field("maxmemory_policy", QByteArrayLiteral("noeviction"));
+    w.field("mem_fragmentation_ratio", fixed(used ? double(rss) / double(used) : 0));
+    w.field("mem_allocator", QByteArrayLiteral("libc"));
+}
+
+void persistenceSection(Writer &w, Server &server)
+{
+    w.section("Persistence");
+    w.field("loading", 0);
+    w.field("async_loading", 0);
+    w.field("rdb_changes_since_last_save", 0);
+    w.field("rdb_bgsave_in_progress", 0);
+    w.field("rdb_last_save_time", server.stats().startMs() / 1000);
+    w.field("rdb_last_bgsave_status", QByteArrayLiteral("ok"));
+    w.field("aof_enabled", 0);
+    w.field("aof_rewrite_in_progress", 0);
+    w.field("aof_last_write_status", QByteArrayLiteral("ok"));
+}
+
+void statsSection(Writer &w, Server &server)
+{
+    const ServerStats &s = server.stats();
+    quint64 expired = 0;
+    for (int i = 0; i < server.databaseCount(); ++i)
+        expired += server.database(i).expiredCount();
+    w.section("Stats");
+    w.field("total_connections_received", qint64(s.totalConnections));
+    w.field("total_commands_processed", qint64(s.totalCommands));
+    w.field("instantaneous_ops_per_sec", qint64(s.opsPerSecond() + 0.5));
+    w.field("total_net_input_bytes", qint64(s.netInputBytes));
+    w.field("total_net_output_bytes", qint64(s.netOutputBytes));
+    w.field("instantaneous_input_kbps", fixed(s.inputKbps()));
+    w.field("instantaneous_output_kbps", fixed(s.outputKbps()));
+    w.field("rejected_connections", qint64(s.rejectedConnections));
+    w.field("expired_keys", qint64(expired));
+    w.field("evicted_keys", 0);
+    w.field("keyspace_hits", qint64(s.keyspaceHits));
+    w.field("keyspace_misses", qint64(s.keyspaceMisses));
+    w.field("pubsub_channels", 0);
+    w.field("pubsub_patterns", 0);
+    w.field("total_error_replies", qint64(s.totalErrorReplies));
+}
+
+void replicationSection(Writer &w)
+{
+    w.section("Replication");
+    w.field("role", QByteArrayLiteral("master"));
+    w.field("connected_slaves", 0);
+    w.field("master_failover_state", QByteArrayLiteral("no-failover"));
+    w.field("master_replid", runId());
+    w.field("master_replid2", QByteArray(40, '0'));
+    w.field("master_repl_offset", 0);
+    w.field("second_repl_offset", -1);
+    w.field("repl_backlog_active", 0);
+    w.field("repl_backlog_size", 1048576);
+    w.field("repl_backlog_first_byte_offset", 0);
+    w.field("repl_backlog_histlen", 0);
+}
+
+void cpuSection(Writer &w)
+{
+    rusage self {};
+    rusage children {};
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    w.section("CPU");
+    w.field("used_cpu_sys", cpuTime(self.ru_stime));
+    w.field("used_cpu_user", cpuTime(self.ru_utime));
+    w.field("used_cpu_sys_children", cpuTime(children.ru_stime));
+    w.field("used_cpu_user_children", cpuTime(children.ru_utime));
+}
+
+void errorstatsSection(Writer &w, Server &server)
+{
+    w.section("Errorstats");
+    const auto &codes = server.stats().errorCodes;
+    QByteArrayList names = codes.keys();
+    std::sort(names.begin(), names.end());
+    for (const QByteArray &code : std::as_const(names))
+        w.line("errorstat_" + code + ":count=" + QByteArray::number(codes.value(code)));
+}
+
+void commandstatsSection(Writer &w, Server &server)
+{
+    w.section("Commandstats");
+    std::vector<const Command *> rows;
+    for (Command *command : server.commands().all()) {
+        rows.push_back(command);
+        for (const Command &sub : command->subcommands)
+            rows.push_back(&sub);
+    }
+    for (const Command *command : rows) {
+        if (command->calls == 0 && command->rejectedCalls == 0 && command->failedCalls == 0)
+            continue;
+        const double perCall = command->calls ? double(command->microseconds) / double(command->calls) : 0;
+        w.line("cmdstat_" + command->fullName + ":calls=" + QByteArray::number(command->calls)
+               + ",usec=" + QByteArray::number(command->microseconds)
+               + ",usec_per_call=" + fixed(perCall)
+               + ",rejected_calls=" + QByteArray::number(command->rejectedCalls)
+               + ",failed_calls=" + QByteArray::number(command->failedCalls));
+    }
+}
+
+void keyspaceSection(Writer &w, Server &server, qint64 now)
+{
+    w.section("Keyspace");
+    for (int i = 0; i < server.databaseCount(); ++i) {
+        const Keyspace &db = server.database(i);
+        if (db.size() == 0)
+            continue;
+        w.line("db" + QByteArray::number(i) + ":keys=" + QByteArray::number(db.size())
+               + ",expires=" + QByteArray::number(db.volatileCount())
+               + ",avg_ttl=" + QByteArray::number(db.averageTtl(now)));
+    }
+}
+
+} // namespace
+
+qint64 usedMemory()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+}
+
+qint64 residentMemory()
+{
+    FILE *statm = std::fopen("/proc/self/statm", "r");
+    if (!statm)
+        return 0;
+    long long size = 0;
+    long long resident = 0;
+    if (std::fscanf(statm, "%lld %lld", &size, &resident) != 2)
+        resident = 0;
+    std::fclose(statm);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+QByteArray build(Connection &c, const QByteArrayList &sections)
+{
+    Server &server = c.server();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool everything = sections.contains("all") || sections.contains("everything");
+    const bool defaults = sections.isEmpty() || sections.contains("default") || everything;
+    auto wanted = [&](const char *name) { return defaults || sections.contains(name); };
+
+    Writer w;
+    if (wanted("server"))
+        serverSection(w, server, now);
+    if (wanted("clients"))
+        clientsSection(w, server);
+    if (wanted("memory"))
+        memorySection(w);
+    if (wanted("persistence"))
+        persistenceSection(w, server);
+    if (wanted("stats"))
+        statsSection(w, server);
+    if (wanted("replication"))
+        replicationSection(w);
+    if (wanted("cpu"))
+        cpuSection(w);
+    if (wanted("modules"))
+        w.section("Modules");
+    if (wanted("errorstats"))
+        errorstatsSection(w, server);
+    if (everything || sections.contains("commandstats"))
+        commandstatsSection(w, server);
+    if (wanted("cluster")) {
+        w.section("Cluster");
+        w.field("cluster_enabled", 0);
+    }
+    if (wanted("keyspace"))
+        keyspaceSection(w, server, now);
+    return w.text();
+}
+
+} // namespace Info

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+// Everything the server can be told at start-up. Built from the command line; the values
+// that Redis lets CONFIG SET change live are read from here by the running server.
+struct ServerConfig
+{
+    QString bind = QStringLiteral("127.0.0.1");
+    int port = 6379;
+    bool headless = false;
+    QString logFile = QStringLiteral("logs/server.log");
+    bool verbose = false;      // echo info lines to stderr too
+    int maxClients = 10000;
+    int databases = 16;
+    int listenBacklog = 511;
+    long long protoMaxBulkLength = 512LL * 1024 * 1024;
+    long long queryBufferLimit = 1024LL * 1024 * 1024;
+    QByteArray requirePass;
+    int commandLogRate = 1000; // command lines per second written to the log file; 0 = none
+    int commandLogCapacity = 10000;
+
+    // Parses arguments (argv[0] first). On failure returns false with a message in *error;
+    // on --help/--version prints and sets *exitNow.
+    static bool fromArguments(const QStringList &arguments, ServerConfig *config,
+                              QString *error, bool *exitNow);
+};

@@ -1,0 +1,319 @@
+#include "connection.h"
+
+#include "observe/logsink.h"
+#include "server.h"
+#include "store/keyspace.h"
+
+#include <QDateTime>
+
+#include <cerrno>
+#include <chrono>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr qsizetype ReadChunk = 16 * 1024;
+// Big arguments are read in chunks up to this size rather than 16 KB at a time.
+constexpr qsizetype MaxReadChunk = 8 * 1024 * 1024;
+
+// Redis formats names and arguments with %s: a NUL byte ends them.
+QByteArrayView cString(QByteArrayView s, qsizetype max)
+{
+    const qsizetype nul = s.indexOf('\0');
+    return s.first(qMin(nul < 0 ? s.size() : nul, max));
+}
+
+QByteArray upperName(QByteArrayView name)
+{
+    return name.toByteArray().toUpper();
+}
+
+} // namespace
+
+Connection::Connection(Server &server, int fd, quint64 id, QByteArray peerAddress,
+                       QByteArray localAddress)
+    : m_server(server)
+    , m_fd(fd)
+    , m_id(id)
+    , m_peer(std::move(peerAddress))
+    , m_local(std::move(localAddress))
+    , m_authenticated(server.config().requirePass.isEmpty())
+    , m_createdMs(QDateTime::currentMSecsSinceEpoch())
+    , m_lastInteractionMs(m_createdMs)
+    , m_commandTimeMs(m_createdMs)
+{
+    m_parser.setMaxBulkLength(server.config().protoMaxBulkLength);
+    m_parser.setUnauthenticated(!m_authenticated);
+    if (m_fd >= 0) {
+        m_interest = Poller::Readable;
+        server.poller()->add(m_fd, m_interest, this);
+    }
+}
+
+Connection::~Connection() = default;
+
+Keyspace &Connection::db()
+{
+    return m_server.database(m_db);
+}
+
+void Connection::setLibInfo(const QByteArray &name, const QByteArray &version)
+{
+    if (!name.isNull())
+        m_libName = name;
+    if (!version.isNull())
+        m_libVersion = version;
+}
+
+void Connection::setAuthenticated(bool on)
+{
+    m_authenticated = on;
+    m_parser.setUnauthenticated(!on);
+}
+
+void Connection::handleEvents(int events)
+{
+    if (m_closed)
+        return;
+    if (events & Poller::Writable)
+        flushOutput();
+    if (!m_closed && (events & Poller::Readable) && (m_interest & Poller::Readable))
+        readInput();
+}
+
+void Connection::readInput()
+{
+    // With nothing pending, read into the server's scratch buffer; only a partial request is
+    // copied into this client's own buffer.
+    const bool scratch = m_in.isEmpty();
+    QByteArray &buffer = scratch ? m_server.readBuffer() : m_in;
+    const qsizetype want = qBound(ReadChunk, m_parser.pendingBulkBytes(m_in), MaxReadChunk);
+    const qsizetype used = scratch ? 0 : buffer.size();
+    buffer.resize(used + want);
+    const ssize_t n = ::read(m_fd, buffer.data() + used, size_t(want));
+    if (n <= 0) {
+        buffer.resize(used);
+        if (n == 0)
+            close("connection closed by client");
+        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            close("read error");
+        return;
+    }
+    buffer.resize(used + n);
+    m_bytesIn += quint64(n);
+    m_server.stats().netInputBytes += quint64(n);
+    m_lastInteractionMs = QDateTime::currentMSecsSinceEpoch();
+
+    const qsizetype consumed = processBuffer(buffer);
+    if (scratch) {
+        if (consumed < buffer.size())
+            m_in = buffer.sliced(consumed);
+        m_parser.discard(consumed);
+    } else if (consumed > 0) {
+        m_in.remove(0, consumed);
+        m_parser.discard(consumed);
+    }
+    if (!m_closed && m_in.size() > m_server.config().queryBufferLimit) {
+        close("query buffer limit reached");
+        return;
+    }
+    if (m_in.isEmpty() && m_in.capacity() > ReadChunk)
+        m_in = QByteArray(); // give back a big request's memory
+    flushOutput();
+}
+
+void Connection::feed(QByteArrayView data)
+{
+    m_in.append(data.data(), data.size());
+    m_bytesIn += quint64(data.size());
+    const qsizetype consumed = processBuffer(m_in);
+    m_in.remove(0, consumed);
+    m_parser.discard(consumed);
+    if (m_fd >= 0)
+        flushOutput();
+}
+
+QByteArray Connection::takeOutput()
+{
+    QByteArray out = m_out.sliced(m_outPos);
+    m_out.clear();
+    m_outPos = 0;
+    return out;
+}
+
+qsizetype Connection::processBuffer(const QByteArray &buffer)
+{
+    qsizetype pos = 0;
+    while (!m_closeAfterReply && !m_closed) {
+        const RespParser::Status status = m_parser.parse(buffer, &pos);
+        if (status == RespParser::Status::NeedMore)
+            break;
+        if (status == RespParser::Status::Error) {
+            m_reply.error("ERR " + m_parser.errorText());
+            m_server.stats().countError(QByteArrayLiteral("ERR"));
+            qCInfo(lcClients).noquote()
+                    << "client" << m_id << QString::fromLatin1(m_peer) << "protocol error:"
+                    << QString::fromLatin1(m_parser.errorText());
+            m_closeAfterReply = true;
+            break;
+        }
+        execute();
+    }
+    return pos;
+}
+
+bool Connection::reject(Command *command, const QByteArray &message)
+{
+    m_reply.error(message);
+    m_server.stats().countError(message.left(message.indexOf(' ')));
+    if (command)
+        ++command->rejectedCalls;
+    return false;
+}
+
+void Connection::execute()
+{
+    const std::vector<QByteArrayView> &argv = m_parser.args();
+    CommandTable &table = m_server.commands();
+    Command *command = table.find(argv[0]);
+    if (!command) {
+        QByteArray args;
+        for (size_t i = 1; i < argv.size() && args.size() < 128; ++i)
+            args += '\'' + cString(argv[i], 128 - args.size()) + "' ";
+        reject(nullptr, "ERR unknown command '" + cString(argv[0], 128)
+                       + "', with args beginning with: " + args);
+        return;
+    }
+    if (command->flags & CommandFlag::CloseAfter) {
+        qCWarning(lcClients).noquote() << "possible cross-protocol attack from"
+                                       << QString::fromLatin1(m_peer) << "- connection closed";
+        close("cross-protocol request");
+        return;
+    }
+    if (!command->subcommands.empty() && argv.size() >= 2) {
+        Command *sub = CommandTable::findSubcommand(*command, argv[1]);
+        if (!sub) {
+            reject(command, "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+                           + upperName(command->name) + " HELP.");
+            return;
+        }
+        command = sub;
+    }
+    const qsizetype argc = qsizetype(argv.size());
+    if ((command->arity > 0 && command->arity != argc) || argc < -command->arity) {
+        reject(command, "ERR wrong number of arguments for '" + command->fullName + "' command");
+        return;
+    }
+    if (!m_authenticated && !(command->flags & CommandFlag::NoAuth)) {
+        reject(command, QByteArrayLiteral("NOAUTH Authentication required."));
+        return;
+    }
+
+    m_commandTimeMs = QDateTime::currentMSecsSinceEpoch();
+    const quint64 errorsBefore = m_reply.errorCount();
+    const auto start = std::chrono::steady_clock::now();
+    m_lastCommand = command->fullName;
+    m_inCommand = true;
+    command->handler(*this);
+    m_inCommand = false;
+    const qint64 micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count();
+    ++command->calls;
+    command->microseconds += quint64(micros);
+    if (m_reply.errorCount() != errorsBefore) {
+        ++command->failedCalls;
+        m_server.stats().countError(m_reply.lastErrorCode());
+    }
+    ++m_commandsProcessed;
+    ++m_server.stats().totalCommands;
+
+    if (command->flags & CommandFlag::NoLog)
+        return;
+    CommandLog &log = m_server.commandLog();
+    const bool toFile = lcCommands().isInfoEnabled() && m_server.allowCommandLogLine(m_commandTimeMs);
+    if (!log.isEnabled() && !toFile)
+        return;
+    QByteArray text = CommandLog::describe(argv);
+    const QByteArray who = m_name.isEmpty() ? m_peer : m_name + '@' + m_peer;
+    if (toFile) {
+        qCInfo(lcCommands).noquote() << "client" << m_id << QString::fromLatin1(who)
+                                     << QString::fromLatin1(text) << micros << "us";
+    }
+    if (log.isEnabled())
+        log.record(m_commandTimeMs, m_id, who, command->fullName.toUpper(), std::move(text), micros);
+}
+
+void Connection::kill()
+{
+    if (m_inCommand)
+        m_closeAfterReply = true;
+    else
+        close("killed");
+}
+
+void Connection::flushOutput()
+{
+    if (m_fd < 0 || m_closed)
+        return;
+    while (m_outPos < m_out.size()) {
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos),
+                                 MSG_NOSIGNAL);
+        if (n > 0) {
+            m_outPos += n;
+            m_bytesOut += quint64(n);
+            m_server.stats().netOutputBytes += quint64(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            // Wait until the client reads; read nothing more from it meanwhile.
+            setInterest(Poller::Writable);
+            return;
+        }
+        close("write error");
+        return;
+    }
+    m_outPos = 0;
+    if (m_out.capacity() > 64 * 1024)
+        m_out = QByteArray();
+    else
+        m_out.resize(0);
+    if (m_closeAfterReply) {
+        close("closed after reply");
+        return;
+    }
+    if (m_interest != Poller::Readable) {
+        setInterest(Poller::Readable);
+        // Requests that arrived while we were blocked on writing are still buffered.
+        if (!m_in.isEmpty()) {
+            const qsizetype consumed = processBuffer(m_in);
+            m_in.remove(0, consumed);
+            m_parser.discard(consumed);
+            flushOutput();
+        }
+    }
+}
+
+void Connection::setInterest(int events)
+{
+    if (events == m_interest || m_fd < 0)
+        return;
+    m_interest = events;
+    m_server.poller()->modify(m_fd, events, this);
+}
+
+void Connection::close(const char *reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    if (m_fd >= 0) {
+        m_server.poller()->remove(m_fd);
+        ::close(m_fd);
+    }
+    m_server.closeConnection(this, reason);
+}

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "poller.h"
+#include "protocol/replywriter.h"
+#include "protocol/respparser.h"
+
+#include <QByteArray>
+
+class Keyspace;
+class Server;
+struct Command;
+
+// One client: a non-blocking socket (or none, for tests), the query buffer and parser state,
+// the output buffer, and what CLIENT LIST and the dashboard show. A plain object, not a
+// QObject: the Server owns it and frees it after the poller's round in which it closed.
+//
+// Per readiness event it reads once, runs every complete command, and writes all replies
+// once. While replies cannot be written it stops reading, so a client that does not read
+// cannot make the server buffer without bound.
+class Connection final : public PollHandler
+{
+public:
+    // fd < 0 makes a connection without a socket: feed() bytes in, takeOutput() replies.
+    Connection(Server &server, int fd, quint64 id, QByteArray peerAddress,
+               QByteArray localAddress);
+    ~Connection() override;
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    void handleEvents(int events) override;
+    void feed(QByteArrayView data);
+    QByteArray takeOutput();
+
+    // --- for command handlers ---
+    qsizetype argc() const { return qsizetype(m_parser.args().size()); }
+    QByteArrayView arg(qsizetype i) const { return m_parser.args()[size_t(i)]; }
+    const std::vector<QByteArrayView> &args() const { return m_parser.args(); }
+    ReplyWriter &reply() { return m_reply; }
+    Server &server() { return m_server; }
+    Keyspace &db();
+    int dbIndex() const { return m_db; }
+    void selectDb(int index) { m_db = index; }
+    // The time of the command being run (ms since the epoch): one clock read per command.
+    qint64 now() const { return m_commandTimeMs; }
+    // QUIT: send what is queued, then close; later pipelined commands are not run.
+    void closeAfterReply() { m_closeAfterReply = true; }
+    // CLIENT KILL and the dashboard: close now, or after the reply when it is the caller.
+    void kill();
+
+    // --- identity and counters ---
+    quint64 id() const { return m_id; }
+    int fd() const { return m_fd; }
+    const QByteArray &peerAddress() const { return m_peer; }
+    const QByteArray &localAddress() const { return m_local; }
+    const QByteArray &name() const { return m_name; }
+    void setName(const QByteArray &name) { m_name = name; }
+    const QByteArray &libName() const { return m_libName; }
+    const QByteArray &libVersion() const { return m_libVersion; }
+    void setLibInfo(const QByteArray &name, const QByteArray &version);
+    int protocol() const { return m_reply.protocol(); }
+    void setProtocol(int version) { m_reply.setProtocol(version); }
+    bool isAuthenticated() const { return m_authenticated; }
+    void setAuthenticated(bool on);
+    qint64 createdMs() const { return m_createdMs; }
+    qint64 lastInteractionMs() const { return m_lastInteractionMs; }
+    quint64 commandsProcessed() const { return m_commandsProcessed; }
+    quint64 bytesIn() const { return m_bytesIn; }
+    quint64 bytesOut() const { return m_bytesOut; }
+    const QByteArray &lastCommand() const { return m_lastCommand; }
+    qsizetype queryBufferSize() const { return m_in.size(); }
+    qsizetype outputBufferSize() const { return m_out.size() - m_outPos; }
+    bool isClosed() const { return m_closed; }
+
+private:
+    void readInput();
+    // Runs every complete command in buffer; returns the number of bytes consumed.
+    qsizetype processBuffer(const QByteArray &buffer);
+    void execute();
+    bool reject(Command *command, const QByteArray &message);
+    void flushOutput();
+    void setInterest(int events);
+    void close(const char *reason);
+
+    Server &m_server;
+    int m_fd;
+    quint64 m_id;
+    QByteArray m_peer;
+    QByteArray m_local;
+    QByteArray m_name;
+    QByteArray m_libName;
+    QByteArray m_libVersion;
+    QByteArray m_lastCommand;
+
+    QByteArray m_in;  // unconsumed input only; empty between requests
+    QByteArray m_out;
+    qsizetype m_outPos = 0;
+    RespParser m_parser;
+    ReplyWriter m_reply { &m_out };
+
+    int m_db = 0;
+    int m_interest = 0;
+    bool m_authenticated = true;
+    bool m_closeAfterReply = false;
+    bool m_closed = false;
+    bool m_inCommand = false;
+    qint64 m_createdMs;
+    qint64 m_lastInteractionMs;
+    qint64 m_commandTimeMs;
+    quint64 m_commandsProcessed = 0;
+    quint64 m_bytesIn = 0;
+    quint64 m_bytesOut = 0;
+};

@@ -1,0 +1,218 @@
+#include "server.h"
+
+#include "connection.h"
+#include "listener.h"
+#include "observe/logsink.h"
+#include "poller.h"
+#include "store/keyspace.h"
+
+#include <QDateTime>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// "ip:port", with IPv6 in brackets, as Redis prints addresses.
+QByteArray formatAddress(const sockaddr_storage &address)
+{
+    char ip[INET6_ADDRSTRLEN] = {};
+    int port = 0;
+    if (address.ss_family == AF_INET6) {
+        const auto *in6 = reinterpret_cast<const sockaddr_in6 *>(&address);
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+        port = ntohs(in6->sin6_port);
+        return '[' + QByteArray(ip) + "]:" + QByteArray::number(port);
+    }
+    const auto *in4 = reinterpret_cast<const sockaddr_in *>(&address);
+    inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof ip);
+    port = ntohs(in4->sin_port);
+    return QByteArray(ip) + ':' + QByteArray::number(port);
+}
+
+QByteArray peerAddress(int fd)
+{
+    sockaddr_storage address {};
+    socklen_t length = sizeof address;
+    if (getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return QByteArrayLiteral("?:0");
+    return formatAddress(address);
+}
+
+QByteArray localAddress(int fd)
+{
+    sockaddr_storage address {};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return QByteArrayLiteral("?:0");
+    return formatAddress(address);
+}
+
+constexpr int CronIntervalMs = 100;
+constexpr int ExpireSamplesPerTick = 4000;
+
+} // namespace
+
+Server::Server(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_stats(QDateTime::currentMSecsSinceEpoch())
+    , m_commandLog(m_config.commandLogCapacity)
+    , m_listener(new Listener(this))
+    , m_poller(Poller::create(this))
+{
+    for (int i = 0; i < m_config.databases; ++i)
+        m_databases.push_back(std::make_unique<Keyspace>());
+    connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
+    m_cron.setInterval(CronIntervalMs);
+    connect(&m_cron, &QTimer::timeout, this, &Server::cron);
+    m_cron.start();
+}
+
+Server::~Server()
+{
+    close();
+    freeClosed();
+}
+
+bool Server::listen(QString *error)
+{
+    const QHostAddress address = m_config.bind == QLatin1String("localhost")
+            ? QHostAddress(QHostAddress::LocalHost)
+            : QHostAddress(m_config.bind);
+    m_listener->setListenBacklogSize(m_config.listenBacklog);
+    if (!m_listener->listen(address, quint16(m_config.port))) {
+        *error = m_listener->errorString();
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "listening on" << address.toString() + QLatin1Char(':')
+                    + QString::number(port()) << "poller" << QLatin1String(m_poller->name());
+    return true;
+}
+
+QHostAddress Server::address() const
+{
+    return m_listener->serverAddress();
+}
+
+quint16 Server::port() const
+{
+    return m_listener->serverPort();
+}
+
+void Server::close()
+{
+    if (m_listener->isListening()) {
+        m_listener->close();
+        qCInfo(lcServer) << "stopped listening";
+    }
+    while (!m_clients.empty())
+        m_clients.begin()->second->kill();
+}
+
+qsizetype Server::totalKeys() const
+{
+    qsizetype total = 0;
+    for (const auto &db : m_databases)
+        total += db->size();
+    return total;
+}
+
+Connection *Server::client(quint64 id) const
+{
+    const auto it = m_clients.find(id);
+    return it == m_clients.end() ? nullptr : it->second;
+}
+
+Connection *Server::createLocalClient()
+{
+    const quint64 id = m_nextClientId++;
+    auto *connection = new Connection(*this, -1, id, QByteArrayLiteral("local:0"),
+                                      QByteArrayLiteral("local:0"));
+    m_clients.emplace(id, connection);
+    return connection;
+}
+
+void Server::acceptSocket(qintptr descriptor)
+{
+    const int fd = int(descriptor);
+    if (qsizetype(m_clients.size()) >= m_config.maxClients) {
+        static const char error[] = "-ERR max number of clients reached\r\n";
+        ::send(fd, error, sizeof error - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::close(fd);
+        ++m_stats.rejectedConnections;
+        return;
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+
+    const quint64 id = m_nextClientId++;
+    auto *connection = new Connection(*this, fd, id, peerAddress(fd), localAddress(fd));
+    m_clients.emplace(id, connection);
+    ++m_stats.totalConnections;
+    qCInfo(lcClients).noquote() << "client" << id << "connected from"
+                                << QString::fromLatin1(connection->peerAddress());
+    emit clientConnected(id);
+}
+
+void Server::closeConnection(Connection *connection, const char *reason)
+{
+    m_clients.erase(connection->id());
+    m_closed.push_back(connection);
+    qCInfo(lcClients).noquote() << "client" << connection->id() << "disconnected"
+                                << QString::fromLatin1(connection->peerAddress()) + QLatin1Char(':')
+                                << QLatin1String(reason);
+    emit clientDisconnected(connection->id());
+    // Freed once the current round of events is over: its handler may still be on the stack.
+    if (!m_freeScheduled) {
+        m_freeScheduled = true;
+        QMetaObject::invokeMethod(this, &Server::freeClosed, Qt::QueuedConnection);
+    }
+}
+
+void Server::freeClosed()
+{
+    m_freeScheduled = false;
+    for (Connection *connection : m_closed)
+        delete connection;
+    m_closed.clear();
+}
+
+bool Server::allowCommandLogLine(qint64 nowMs)
+{
+    const qint64 second = nowMs / 1000;
+    if (second != m_logSecond) {
+        if (m_logLinesSkipped > 0) {
+            qCInfo(lcCommands) << m_logLinesSkipped
+                               << "commands not logged in the last second (--log-commands cap)";
+        }
+        m_logSecond = second;
+        m_logLinesThisSecond = 0;
+        m_logLinesSkipped = 0;
+    }
+    if (m_logLinesThisSecond < m_config.commandLogRate) {
+        ++m_logLinesThisSecond;
+        return true;
+    }
+    ++m_logLinesSkipped;
+    return false;
+}
+
+void Server::cron()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_stats.sample(now);
+    // Active expiry: reclaim keys nobody touches again. A sample per database per tick; the
+    // cycle goes on while a quarter or more of what it samples had expired.
+    for (const auto &db : m_databases) {
+        if (db->volatileCount() > 0)
+            db->expireCycle(now, ExpireSamplesPerTick);
+    }
+}

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "commands/commandtable.h"
+#include "config/serverconfig.h"
+#include "observe/commandlog.h"
+#include "observe/serverstats.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+class Connection;
+class Keyspace;
+class Listener;
+class Poller;
+
+// The whole server on one thread, as in Redis: the listener, every connection, the databases,
+// counters and the command log. Nothing here is locked; other threads (the dashboard) talk to
+// it through queued calls only.
+class Server final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Server(ServerConfig config, QObject *parent = nullptr);
+    ~Server() override;
+
+    // Binds config().bind:config().port; false with *error on failure.
+    bool listen(QString *error);
+    QHostAddress address() const;
+    quint16 port() const;
+    // Stops listening and closes every client (shutdown).
+    void close();
+
+    const ServerConfig &config() const { return m_config; }
+    ServerConfig &config() { return m_config; }
+    CommandTable &commands() { return m_commands; }
+    ServerStats &stats() { return m_stats; }
+    CommandLog &commandLog() { return m_commandLog; }
+    Poller *poller() const { return m_poller; }
+
+    Keyspace &database(int index) { return *m_databases[size_t(index)]; }
+    int databaseCount() const { return int(m_databases.size()); }
+    // Sums over every database.
+    qsizetype totalKeys() const;
+
+    // Connected clients by id (the order of CLIENT LIST).
+    const std::map<quint64, Connection *> &clients() const { return m_clients; }
+    Connection *client(quint64 id) const;
+    // A client without a socket, owned by the server (tests, scripted use).
+    Connection *createLocalClient();
+    // Closes the client (its fd leaves the poller at once) and frees it after this round.
+    void closeConnection(Connection *connection, const char *reason);
+    // Scratch space for reads: idle clients keep no read buffer of their own.
+    QByteArray &readBuffer() { return m_readBuffer; }
+    // Rate cap for command lines in the log file (--log-commands per second).
+    bool allowCommandLogLine(qint64 nowMs);
+
+signals:
+    void clientConnected(quint64 id);
+    void clientDisconnected(quint64 id);
+
+private:
+    void acceptSocket(qintptr fd);
+    void freeClosed();
+    void cron();
+
+    ServerConfig m_config;
+    CommandTable m_commands;
+    ServerStats m_stats;
+    CommandLog m_commandLog;
+    std::vector<std::unique_ptr<Keyspace>> m_databases;
+    std::map<quint64, Connection *> m_clients;
+    std::vector<Connection *> m_closed;
+    Listener *m_listener;
+    Poller *m_poller;
+    QTimer m_cron;
+    QByteArray m_readBuffer;
+    quint64 m_nextClientId = 1;
+    bool m_freeScheduled = false;
+    qint64 m_logSecond = 0;
+    int m_logLinesThisSecond = 0;
+    quint64 m_logLinesSkipped = 0;
+};

@@ -1,0 +1,77 @@
+#include "commandlog.h"
+
+#include <QStringBuilder>
+
+CommandLog::CommandLog(int capacity) : m_ring(size_t(qMax(1, capacity))) { }
+
+void CommandLog::record(qint64 timeMs, quint64 clientId, const QByteArray &client,
+                        const QByteArray &command, QByteArray text, qint64 durationUs)
+{
+    CommandLogEntry &entry = m_ring[size_t(m_next % m_ring.size())];
+    entry.sequence = m_next++;
+    entry.timeMs = timeMs;
+    entry.clientId = clientId;
+    entry.client = client;
+    entry.command = command;
+    entry.text = std::move(text);
+    entry.durationUs = durationUs;
+}
+
+std::vector<CommandLogEntry> CommandLog::entriesAfter(quint64 after, quint64 *missed) const
+{
+    const quint64 last = m_next - 1;
+    const quint64 oldest = last >= m_ring.size() ? last - m_ring.size() + 1 : 1;
+    quint64 first = after + 1;
+    *missed = first < oldest ? oldest - first : 0;
+    first = qMax(first, oldest);
+    std::vector<CommandLogEntry> result;
+    if (first > last)
+        return result;
+    result.reserve(size_t(last - first + 1));
+    for (quint64 seq = first; seq <= last; ++seq)
+        result.push_back(m_ring[size_t(seq % m_ring.size())]);
+    return result;
+}
+
+QByteArray CommandLog::describe(const std::vector<QByteArrayView> &args, int maxArgLength,
+                                int maxArgs)
+{
+    QByteArray text;
+    const int shown = qMin(int(args.size()), maxArgs);
+    for (int i = 0; i < shown; ++i) {
+        if (i)
+            text += ' ';
+        const QByteArrayView arg = args[size_t(i)];
+        const QByteArrayView cut = arg.first(qMin<qsizetype>(arg.size(), maxArgLength));
+        bool plain = !cut.isEmpty();
+        for (char c : cut) {
+            if (c <= ' ' || c >= 127 || c == '"' || c == '\\')
+                plain = false;
+        }
+        if (plain) {
+            text += cut;
+        } else {
+            text += '"';
+            for (char c : cut) {
+                if (c == '"' || c == '\\') {
+                    text += '\\';
+                    text += c;
+                } else if (c < ' ' || c >= 127) {
+                    static const char hex[] = "0123456789abcdef";
+                    text += "\\x";
+                    text += hex[(uchar(c) >> 4) & 15];
+                    text += hex[uchar(c) & 15];
+                } else {
+                    text += c;
+                }
+            }
+            text += '"';
+        }
+        if (arg.size() > maxArgLength)
+            text += QByteArrayLiteral("...(") + QByteArray::number(arg.size()) + " bytes)";
+    }
+    if (int(args.size()) > shown)
+        text += QByteArrayLiteral(" ...(") + QByteArray::number(qsizetype(args.size()) - shown)
+                + " more)";
+    return text;
+}

@@ -1,0 +1,253 @@
+#include "keyspace.h"
+
+#include <QHashFunctions>
+#include <QRandomGenerator>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace {
+
+constexpr size_t MinBuckets = 16;
+
+quint64 reverseBits(quint64 v)
+{
+    quint64 r = 0;
+    for (int i = 0; i < 64; ++i) {
+        r = (r << 1) | (v & 1);
+        v >>= 1;
+    }
+    return r;
+}
+
+} // namespace
+
+Keyspace::Keyspace()
+    : m_buckets(MinBuckets, nullptr)
+    , m_seed(QRandomGenerator::system()->generate64())
+{
+}
+
+Keyspace::~Keyspace()
+{
+    clear();
+}
+
+size_t Keyspace::bucketOf(QByteArrayView key) const
+{
+    return qHash(key, m_seed) & (m_buckets.size() - 1);
+}
+
+KeyEntry **Keyspace::slotOf(QByteArrayView key)
+{
+    KeyEntry **slot = &m_buckets[bucketOf(key)];
+    while (*slot && (*slot)->key() != key)
+        slot = &(*slot)->next;
+    return slot;
+}
+
+KeyEntry *Keyspace::createEntry(QByteArrayView key)
+{
+    void *memory = std::malloc(sizeof(KeyEntry) + size_t(key.size()));
+    if (!memory)
+        throw std::bad_alloc();
+    auto *entry = new (memory) KeyEntry { nullptr, -1, QByteArray(), quint32(key.size()), -1,
+                                          ValueType::String };
+    std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
+    return entry;
+}
+
+void Keyspace::destroyEntry(KeyEntry *entry)
+{
+    entry->~KeyEntry();
+    std::free(entry);
+}
+
+void Keyspace::unlinkAndDestroy(KeyEntry **slot)
+{
+    KeyEntry *entry = *slot;
+    *slot = entry->next;
+    if (entry->hasExpire())
+        removeVolatile(entry);
+    destroyEntry(entry);
+    --m_size;
+}
+
+KeyEntry *Keyspace::find(QByteArrayView key, qint64 nowMs)
+{
+    KeyEntry **slot = slotOf(key);
+    KeyEntry *entry = *slot;
+    if (entry && entry->hasExpire() && entry->expireAt <= nowMs) {
+        unlinkAndDestroy(slot);
+        ++m_expiredCount;
+        shrinkIfSparse();
+        return nullptr;
+    }
+    return entry;
+}
+
+KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expireAt, bool keepTtl)
+{
+    KeyEntry **slot = slotOf(key);
+    KeyEntry *entry = *slot;
+    if (!entry) {
+        entry = createEntry(key);
+        *slot = entry;
+        if (++m_size > qsizetype(m_buckets.size()))
+            resize(m_buckets.size() * 2);
+    }
+    entry->type = ValueType::String;
+    entry->value = std::move(value);
+    if (!keepTtl)
+        setExpire(entry, expireAt);
+    return entry;
+}
+
+bool Keyspace::remove(QByteArrayView key)
+{
+    KeyEntry **slot = slotOf(key);
+    if (!*slot)
+        return false;
+    unlinkAndDestroy(slot);
+    shrinkIfSparse();
+    return true;
+}
+
+void Keyspace::setExpire(KeyEntry *entry, qint64 expireAt)
+{
+    if (expireAt >= 0 && !entry->hasExpire())
+        addVolatile(entry);
+    else if (expireAt < 0 && entry->hasExpire())
+        removeVolatile(entry);
+    entry->expireAt = expireAt;
+}
+
+void Keyspace::addVolatile(KeyEntry *entry)
+{
+    entry->volatileIndex = qint32(m_volatile.size());
+    m_volatile.push_back(entry);
+}
+
+void Keyspace::removeVolatile(KeyEntry *entry)
+{
+    // Swap with the last one so removal stays O(1).
+    KeyEntry *last = m_volatile.back();
+    m_volatile[size_t(entry->volatileIndex)] = last;
+    last->volatileIndex = entry->volatileIndex;
+    m_volatile.pop_back();
+    entry->volatileIndex = -1;
+}
+
+void Keyspace::clear()
+{
+    for (KeyEntry *&head : m_buckets) {
+        while (head) {
+            KeyEntry *next = head->next;
+            destroyEntry(head);
+            head = next;
+        }
+    }
+    m_volatile.clear();
+    m_size = 0;
+    m_buckets.assign(MinBuckets, nullptr);
+}
+
+void Keyspace::resize(size_t buckets)
+{
+    std::vector<KeyEntry *> old(buckets, nullptr);
+    old.swap(m_buckets);
+    for (KeyEntry *head : old) {
+        while (head) {
+            KeyEntry *next = head->next;
+            KeyEntry *&slot = m_buckets[bucketOf(head->key())];
+            head->next = slot;
+            slot = head;
+            head = next;
+        }
+    }
+}
+
+void Keyspace::shrinkIfSparse()
+{
+    const size_t buckets = m_buckets.size();
+    if (buckets > MinBuckets && size_t(m_size) * 8 < buckets)
+        resize(qMax(MinBuckets, buckets / 2));
+}
+
+qint64 Keyspace::averageTtl(qint64 nowMs) const
+{
+    if (m_volatile.empty())
+        return 0;
+    // A bounded sample keeps INFO cheap with millions of volatile keys.
+    const size_t step = qMax<size_t>(1, m_volatile.size() / 1000);
+    qint64 sum = 0;
+    qint64 count = 0;
+    for (size_t i = 0; i < m_volatile.size(); i += step) {
+        sum += qMax<qint64>(0, m_volatile[i]->expireAt - nowMs);
+        ++count;
+    }
+    return sum / count;
+}
+
+quint64 Keyspace::scan(quint64 cursor, const std::function<void(const KeyEntry &)> &visit) const
+{
+    if (m_size == 0)
+        return 0;
+    const quint64 mask = m_buckets.size() - 1;
+    for (const KeyEntry *entry = m_buckets[cursor & mask]; entry; entry = entry->next)
+        visit(*entry);
+    // Increment the reversed cursor: buckets are visited in an order that survives resizing.
+    cursor |= ~mask;
+    cursor = reverseBits(cursor);
+    ++cursor;
+    return reverseBits(cursor);
+}
+
+void Keyspace::forEach(const std::function<void(const KeyEntry &)> &visit) const
+{
+    for (const KeyEntry *head : m_buckets) {
+        for (const KeyEntry *entry = head; entry; entry = entry->next)
+            visit(*entry);
+    }
+}
+
+const KeyEntry *Keyspace::randomEntry() const
+{
+    if (m_size == 0)
+        return nullptr;
+    auto *random = QRandomGenerator::global();
+    const KeyEntry *head = nullptr;
+    while (!head)
+        head = m_buckets[random->bounded(quint64(m_buckets.size()))];
+    int length = 0;
+    for (const KeyEntry *e = head; e; e = e->next)
+        ++length;
+    int pick = int(random->bounded(length));
+    while (pick--)
+        head = head->next;
+    return head;
+}
+
+qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
+{
+    auto *random = QRandomGenerator::global();
+    qsizetype removed = 0;
+    int budget = maxSamples;
+    for (;;) {
+        constexpr int SampleSize = 20;
+        int expired = 0;
+        int sampled = 0;
+        for (; sampled < SampleSize && !m_volatile.empty() && budget > 0; ++sampled, --budget) {
+            KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
+            if (entry->expireAt <= nowMs) {
+                remove(entry->key()); // the view is used before the entry is freed
+                ++expired;
+            }
+        }
+        removed += expired;
+        m_expiredCount += quint64(expired);
+        if (sampled == 0 || expired * 4 <= sampled || budget <= 0)
+            return removed;
+    }
+}

@@ -1,0 +1,92 @@
+// qkv-server: parses the command line, then runs headless or with the dashboard.
+#include "config/serverconfig.h"
+#include "net/server.h"
+#include "observe/logsink.h"
+#include "signalwatcher.h"
+
+#ifdef QKV_HAVE_GUI
+#include "dashboard.h"
+#include <QApplication>
+#endif
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+bool wantsDashboard(int argc, char **argv)
+{
+#ifdef QKV_HAVE_GUI
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--headless") == 0 || qstrcmp(argv[i], "-h") == 0
+            || qstrcmp(argv[i], "--help") == 0 || qstrcmp(argv[i], "-v") == 0
+            || qstrcmp(argv[i], "--version") == 0)
+            return false;
+    }
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+            || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+#else
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+    return false;
+#endif
+}
+
+int runHeadless(QCoreApplication &app, const ServerConfig &config)
+{
+    LogSink log(config.logFile);
+    log.setEchoAll(config.verbose);
+    if (!log.errorString().isEmpty())
+        std::fprintf(stderr, "qkv-server: cannot open log file: %s\n", qPrintable(log.errorString()));
+    qCInfo(lcServer) << "qkv-server" << QKV_VERSION << "starting, pid" << app.applicationPid();
+
+    Server server(config);
+    QString error;
+    if (!server.listen(&error)) {
+        qCCritical(lcServer).noquote() << "cannot listen on" << config.bind << config.port << ':' << error;
+        return 1;
+    }
+    std::printf("qkv-server listening on %s:%u\n", qPrintable(server.address().toString()),
+                server.port());
+    std::fflush(stdout);
+
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&app](int signal) {
+        qCInfo(lcServer) << "received signal" << signal << "- shutting down";
+        app.quit();
+    });
+    const int status = app.exec();
+    server.close();
+    qCInfo(lcServer) << "shutdown complete";
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    [[maybe_unused]] const bool dashboard = wantsDashboard(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+#ifdef QKV_HAVE_GUI
+    if (dashboard)
+        app = std::make_unique<QApplication>(argc, argv);
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("qkv-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QKV_VERSION));
+
+    ServerConfig config;
+    QString error;
+    bool exitNow = false;
+    if (!ServerConfig::fromArguments(QCoreApplication::arguments(), &config, &error, &exitNow)) {
+        std::fprintf(stderr, "qkv-server: %s\n", qPrintable(error));
+        return 2;
+    }
+#ifdef QKV_HAVE_GUI
+    if (dashboard)
+        return Dashboard::run(*app, config);
+#endif
+    return runHeadless(*app, config);
+}

@@ -74,6 +74,8 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
     }
     config->headless = parser.isSet(headless);
     config->logFile = parser.value(logFile);
+    if (config->logFile.isEmpty())
+        config->commandLogRate = 0; // command lines only ever go to the file
     config->verbose = parser.isSet(verbose);
     if (parser.isSet(requirePass))
         config->requirePass = parser.value(requirePass).toUtf8();

@@ -187,6 +187,8 @@ void Server::freeClosed()
 
 bool Server::allowCommandLogLine(qint64 nowMs)
 {
+    if (m_config.commandLogRate <= 0)
+        return false;
     const qint64 second = nowMs / 1000;
     if (second != m_logSecond) {
         if (m_logLinesSkipped > 0) {

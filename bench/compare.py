@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: redis-server vs qkv-server, same machine, same client, one run.
+
+Starts both servers on free loopback ports (servers pinned to CPU 0, redis-benchmark to
+CPU 1 when there are two or more cores), runs every workload against both alternating
+A B A B for --rounds rounds, and prints the median requests/sec, the ratio qkv/redis,
+server CPU microseconds per request, p99 latency, then memory per key and the cost of
+10,000 idle connections. Standard library only.
+"""
+import argparse
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+WORKLOADS = [
+    # name, redis-benchmark arguments
+    ("ping_mbulk c50", ["-t", "ping_mbulk", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("set c50", ["-t", "set", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("get c50", ["-t", "get", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("set c50 P16", ["-t", "set", "-c", "50", "-P", "16", "-n", "1000000", "-r", "100000"]),
+    ("get c50 P16", ["-t", "get", "-c", "50", "-P", "16", "-n", "1000000", "-r", "100000"]),
+    ("mset c50", ["-t", "mset", "-c", "50", "-n", "100000", "-r", "100000"]),
+    ("get c1000", ["-t", "get", "-c", "1000", "-n", "200000", "-r", "100000"]),
+    ("set 4KB c1", ["-t", "set", "-c", "1", "-d", "4096", "-n", "50000", "-r", "100000"]),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_nofile(limit):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(limit, hard) if hard != resource.RLIM_INFINITY else limit
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def pin(cpu):
+    if shutil.which("taskset") and os.cpu_count() and os.cpu_count() >= 2:
+        return ["taskset", "-c", str(cpu)]
+    return []
+
+
+def wait_ready(port, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} did not become ready")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class Server:
+    def __init__(self, name, argv, port):
+        self.name, self.port = name, port
+        self.proc = subprocess.Popen(pin(0) + argv, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, preexec_fn=lambda: raise_nofile(65536))
+        wait_ready(port)
+
+    def command(self, *args):
+        payload = b"*%d\r\n" % len(args) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(a), a) for a in (x if isinstance(x, bytes) else str(x).encode() for x in args))
+        with socket.create_connection(("127.0.0.1", self.port)) as s:
+            s.sendall(payload)
+            return s.recv(65536)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run_benchmark(server, args):
+    cmd = pin(1) + ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "--csv"] + args
+    cpu0 = cpu_seconds(server.proc.pid)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, preexec_fn=lambda: raise_nofile(65536))
+    cpu1 = cpu_seconds(server.proc.pid)
+    rows = [line for line in out.stdout.splitlines() if line.startswith('"') and not line.startswith('"test"')]
+    if out.returncode != 0 or not rows:
+        raise RuntimeError(f"redis-benchmark failed against {server.name}: {out.stderr.strip()[-400:]}")
+    fields = [f.strip('"') for f in rows[0].split(",")]
+    rps = float(fields[1])
+    p99 = float(fields[6]) if len(fields) > 6 else float("nan")
+    n = int(args[args.index("-n") + 1])
+    return rps, p99, (cpu1 - cpu0) * 1e6 / n
+
+
+def memory_per_key(server, keys=500_000):
+    server.command("FLUSHALL")
+    time.sleep(0.2)
+    before = rss_bytes(server.proc.pid)
+    value = b"v" * 16
+    batch = 10_000
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        for start in range(0, keys, batch):
+            buf = bytearray()
+            for i in range(start, start + batch):
+                key = b"key:%012d" % i  # 16 bytes
+                buf += b"*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$16\r\n%s\r\n" % (key, value)
+            s.sendall(buf)
+            expected = 5 * batch
+            got = 0
+            while got < expected:
+                got += len(s.recv(1 << 20))
+    time.sleep(0.2)
+    after = rss_bytes(server.proc.pid)
+    dbsize = server.command("DBSIZE")
+    server.command("FLUSHALL")
+    return (after - before) / keys, dbsize.strip().decode()
+
+
+def idle_connections(server, idle=10_000, args=None):
+    raise_nofile(idle + 1024)
+    socks = []
+    try:
+        for _ in range(idle):
+            socks.append(socket.create_connection(("127.0.0.1", server.port)))
+        time.sleep(0.5)
+        return run_benchmark(server, args)
+    finally:
+        for s in socks:
+            s.close()
+
+
+def start_servers(opts):
+    rport, qport = free_port(), free_port()
+    redis = Server("redis", [opts.redis, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--maxclients", "20000", "--protected-mode", "no"], rport)
+    qkv = Server("qkv", [opts.qkv, "--headless", "--port", str(qport), "--log-file", "",
+                         "--maxclients", "20000"], qport)
+    return redis, qkv
+
+
+def median_runs(results):
+    return tuple(statistics.median(r[i] for r in results) for i in range(3))
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--qkv", default=os.path.join(here, "..", "build", "server", "qkv-server"))
+    parser.add_argument("--redis", default=shutil.which("redis-server") or "redis-server")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated workload names to run (default all)")
+    parser.add_argument("--quick", action="store_true", help="1 round, 1/4 of the requests (smoke test)")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-idle", action="store_true")
+    opts = parser.parse_args()
+    if opts.quick:
+        opts.rounds = 1
+
+    redis, qkv = start_servers(opts)
+    pinning = "servers on CPU 0, redis-benchmark on CPU 1" if pin(0) else "no CPU pinning"
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')}  cores={os.cpu_count()}  rounds={opts.rounds}  {pinning}",
+          flush=True)
+    print(f"{'workload':<16}{'redis rps':>12}{'qkv rps':>12}{'ratio':>8}{'redis us/req':>14}"
+          f"{'qkv us/req':>12}{'redis p99':>11}{'qkv p99':>9}", flush=True)
+    ratios = {}
+    try:
+        selected = [w for w in WORKLOADS if not opts.only or w[0] in opts.only.split(",")]
+        for name, args in selected:
+            if opts.quick:
+                args = list(args)
+                i = args.index("-n")
+                args[i + 1] = str(max(1000, int(args[i + 1]) // 4))
+            runs = {"redis": [], "qkv": []}
+            for _ in range(opts.rounds):
+                for server in (redis, qkv):
+                    runs[server.name].append(run_benchmark(server, args))
+            r, q = median_runs(runs["redis"]), median_runs(runs["qkv"])
+            ratios[name] = q[0] / r[0]
+            print(f"{name:<16}{r[0]:>12.0f}{q[0]:>12.0f}{ratios[name]:>8.2f}{r[2]:>14.2f}{q[2]:>12.2f}"
+                  f"{r[1]:>11.3f}{q[1]:>9.3f}", flush=True)
+        if not opts.skip_idle:
+            args = ["-t", "get", "-c", "50", "-n", "100000" if not opts.quick else "20000", "-r", "100000"]
+            r = idle_connections(redis, args=args)
+            q = idle_connections(qkv, args=args)
+            ratios["get c50 + 10k idle"] = q[0] / r[0]
+            print(f"{'get +10k idle':<16}{r[0]:>12.0f}{q[0]:>12.0f}{q[0] / r[0]:>8.2f}{r[2]:>14.2f}"
+                  f"{q[2]:>12.2f}{r[1]:>11.3f}{q[1]:>9.3f}", flush=True)
+        if not opts.skip_memory:
+            # Fresh processes: memory freed by earlier workloads would hide the growth.
+            redis.stop()
+            qkv.stop()
+            redis, qkv = start_servers(opts)
+            rm, rsize = memory_per_key(redis)
+            qm, qsize = memory_per_key(qkv)
+            print(f"memory per key (500k keys, 16 B values): redis {rm:.0f} B ({rsize}), "
+                  f"qkv {qm:.0f} B ({qsize}), ratio {qm / rm:.2f}", flush=True)
+    finally:
+        redis.stop()
+        qkv.stop()
+    if ratios:
+        worst = min(ratios, key=ratios.get)
+        print(f"summary: {len(ratios)} workloads, median ratio qkv/redis "
+              f"{statistics.median(ratios.values()):.2f}, worst {ratios[worst]:.2f} ({worst})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+# qkv: headless server image. Build: docker build -t qkv .   Run: docker compose up
+FROM debian:12 AS build
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       cmake ninja-build g++ qt6-base-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+# The same script CI runs with --check, so this path is built and tested on every push.
+RUN QKV_PREFIX=/opt/qkv QKV_DOCKER_BUILD_DIR=/tmp/build scripts/docker-build.sh
+
+FROM debian:12-slim
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       libqt6core6 libqt6network6 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --home-dir /data qkv \
+    && mkdir -p /data/logs && chown -R qkv:qkv /data
+COPY --from=build /opt/qkv /opt/qkv
+ENV PATH=/opt/qkv/bin:$PATH
+USER qkv
+WORKDIR /data
+VOLUME ["/data/logs"]
+EXPOSE 6379
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD qkv-cli -p 6379 PING || exit 1
+CMD ["qkv-server", "--headless", "--bind", "0.0.0.0", "--port", "6379", "--log-file", "/data/logs/server.log"]

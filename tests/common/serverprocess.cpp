@@ -1,0 +1,91 @@
+#include "serverprocess.h"
+
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+bool waitForPing(quint16 port)
+{
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (socket.waitForConnected(200)) {
+            socket.write("PING\r\n");
+            if (socket.waitForReadyRead(1000) && socket.readAll().startsWith("+PONG"))
+                return true;
+        }
+        QThread::msleep(50);
+    }
+    return false;
+}
+
+} // namespace
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(5000))
+            m_process->kill();
+        m_process->waitForFinished(1000);
+    }
+}
+
+QString ServerProcess::redisPath()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+}
+
+bool ServerProcess::startRedis(QString *error)
+{
+    m_port = freePort();
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process->start(redisPath(),
+                     { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+                       QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                       QStringLiteral("--appendonly"), QStringLiteral("no"),
+                       QStringLiteral("--daemonize"), QStringLiteral("no") });
+    if (!m_process->waitForStarted(5000) || !waitForPing(m_port)) {
+        *error = QStringLiteral("redis-server did not start");
+        return false;
+    }
+    return true;
+}
+
+bool ServerProcess::startQkv(const QString &path, QString *error, const QStringList &extraArgs)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process->start(path, QStringList { QStringLiteral("--headless"), QStringLiteral("--port"),
+                                         QStringLiteral("0"), QStringLiteral("--log-file"),
+                                         QString() }
+                                   + extraArgs);
+    if (!m_process->waitForStarted(5000)) {
+        *error = QStringLiteral("cannot start ") + path;
+        return false;
+    }
+    static const QRegularExpression listening(QStringLiteral("listening on .*:(\\d+)"));
+    QByteArray output;
+    while (m_process->waitForReadyRead(5000)) {
+        output += m_process->readAllStandardOutput();
+        const auto match = listening.match(QString::fromUtf8(output));
+        if (match.hasMatch()) {
+            m_port = quint16(match.captured(1).toUInt());
+            return waitForPing(m_port);
+        }
+    }
+    *error = QStringLiteral("qkv-server did not report its port: ") + QString::fromUtf8(output);
+    return false;
+}

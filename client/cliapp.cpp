@@ -9,179 +9,244 @@
 
 namespace {
 
+// Commands sent before their replies are read, when stdin delivers lines faster than that.
+constexpr qsizetype MaxPipeline = 1000;
+constexpr qsizetype HistorySize = 1000;
+
 bool is(const QByteArray &arg, const char *name)
 {
     return arg.compare(name, Qt::CaseInsensitive) == 0;
 }
 
-// Commands whose text replies read best unquoted, as redis-cli shows them.
-bool prefersRaw(const QByteArrayList &args)
+// redis-cli's list of commands whose reply is text to be read as is, with its own line ends:
+// printed raw even on a terminal, and without the usual final newline.
+bool printsOwnText(const QByteArrayList &args)
 {
-    if (args.isEmpty())
-        return false;
-    if (is(args[0], "info") || is(args[0], "lolwut"))
-        return true;
-    return args.size() >= 2 && is(args[0], "client") && (is(args[1], "list") || is(args[1], "info"));
+    const QByteArray &name = args.first();
+    const QByteArray sub = args.value(1);
+    return is(name, "info") || is(name, "lolwut")
+            || (is(name, "client") && (is(sub, "list") || is(sub, "info")))
+            || (is(name, "memory") && (is(sub, "doctor") || is(sub, "malloc-stats")))
+            || (is(name, "latency") && (is(sub, "doctor") || is(sub, "graph")))
+            || (is(name, "cluster") && (is(sub, "nodes") || is(sub, "info")));
 }
 
+bool isSubscribe(const QByteArray &name)
+{
+    return is(name, "subscribe") || is(name, "psubscribe") || is(name, "ssubscribe");
+}
+
+// Flushed at once, as redis-cli does, so that output keeps pace with a slow server or producer.
 void writeOut(const QByteArray &text)
 {
     std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
     std::fflush(stdout);
 }
 
+void writeErr(const QByteArray &text)
+{
+    std::fprintf(stderr, "%s\n", text.constData());
+}
+
 } // namespace
 
-bool CliApp::connect(bool quiet)
+bool CliApp::connect()
 {
     QString error;
     if (!m_client.connectTo(m_options.host, m_options.port, &error)) {
-        if (!quiet)
-            std::fprintf(stderr, "%s\n", qPrintable(error));
+        writeErr(error.toUtf8());
         return false;
     }
-    Reply reply;
-    if (!m_options.password.isEmpty()) {
-        if (!m_client.call({ "AUTH", m_options.password }, &reply, &error)
-            || reply.type == Reply::Type::Error) {
-            std::fprintf(stderr, "AUTH failed: %s\n",
-                         qPrintable(error.isEmpty() ? QString::fromUtf8(reply.string) : error));
-            return false;
-        }
+    if (!m_options.password.isNull()) {
+        QByteArrayList auth {"AUTH"};
+        if (!m_options.user.isEmpty())
+            auth.append(m_options.user);
+        auth.append(m_options.password);
+        setUp(auth, "AUTH");
     }
-    m_db = 0;
-    if (m_options.db != 0) {
-        if (!m_client.call({ "SELECT", QByteArray::number(m_options.db) }, &reply, &error)
-            || reply.type == Reply::Type::Error) {
-            std::fprintf(stderr, "SELECT failed: %s\n",
-                         qPrintable(error.isEmpty() ? QString::fromUtf8(reply.string) : error));
-            return false;
-        }
-        m_db = m_options.db;
+    if (m_options.resp3)
+        setUp({"HELLO", "3"}, "HELLO 3");
+    const QByteArray db = QByteArray::number(m_options.db);
+    if (m_options.db != 0 && !setUp({"SELECT", db}, "SELECT " + db))
+        m_options.db = 0;
+    return m_client.isConnected();
+}
+
+// A failed set-up command is reported and the session goes on, as in redis-cli.
+bool CliApp::setUp(const QByteArrayList &args, const QByteArray &name)
+{
+    Reply reply;
+    QString error;
+    if (!m_client.call(args, &reply, &error)) {
+        writeErr(error.toUtf8());
+        return false;
+    }
+    if (reply.type == Reply::Type::Error) {
+        writeErr(name + " failed: " + reply.string);
+        return false;
     }
     return true;
 }
 
+// Sends the commands as one pipeline and prints the replies in order. When the connection is
+// lost, reconnects and sends the unanswered commands once more, as redis-cli does. Returns false
+// if some went unanswered; *last is the last reply.
+bool CliApp::execute(const QList<QByteArrayList> &commands, Reply *last)
+{
+    Reply reply;
+    QString error;
+    // RESP3 pushes are not replies to a command, except to SUBSCRIBE and friends.
+    auto readAnswer = [&](bool subscribe) {
+        while (m_client.readReply(&reply, &error)) {
+            if (reply.type != Reply::Type::Push || subscribe)
+                return true;
+        }
+        return false;
+    };
+    qsizetype answered = 0;
+    for (int attempt = 0; answered < commands.size(); ++attempt) {
+        if (attempt == 2) {
+            writeErr(error.toUtf8());
+            return false;
+        }
+        if (!m_client.isConnected() && !connect())
+            return false;
+        for (qsizetype i = answered; i < commands.size(); ++i)
+            m_client.queue(commands.at(i));
+        for (; answered < commands.size(); ++answered) {
+            const QByteArrayList &args = commands.at(answered);
+            const bool subscribe = isSubscribe(args.first());
+            if (subscribe && !m_options.raw && !m_options.json)
+                writeOut("Reading messages... (press Ctrl-C to quit)\n");
+            if (!readAnswer(subscribe)) {
+                if (is(args.first(), "shutdown"))
+                    continue; // its answer is the connection closing
+                break;
+            }
+            print(args, reply);
+            if (is(args.first(), "select") && args.size() == 2
+                && reply.type != Reply::Type::Error) {
+                m_options.db = args.at(1).toInt(); // for the prompt and for reconnecting
+            }
+            if (subscribe) {
+                listen(args);
+                return false;
+            }
+        }
+    }
+    if (last)
+        *last = reply;
+    return true;
+}
+
+bool CliApp::executeBatch(QList<QByteArrayList> *batch)
+{
+    const bool answered = batch->isEmpty() || execute(*batch);
+    batch->clear();
+    return answered;
+}
+
+// After SUBSCRIBE the connection only delivers messages: print them as they come, until it
+// closes.
+void CliApp::listen(const QByteArrayList &args)
+{
+    Reply reply;
+    QString error;
+    while (m_client.readReply(&reply, &error))
+        print(args, reply);
+    writeErr(error.toUtf8());
+}
+
+void CliApp::runInternal(const QByteArrayList &args)
+{
+    if (is(args.first(), ":json")) {
+        m_options.json = !m_options.json;
+        writeOut(m_options.json ? "JSON output on\n" : "JSON output off\n");
+    } else if (is(args.first(), ":history")) {
+        for (qsizetype i = 0; i < m_history.size(); ++i)
+            writeOut(QByteArray::number(i + 1).rightJustified(5) + "  " + m_history.at(i) + '\n');
+    } else {
+        writeOut("unknown qkv-cli internal command '" + args.first() + "'\n");
+    }
+}
+
 void CliApp::print(const QByteArrayList &args, const Reply &reply) const
 {
-    switch (m_options.output) {
-    case Output::Json: writeOut(ReplyFormatter::toJson(reply) + '\n'); break;
-    case Output::Raw: writeOut(ReplyFormatter::toRaw(reply)); break;
-    case Output::Tty:
-        writeOut(prefersRaw(args) && reply.type != Reply::Type::Error ? ReplyFormatter::toRaw(reply)
-                                                                        : ReplyFormatter::toTty(reply));
-        break;
-    }
+    if (m_options.json)
+        writeOut(ReplyFormatter::toJson(reply) + '\n');
+    else if (printsOwnText(args))
+        writeOut(ReplyFormatter::toRaw(reply));
+    else if (m_options.raw)
+        writeOut(ReplyFormatter::toRaw(reply) + '\n');
+    else
+        writeOut(ReplyFormatter::toTty(reply));
+}
+
+QByteArray CliApp::prompt() const
+{
+    if (!m_client.isConnected())
+        return QByteArrayLiteral("not connected> ");
+    QByteArray text = m_options.host.toUtf8() + ':' + QByteArray::number(m_options.port);
+    if (m_options.db != 0)
+        text += '[' + QByteArray::number(m_options.db) + ']';
+    return text + "> ";
 }
 
 int CliApp::runOnce(const QByteArrayList &args)
 {
-    if (!connect(false))
+    if (!connect())
         return 1;
     Reply reply;
-    QString error;
-    if (!m_client.call(args, &reply, &error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
-        return 1;
-    }
-    print(args, reply);
-    return reply.type == Reply::Type::Error ? 1 : 0;
+    return execute({args}, &reply) && reply.type != Reply::Type::Error ? 0 : 1;
 }
 
-int CliApp::runPiped()
+int CliApp::runLines(bool interactive)
 {
-    if (!connect(false))
+    // Piped input needs the server; a prompt can wait for it, retrying on every line.
+    if (!connect() && !interactive)
         return 1;
-    // Send everything first (one pipeline), then read a reply per command.
-    QList<QByteArrayList> commands;
-    std::string line;
-    while (std::getline(std::cin, line)) {
-        QList<QByteArray> args;
-        if (!splitInlineArgs(QByteArrayView(line.data(), qsizetype(line.size())), &args)) {
-            std::fprintf(stderr, "Invalid argument(s)\n");
-            continue;
-        }
-        if (args.isEmpty())
-            continue;
-        m_client.queue(args);
-        commands.append(args);
-    }
-    QString error;
-    if (!m_client.flush(&error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
-        return 1;
-    }
-    int status = 0;
-    for (const QByteArrayList &args : std::as_const(commands)) {
-        Reply reply;
-        if (!m_client.readReply(&reply, &error)) {
-            // QUIT legitimately closes the connection; anything else is a failure.
-            if (is(args[0], "quit") || is(args[0], "exit"))
-                break;
-            std::fprintf(stderr, "%s\n", qPrintable(error));
-            return 1;
-        }
-        print(args, reply);
-        if (reply.type == Reply::Type::Error)
-            status = 1;
-    }
-    return status;
-}
-
-QString CliApp::prompt() const
-{
-    if (!m_client.isConnected())
-        return QStringLiteral("not connected> ");
-    QString text = m_options.host + QLatin1Char(':') + QString::number(m_options.port);
-    if (m_db != 0)
-        text += QLatin1Char('[') + QString::number(m_db) + QLatin1Char(']');
-    return text + QStringLiteral("> ");
-}
-
-int CliApp::runInteractive()
-{
-    connect(false);
+    bool answered = true;
+    QList<QByteArrayList> batch;
     std::string line;
     for (;;) {
-        writeOut(prompt().toUtf8());
+        // Pipeline what stdin has delivered already; run it before waiting for more. This needs
+        // std::cin unsynchronised with stdio, or in_avail() is always 0 and lines run one by one.
+        if (interactive || batch.size() >= MaxPipeline || std::cin.rdbuf()->in_avail() <= 0)
+            answered &= executeBatch(&batch);
+        if (interactive)
+            writeOut(prompt());
         if (!std::getline(std::cin, line)) {
-            writeOut("\n");
-            return 0;
+            if (interactive)
+                writeOut("\n");
+            break;
         }
-        QList<QByteArray> args;
-        if (!splitInlineArgs(QByteArrayView(line.data(), qsizetype(line.size())), &args)) {
+        const QByteArray text = QByteArray::fromStdString(line);
+        QByteArrayList args;
+        if (!splitInlineArgs(text, &args)) {
+            answered &= executeBatch(&batch); // keeps the output in input order
             writeOut("Invalid argument(s)\n");
             continue;
         }
         if (args.isEmpty())
             continue;
-        if (args.size() == 1 && is(args[0], ":json")) {
-            const bool on = m_options.output != Output::Json;
-            m_options.output = on ? Output::Json : Output::Tty;
-            writeOut(on ? "JSON output on\n" : "JSON output off\n");
+        if (interactive && !is(args.first(), "auth")) { // no passwords in the history
+            m_history.append(text);
+            if (m_history.size() > HistorySize)
+                m_history.removeFirst();
+        }
+        if (is(args.first(), "quit") || is(args.first(), "exit")) {
+            answered &= executeBatch(&batch);
+            if (m_client.isConnected())
+                execute({{"QUIT"}});
+            break;
+        }
+        if (args.first().startsWith(':')) {
+            answered &= executeBatch(&batch);
+            runInternal(args);
             continue;
         }
-        const bool quit = is(args[0], "quit") || is(args[0], "exit");
-        if (!m_client.isConnected() && !connect(false)) {
-            if (quit)
-                return 0;
-            continue;
-        }
-        Reply reply;
-        QString error;
-        if (!m_client.call(quit ? QByteArrayList { "QUIT" } : args, &reply, &error)) {
-            if (quit)
-                return 0;
-            std::fprintf(stderr, "%s\n", qPrintable(error));
-            m_client.disconnect();
-            continue;
-        }
-        print(args, reply);
-        if (quit) {
-            m_client.disconnect();
-            return 0;
-        }
-        if (is(args[0], "select") && args.size() == 2 && reply.type != Reply::Type::Error)
-            m_db = args[1].toInt();
+        batch.append(args);
     }
+    answered &= executeBatch(&batch);
+    return answered || interactive ? 0 : 1;
 }

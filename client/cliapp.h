@@ -5,34 +5,47 @@
 #include <QByteArrayList>
 #include <QString>
 
-// qkv-cli's behaviour: one-shot, piped and interactive modes, and how replies are printed.
+// qkv-cli's behaviour, following redis-cli: one-shot, piped and interactive modes, the
+// connection set-up (AUTH, HELLO, SELECT), reconnecting, and how replies are printed.
+// Replies go to stdout, connection problems to stderr.
 class CliApp
 {
 public:
-    enum class Output { Tty, Raw, Json };
-
+    // password, when not null, is sent with AUTH (after user, when set). resp3 sends HELLO 3.
+    // raw is redis-cli's --raw rather than its terminal format; json wins over both.
     struct Options
     {
         QString host = QStringLiteral("127.0.0.1");
         quint16 port = 6379;
+        QByteArray user;
         QByteArray password;
         int db = 0;
-        Output output = Output::Tty;
+        bool resp3 = false;
+        bool raw = false;
+        bool json = false;
     };
 
-    explicit CliApp(const Options &options) : m_options(options) { }
+    explicit CliApp(const Options &options)
+        : m_options(options)
+    { }
 
-    // Exit status: 0 on success, 1 on an error reply or a connection failure.
+    // Runs one command. Exit status 1 on an error reply or when the server cannot be reached.
     int runOnce(const QByteArrayList &args);
-    int runPiped();
-    int runInteractive();
+    // Runs stdin's lines: pipelined when piped, behind a prompt when interactive. Exit status 1
+    // when piped commands went unanswered because the server could not be reached.
+    int runLines(bool interactive);
 
 private:
-    bool connect(bool quiet);
+    bool connect();
+    bool setUp(const QByteArrayList &args, const QByteArray &name);
+    bool execute(const QList<QByteArrayList> &commands, Reply *last = nullptr);
+    bool executeBatch(QList<QByteArrayList> *batch);
+    void listen(const QByteArrayList &args);
+    void runInternal(const QByteArrayList &args);
     void print(const QByteArrayList &args, const Reply &reply) const;
-    QString prompt() const;
+    QByteArray prompt() const;
 
     Options m_options;
     CliClient m_client;
-    int m_db = 0;
+    QByteArrayList m_history;
 };

@@ -3,16 +3,36 @@
 #include <QByteArray>
 #include <QList>
 
-// One decoded Redis reply, RESP2 or RESP3. Aggregates hold their elements; a map holds
-// key, value, key, value...
+// One decoded server reply, RESP2 or RESP3, as ReplyReader produces it. A plain value type.
 struct Reply
 {
-    enum class Type { Status, Error, Integer, Bulk, Nil, Array, Map, Set, Push, Double, Boolean, BigNumber, Verbatim };
+    // The RESP type bytes each one comes from: + status, - and ! errors, : integer, $ bulk
+    // string, $-1 *-1 and _ nil, "," double, # boolean, ( big number, = verbatim string,
+    // * array, % map, ~ set, > push (out-of-band data such as pub/sub messages).
+    enum class Type {
+        Status,
+        Error,
+        Integer,
+        Bulk,
+        Nil,
+        Double,
+        Boolean,
+        BigNumber,
+        Verbatim,
+        Array,
+        Map,
+        Set,
+        Push
+    };
 
     Type type = Type::Nil;
-    QByteArray string;     // Status, Error, Bulk, Double, BigNumber, Verbatim (without "txt:")
-    long long integer = 0; // Integer, Boolean (0/1)
-    QList<Reply> elements; // Array, Map, Set, Push
+    // Status, Error, Bulk, BigNumber, Verbatim (its text, without "fmt:"), and Double as the
+    // server wrote it (redis-cli prints that text).
+    QByteArray string;
+    // Integer; Boolean as 1 or 0.
+    long long integer = 0;
+    // Array, Set, Push; a Map's are key, value, key, value...
+    QList<Reply> elements;
 
     bool isAggregate() const
     {

@@ -4,14 +4,19 @@
 
 #include <QByteArray>
 
-// Renders replies for people and scripts, as redis-cli does.
+// Renders replies for people and scripts the way redis-cli does. No terminal or socket here:
+// the caller decides which form suits its output and writes the bytes.
 namespace ReplyFormatter {
 
-// redis-cli on a terminal: "value" quoted, (integer) 1, (nil), numbered nested lists.
+// redis-cli on a terminal: "quoted" strings, (integer) 1, (nil), numbered nested lists,
+// RESP3 maps as 1# "key" => value. Ends with a newline.
 QByteArray toTty(const Reply &reply);
-// redis-cli when stdout is not a terminal (--raw): bare values one per line.
+// redis-cli --raw (its default when stdout is not a terminal): bare values, aggregates one
+// element per line, map pairs as "key value". No final newline: redis-cli adds one, except
+// after commands such as INFO whose text carries its own.
 QByteArray toRaw(const Reply &reply);
-// One JSON value: strings, numbers, null, arrays, objects for maps, {"error": "..."}.
+// One JSON value on one line, no final newline: strings (bytes that are not UTF-8 as \u00XX),
+// numbers, true/false, null for nil, arrays, objects for maps, errors as {"error":"..."}.
 QByteArray toJson(const Reply &reply);
 
 } // namespace ReplyFormatter

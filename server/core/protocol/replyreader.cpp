@@ -2,125 +2,194 @@
 
 #include "numbers.h"
 
+#include <QtGlobal>
+
 #include <cstring>
+#include <limits>
 
-ReplyReader::Scalar ReplyReader::parseOne(const QByteArray &buffer, qsizetype *pos, Reply *out,
-                                          qsizetype *children)
+namespace {
+
+// Longer lengths cannot be real, and refusing them keeps the offset arithmetic from overflowing.
+constexpr long long MaxLength = std::numeric_limits<qsizetype>::max() / 4;
+// Aggregates grow as their elements arrive: a hostile count must not allocate up front.
+constexpr long long MaxReserve = 1024;
+
+bool isTypeByte(char c)
 {
-    const char *base = buffer.constData();
-    const qsizetype size = buffer.size();
-    const char *cr = static_cast<const char *>(std::memchr(base + *pos, '\r', size_t(size - *pos)));
-    if (!cr || cr - base + 1 >= size)
-        return Scalar::NeedMore;
-    const qsizetype lineEnd = cr - base;
-    const char type = base[*pos];
-    const QByteArrayView line(base + *pos + 1, lineEnd - *pos - 1);
-    qsizetype next = lineEnd + 2;
-    *children = -1;
+    return c != '\0' && std::strchr("+-:$_,#(=!*%~>|", c);
+}
 
-    long long number = 0;
-    auto needNumber = [&]() {
-        if (Numbers::toLongLong(line, &number))
-            return true;
-        m_error = "invalid length or integer: " + line.toByteArray();
+bool isBigNumber(QByteArrayView s)
+{
+    if (s.startsWith('-'))
+        s = s.sliced(1);
+    if (s.isEmpty())
         return false;
-    };
+    for (const char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return true;
+}
+
+// The byte as hiredis names it in its error: "x" when printable, \xNN otherwise.
+QByteArray describeByte(char c)
+{
+    if (c >= 0x20 && c < 0x7f)
+        return '"' + QByteArray(1, c) + '"';
+    return "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
+}
+
+} // namespace
+
+ReplyReader::Step ReplyReader::fail(const QByteArray &text)
+{
+    m_error = "Protocol error, " + text;
+    return Step::Error;
+}
+
+ReplyReader::Step ReplyReader::readElement(const QByteArray &buffer, qsizetype *pos, Reply *element,
+                                           long long *count)
+{
+    const qsizetype start = *pos;
+    const char type = buffer.at(start);
+    // Checked before the line is complete, so a peer that is not speaking RESP fails at once.
+    if (!isTypeByte(type))
+        return fail("got " + describeByte(type) + " as reply type byte");
+    const qsizetype lineEnd = buffer.indexOf("\r\n", start + 1);
+    if (lineEnd < 0)
+        return Step::NeedMore;
+    const QByteArrayView line(buffer.constData() + start + 1, lineEnd - start - 1);
+    const qsizetype next = lineEnd + 2;
+
+    long long length = 0;
     switch (type) {
-    case '+': out->type = Reply::Type::Status; out->string = line.toByteArray(); break;
-    case '-': out->type = Reply::Type::Error; out->string = line.toByteArray(); break;
-    case ',': out->type = Reply::Type::Double; out->string = line.toByteArray(); break;
-    case '(': out->type = Reply::Type::BigNumber; out->string = line.toByteArray(); break;
-    case '_': out->type = Reply::Type::Nil; break;
-    case '#':
-        out->type = Reply::Type::Boolean;
-        out->integer = line == "t" ? 1 : 0;
+    case '+':
+    case '-':
+        element->type = type == '+' ? Reply::Type::Status : Reply::Type::Error;
+        element->string = line.toByteArray();
         break;
     case ':':
-        if (!needNumber())
-            return Scalar::Error;
-        out->type = Reply::Type::Integer;
-        out->integer = number;
+        if (!Numbers::toLongLong(line, &element->integer))
+            return fail("invalid integer: " + line.toByteArray());
+        element->type = Reply::Type::Integer;
+        break;
+    case ',': {
+        bool ok = false;
+        line.toByteArray().toDouble(&ok); // also takes RESP3's inf, -inf and nan
+        if (!ok)
+            return fail("invalid double: " + line.toByteArray());
+        element->type = Reply::Type::Double;
+        element->string = line.toByteArray();
+        break;
+    }
+    case '#':
+        if (line != "t" && line != "f")
+            return fail("invalid boolean: " + line.toByteArray());
+        element->type = Reply::Type::Boolean;
+        element->integer = line == "t";
+        break;
+    case '(':
+        if (!isBigNumber(line))
+            return fail("invalid big number: " + line.toByteArray());
+        element->type = Reply::Type::BigNumber;
+        element->string = line.toByteArray();
+        break;
+    case '_':
+        if (!line.isEmpty())
+            return fail("invalid null: " + line.toByteArray());
+        element->type = Reply::Type::Nil;
         break;
     case '$':
-    case '=':
-    case '!': {
-        if (!needNumber())
-            return Scalar::Error;
-        if (number < 0) {
-            out->type = Reply::Type::Nil;
+    case '!':
+    case '=': {
+        if (!Numbers::toLongLong(line, &length) || length < -1 || length > MaxLength
+            || (length == -1 && type != '$')) {
+            return fail("invalid bulk length: " + line.toByteArray());
+        }
+        if (length == -1) {
+            element->type = Reply::Type::Nil;
             break;
         }
-        if (size - next < number + 2)
-            return Scalar::NeedMore;
-        QByteArray data(base + next, qsizetype(number));
-        next += number + 2;
+        if (buffer.size() - next < length + 2)
+            return Step::NeedMore;
+        const char *data = buffer.constData() + next;
+        if (data[length] != '\r' || data[length + 1] != '\n')
+            return fail("bulk data not followed by CRLF");
         if (type == '=') {
-            out->type = Reply::Type::Verbatim;
-            out->string = data.size() >= 4 ? data.mid(4) : data; // drop "txt:"
+            // "fmt:" comes first; only the text is shown.
+            if (length < 4 || data[3] != ':')
+                return fail("invalid verbatim string");
+            element->type = Reply::Type::Verbatim;
+            element->string = QByteArray(data + 4, qsizetype(length) - 4);
         } else {
-            out->type = type == '!' ? Reply::Type::Error : Reply::Type::Bulk;
-            out->string = std::move(data);
+            element->type = type == '$' ? Reply::Type::Bulk : Reply::Type::Error;
+            element->string = QByteArray(data, qsizetype(length));
         }
-        break;
+        *pos = next + qsizetype(length) + 2;
+        return Step::Value;
     }
-    case '*':
-    case '%':
-    case '~':
-    case '>':
-    case '|':
-        if (!needNumber())
-            return Scalar::Error;
-        if (number < 0) {
-            out->type = Reply::Type::Nil;
-            break;
+    default: // aggregates: * % ~ > |
+        if (!Numbers::toLongLong(line, &length) || length < -1 || length > MaxLength
+            || (length == -1 && type != '*')) {
+            return fail("invalid aggregate length: " + line.toByteArray());
         }
-        out->type = type == '%' ? Reply::Type::Map
-                : type == '~'   ? Reply::Type::Set
-                : type == '>'   ? Reply::Type::Push
-                                : Reply::Type::Array;
+        *pos = next;
+        if (length == -1) {
+            element->type = Reply::Type::Nil;
+            return Step::Value;
+        }
+        element->type = type == '~' ? Reply::Type::Set
+                : type == '>'       ? Reply::Type::Push
+                : type == '*'       ? Reply::Type::Array
+                                    : Reply::Type::Map; // % and the attribute's |
         // Maps and attributes count pairs.
-        *children = (type == '%' || type == '|') ? 2 * qsizetype(number) : qsizetype(number);
-        if (type == '|')
-            out->type = Reply::Type::Map;
-        break;
-    default:
-        m_error = QByteArrayLiteral("unexpected reply type byte: ") + type;
-        return Scalar::Error;
+        *count = type == '%' || type == '|' ? 2 * length : length;
+        return Step::Open;
     }
     *pos = next;
-    return Scalar::Done;
+    return Step::Value;
 }
 
 ReplyReader::Status ReplyReader::parse(const QByteArray &buffer, qsizetype *pos, Reply *out)
 {
     while (*pos < buffer.size()) {
-        Reply reply;
-        qsizetype children = -1;
-        const Scalar result = parseOne(buffer, pos, &reply, &children);
-        if (result == Scalar::NeedMore)
-            return Status::NeedMore;
-        if (result == Scalar::Error) {
-            m_stack.clear();
-            return Status::Error;
+        const bool attribute = buffer.at(*pos) == '|';
+        Reply element;
+        long long count = 0;
+        switch (readElement(buffer, pos, &element, &count)) {
+        case Step::NeedMore: return Status::NeedMore;
+        case Step::Error: m_stack.clear(); return Status::Error;
+        case Step::Value: break;
+        case Step::Open:
+            if (count > 0) {
+                element.elements.reserve(qsizetype(qMin(count, MaxReserve)));
+                m_stack.push_back({std::move(element), count, attribute});
+                continue;
+            }
+            if (attribute)
+                continue; // an empty annotation: nothing to drop but itself
+            break;
         }
-        if (children > 0) {
-            reply.elements.reserve(qMin<qsizetype>(children, 4096));
-            m_stack.push_back({ std::move(reply), children });
-            continue;
-        }
-        // A complete value: attach it to its parent, closing every parent it completes.
-        while (!m_stack.empty()) {
-            Frame &top = m_stack.back();
-            top.reply.elements.append(std::move(reply));
-            if (--top.remaining > 0)
-                break;
-            reply = std::move(top.reply);
-            m_stack.pop_back();
-        }
-        if (m_stack.empty()) {
-            *out = std::move(reply);
+        if (complete(std::move(element), out))
             return Status::Reply;
-        }
     }
     return Status::NeedMore;
+}
+
+bool ReplyReader::complete(Reply element, Reply *out)
+{
+    while (!m_stack.empty()) {
+        Frame &top = m_stack.back();
+        top.reply.elements.append(std::move(element));
+        if (--top.remaining > 0)
+            return false;
+        const bool attribute = top.attribute;
+        element = std::move(top.reply);
+        m_stack.pop_back();
+        if (attribute)
+            return false; // the value it annotates comes next and takes its place
+    }
+    *out = std::move(element);
+    return true;
 }

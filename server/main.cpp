@@ -51,11 +51,6 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
                 server.port());
     std::fflush(stdout);
 
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&app](int signal) {
-        qCInfo(lcServer) << "received signal" << signal << "- shutting down";
-        app.quit();
-    });
     const int status = app.exec();
     server.close();
     qCInfo(lcServer) << "shutdown complete";
@@ -84,6 +79,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "qkv-server: %s\n", qPrintable(error));
         return 2;
     }
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, app.get(), [&app](int signal) {
+        qCInfo(lcServer) << "received signal" << signal << "- shutting down";
+        app->quit();
+    });
 #ifdef QKV_HAVE_GUI
     if (dashboard)
         return Dashboard::run(*app, config);

@@ -1,0 +1,98 @@
+#include "clientsmodel.h"
+
+#include "formatting.h"
+
+#include <QHash>
+
+ClientsModel::ClientsModel(QObject *parent) : QAbstractTableModel(parent) { }
+
+int ClientsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ClientsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ClientsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ClientRow &c = m_rows.at(index.row());
+    if (role == IdRole)
+        return c.id;
+    if (role == Qt::TextAlignmentRole) {
+        const bool numeric = index.column() == Id || index.column() == Age || index.column() == Idle
+                || index.column() == Db || index.column() == Commands || index.column() == BytesIn
+                || index.column() == BytesOut;
+        return QVariant::fromValue(numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter);
+    }
+    if (role == Qt::ToolTipRole && index.column() == Name && !c.library.isEmpty())
+        return QString::fromUtf8(c.library);
+    if (role != Qt::DisplayRole && role != SortRole)
+        return {};
+    const bool sort = role == SortRole;
+    switch (index.column()) {
+    case Id: return c.id;
+    case Address: return QString::fromLatin1(c.address);
+    case Name: return QString::fromUtf8(c.name);
+    case Age: return sort ? QVariant(c.ageSeconds) : Formatting::duration(c.ageSeconds);
+    case Idle: return sort ? QVariant(c.idleSeconds) : Formatting::duration(c.idleSeconds);
+    case Db: return c.db;
+    case Commands: return sort ? QVariant(c.commands) : Formatting::count(c.commands);
+    case LastCommand: return QString::fromLatin1(c.lastCommand);
+    case BytesIn: return sort ? QVariant(c.bytesIn) : Formatting::bytes(qint64(c.bytesIn));
+    case BytesOut: return sort ? QVariant(c.bytesOut) : Formatting::bytes(qint64(c.bytesOut));
+    }
+    return {};
+}
+
+QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char *const names[] = { "ID", "Address", "Name", "Age", "Idle", "DB", "Commands",
+                                         "Last command", "Bytes in", "Bytes out" };
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+void ClientsModel::update(const QList<ClientRow> &clients)
+{
+    QHash<quint64, const ClientRow *> incoming;
+    for (const ClientRow &row : clients)
+        incoming.insert(row.id, &row);
+
+    // Gone clients leave, from the bottom up so earlier row numbers stay valid.
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (!incoming.contains(m_rows.at(row).id)) {
+            beginRemoveRows({}, row, row);
+            m_rows.removeAt(row);
+            endRemoveRows();
+        }
+    }
+    QHash<quint64, int> present;
+    for (int row = 0; row < m_rows.size(); ++row) {
+        m_rows[row] = *incoming.value(m_rows.at(row).id);
+        present.insert(m_rows.at(row).id, row);
+    }
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, SortRole, Qt::ToolTipRole });
+    QList<ClientRow> added;
+    for (const ClientRow &row : clients) {
+        if (!present.contains(row.id))
+            added.append(row);
+    }
+    if (!added.isEmpty()) {
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added.size()) - 1);
+        m_rows.append(added);
+        endInsertRows();
+    }
+}
+
+quint64 ClientsModel::idAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row).id : 0;
+}

@@ -1,0 +1,122 @@
+#include "dashboard.h"
+
+#include "mainwindow.h"
+#include "net/server.h"
+#include "observe/dashboardbridge.h"
+#include "observe/logsink.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QStyleFactory>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
+
+// Resources of a static library must be registered by name, outside any namespace.
+static void initResources()
+{
+    Q_INIT_RESOURCE(qkv);
+}
+
+namespace {
+
+void applyTheme(QApplication &app)
+{
+    initResources();
+    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x1e, 0x22, 0x2a), base(0x16, 0x19, 0x1f), text(0xe6, 0xe9, 0xef);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x1b, 0x1f, 0x26));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x2a, 0x2f, 0x39));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb3));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(0x33, 0x39, 0x44));
+    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x93, 0xa3));
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    app.setPalette(p);
+    QFile style(QStringLiteral(":/qkv/dashboard.qss"));
+    if (style.open(QIODevice::ReadOnly))
+        app.setStyleSheet(QString::fromUtf8(style.readAll()));
+}
+
+} // namespace
+
+namespace Dashboard {
+
+void connectWindow(MainWindow *window, DashboardBridge *bridge)
+{
+    QObject::connect(bridge, &DashboardBridge::snapshotReady, window, &MainWindow::applySnapshot);
+    QObject::connect(bridge, &DashboardBridge::keysReady, window, &MainWindow::applyKeyPage);
+    QObject::connect(bridge, &DashboardBridge::keyChanged, window, &MainWindow::keyChanged);
+    QObject::connect(window, &MainWindow::killClientRequested, bridge, &DashboardBridge::killClient);
+    QObject::connect(window, &MainWindow::keysRequested, bridge, &DashboardBridge::requestKeys);
+    QObject::connect(window, &MainWindow::deleteKeyRequested, bridge, &DashboardBridge::deleteKey);
+    QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl);
+    QObject::connect(window, &MainWindow::valueRequested, bridge, &DashboardBridge::setValue);
+    QObject::connect(window, &MainWindow::flushAllRequested, bridge, &DashboardBridge::flushAll);
+}
+
+int run(QCoreApplication &app, const ServerConfig &config)
+{
+    LogSink log(config.logFile);
+    log.setEchoAll(config.verbose);
+    qCInfo(lcServer) << "qkv-server" << QKV_VERSION << "starting with the dashboard, pid"
+                     << app.applicationPid();
+
+    // The server and its bridge are created, used and destroyed on the server thread only.
+    QThread thread;
+    thread.setObjectName(QStringLiteral("qkv-server"));
+    thread.start();
+    QObject onServerThread;
+    onServerThread.moveToThread(&thread);
+    Server *server = nullptr;
+    DashboardBridge *bridge = nullptr;
+    QString error;
+    QMetaObject::invokeMethod(&onServerThread, [&] {
+        server = new Server(config);
+        if (server->listen(&error))
+            bridge = new DashboardBridge(server, &log);
+    }, Qt::BlockingQueuedConnection);
+
+    int status = 1;
+    if (bridge) {
+        std::printf("qkv-server listening on %s:%u\n", qPrintable(server->address().toString()), server->port());
+        std::fflush(stdout);
+        applyTheme(static_cast<QApplication &>(app));
+        MainWindow window;
+        connectWindow(&window, bridge);
+        window.show();
+        const QString screenshot = qEnvironmentVariable("QKV_SCREENSHOT");
+        if (!screenshot.isEmpty()) {
+            const int delay = qEnvironmentVariableIntValue("QKV_SCREENSHOT_DELAY_MS");
+            QTimer::singleShot(delay > 0 ? delay : 3000, &window, [&window, &app, screenshot] {
+                window.grab().save(screenshot);
+                app.quit();
+            });
+        }
+        status = app.exec();
+        qCInfo(lcServer) << "dashboard closed after" << window.snapshotsReceived() << "snapshots";
+    } else {
+        qCCritical(lcServer).noquote() << "cannot listen on" << config.bind << config.port << ':' << error;
+    }
+
+    QMetaObject::invokeMethod(&onServerThread, [&] {
+        delete bridge;
+        server->close();
+        delete server;
+        onServerThread.moveToThread(app.thread());
+    }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+    qCInfo(lcServer) << "shutdown complete";
+    return status;
+}
+
+} // namespace Dashboard

@@ -1,0 +1,59 @@
+#include "formatting.h"
+
+#include <QLocale>
+
+namespace Formatting {
+
+QString bytes(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString duration(qint64 seconds)
+{
+    if (seconds < 60)
+        return QStringLiteral("%1s").arg(seconds);
+    if (seconds < 3600)
+        return QStringLiteral("%1m %2s").arg(seconds / 60).arg(seconds % 60);
+    if (seconds < 86400)
+        return QStringLiteral("%1h %2m").arg(seconds / 3600).arg(seconds % 3600 / 60);
+    return QStringLiteral("%1d %2h").arg(seconds / 86400).arg(seconds % 86400 / 3600);
+}
+
+QString count(quint64 value)
+{
+    QLocale locale(QLocale::English);
+    return locale.toString(value);
+}
+
+QString rate(double perSecond)
+{
+    if (perSecond >= 1e6)
+        return QString::number(perSecond / 1e6, 'f', 2) + QLatin1Char('M');
+    if (perSecond >= 1e4)
+        return QString::number(perSecond / 1e3, 'f', 1) + QLatin1Char('k');
+    return QString::number(qRound64(perSecond));
+}
+
+QString ttl(qint64 milliseconds)
+{
+    if (milliseconds < 0)
+        return QStringLiteral("-");
+    return duration((milliseconds + 999) / 1000);
+}
+
+QString printable(const QByteArray &bytes)
+{
+    QString out;
+    out.reserve(bytes.size());
+    for (char c : bytes) {
+        const uchar u = uchar(c);
+        if (u >= 32 && u < 127)
+            out += QLatin1Char(c);
+        else
+            out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
+} // namespace Formatting

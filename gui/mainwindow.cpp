@@ -1,0 +1,448 @@
+#include "mainwindow.h"
+
+#include "clientsmodel.h"
+#include "commandlogfilter.h"
+#include "commandlogmodel.h"
+#include "formatting.h"
+#include "keysmodel.h"
+#include "sparkchart.h"
+#include "stattile.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int KeysPerPage = 200;
+constexpr qint64 LiveKeysIntervalMs = 2000;
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(22);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    return view;
+}
+
+QSortFilterProxyModel *sorted(QAbstractItemModel *model, int sortRole, QObject *parent)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(sortRole);
+    proxy->setDynamicSortFilter(true);
+    return proxy;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_address(new StatTile(tr("Address")))
+    , m_uptime(new StatTile(tr("Uptime")))
+    , m_clientCount(new StatTile(tr("Clients")))
+    , m_keyCount(new StatTile(tr("Keys")))
+    , m_ops(new StatTile(tr("Ops/sec")))
+    , m_commands(new StatTile(tr("Commands")))
+    , m_memory(new StatTile(tr("Memory")))
+    , m_hitRatio(new StatTile(tr("Hit ratio")))
+    , m_opsChart(new SparkChart(tr("Operations / second"), &Formatting::rate))
+    , m_clientsChart(new SparkChart(tr("Connected clients"), [](double v) { return QString::number(qRound64(v)); }))
+    , m_memoryChart(new SparkChart(tr("Memory in use"), [](double v) { return Formatting::bytes(qint64(v)); }))
+    , m_networkChart(new SparkChart(tr("Network (KB/s)"), [](double v) { return QString::number(v, 'f', 1); }))
+    , m_clients(new ClientsModel(this))
+    , m_clientsSorted(sorted(m_clients, ClientsModel::SortRole, this))
+    , m_keys(new KeysModel(this))
+    , m_keysSorted(sorted(m_keys, KeysModel::SortRole, this))
+    , m_log(new CommandLogModel(10000, this))
+    , m_logFilter(new CommandLogFilter(this))
+{
+    setWindowTitle(tr("qkv dashboard"));
+    setWindowIcon(QIcon(QStringLiteral(":/qkv/qkv.svg")));
+    m_logFilter->setSourceModel(m_log);
+    m_networkChart->setSeriesName(tr("in"));
+    m_networkChart->setSecondSeries(tr("out"), QColor(0xff, 0xb7, 0x4d));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(10, 10, 10, 6);
+    layout->setSpacing(8);
+
+    auto *tiles = new QGridLayout;
+    tiles->setSpacing(8);
+    const QList<StatTile *> allTiles { m_address, m_uptime, m_clientCount, m_keyCount,
+                                       m_ops, m_commands, m_memory, m_hitRatio };
+    for (int i = 0; i < allTiles.size(); ++i)
+        tiles->addWidget(allTiles[i], 0, i);
+    layout->addLayout(tiles);
+
+    auto *charts = new QHBoxLayout;
+    charts->setSpacing(8);
+    for (SparkChart *chart : { m_opsChart, m_clientsChart, m_memoryChart, m_networkChart })
+        charts->addWidget(chart);
+    layout->addLayout(charts);
+
+    m_tabs = new QTabWidget(central);
+    m_tabs->addTab(createClientsTab(), tr("Clients"));
+    m_tabs->addTab(createKeysTab(), tr("Keys"));
+    m_tabs->addTab(createCommandLogTab(), tr("Command log"));
+    m_serverLog = new QPlainTextEdit(m_tabs);
+    m_serverLog->setReadOnly(true);
+    m_serverLog->setMaximumBlockCount(5000);
+    m_serverLog->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_tabs->addTab(m_serverLog, tr("Server log"));
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    createMenus();
+    m_status = new QLabel(tr("Starting…"), this);
+    statusBar()->addWidget(m_status, 1);
+    resize(1280, 820);
+}
+
+QWidget *MainWindow::createClientsTab()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *bar = new QHBoxLayout;
+    m_clientsSummary = new QLabel(page);
+    auto *disconnect = new QPushButton(tr("Disconnect"), page);
+    disconnect->setObjectName(QStringLiteral("disconnectButton"));
+    disconnect->setToolTip(tr("Close the selected client's connection"));
+    bar->addWidget(m_clientsSummary, 1);
+    bar->addWidget(disconnect);
+    layout->addLayout(bar);
+    m_clientsView = makeTable(m_clientsSorted, page);
+    m_clientsView->setObjectName(QStringLiteral("clientsView"));
+    m_clientsView->setSortingEnabled(true);
+    m_clientsView->sortByColumn(ClientsModel::Id, Qt::AscendingOrder);
+    m_clientsView->horizontalHeader()->resizeSection(ClientsModel::Address, 150);
+    layout->addWidget(m_clientsView);
+    connect(disconnect, &QPushButton::clicked, this, &MainWindow::disconnectSelectedClient);
+    return page;
+}
+
+QWidget *MainWindow::createKeysTab()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *bar = new QHBoxLayout;
+    m_db = new QComboBox(page);
+    for (int i = 0; i < 16; ++i)
+        m_db->addItem(QStringLiteral("db%1").arg(i), i);
+    m_pattern = new QLineEdit(page);
+    m_pattern->setObjectName(QStringLiteral("keyPattern"));
+    m_pattern->setPlaceholderText(tr("Filter keys with a glob, e.g. user:*"));
+    m_pattern->setClearButtonEnabled(true);
+    auto *refresh = new QPushButton(tr("Refresh"), page);
+    m_liveKeys = new QCheckBox(tr("Live"), page);
+    m_liveKeys->setToolTip(tr("Refresh the first page every two seconds"));
+    m_moreKeys = new QPushButton(tr("Load more"), page);
+    bar->addWidget(m_db);
+    bar->addWidget(m_pattern, 1);
+    bar->addWidget(refresh);
+    bar->addWidget(m_liveKeys);
+    bar->addWidget(m_moreKeys);
+    layout->addLayout(bar);
+
+    m_keysView = makeTable(m_keysSorted, page);
+    m_keysView->setObjectName(QStringLiteral("keysView"));
+    m_keysView->setSortingEnabled(true);
+    m_keysView->horizontalHeader()->resizeSection(KeysModel::Key, 260);
+    layout->addWidget(m_keysView);
+
+    auto *actions = new QHBoxLayout;
+    m_keysSummary = new QLabel(page);
+    auto *remove = new QPushButton(tr("Delete"), page);
+    auto *ttl = new QPushButton(tr("Set TTL…"), page);
+    auto *persist = new QPushButton(tr("Persist"), page);
+    auto *edit = new QPushButton(tr("Edit value…"), page);
+    actions->addWidget(m_keysSummary, 1);
+    for (QPushButton *button : { edit, ttl, persist, remove })
+        actions->addWidget(button);
+    layout->addLayout(actions);
+
+    connect(refresh, &QPushButton::clicked, this, &MainWindow::refreshKeys);
+    connect(m_pattern, &QLineEdit::returnPressed, this, &MainWindow::refreshKeys);
+    connect(m_db, &QComboBox::currentIndexChanged, this, &MainWindow::refreshKeys);
+    connect(m_moreKeys, &QPushButton::clicked, this, &MainWindow::loadMoreKeys);
+    connect(remove, &QPushButton::clicked, this, &MainWindow::deleteSelectedKey);
+    connect(ttl, &QPushButton::clicked, this, &MainWindow::setTtlOfSelectedKey);
+    connect(persist, &QPushButton::clicked, this, &MainWindow::persistSelectedKey);
+    connect(edit, &QPushButton::clicked, this, &MainWindow::editSelectedKey);
+    connect(m_keysView, &QTableView::doubleClicked, this, &MainWindow::editSelectedKey);
+    return page;
+}
+
+QWidget *MainWindow::createCommandLogTab()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *bar = new QHBoxLayout;
+    auto *text = new QLineEdit(page);
+    text->setObjectName(QStringLiteral("logFilter"));
+    text->setPlaceholderText(tr("Filter by text"));
+    text->setClearButtonEnabled(true);
+    m_commandFilter = new QComboBox(page);
+    m_commandFilter->setEditable(true);
+    m_commandFilter->addItem(QString());
+    m_commandFilter->lineEdit()->setPlaceholderText(tr("Any command"));
+    auto *client = new QLineEdit(page);
+    client->setPlaceholderText(tr("Client"));
+    client->setClearButtonEnabled(true);
+    auto *pause = new QPushButton(tr("Pause"), page);
+    pause->setObjectName(QStringLiteral("pauseButton"));
+    pause->setCheckable(true);
+    auto *clear = new QPushButton(tr("Clear"), page);
+    auto *exportButton = new QPushButton(tr("Export…"), page);
+    bar->addWidget(text, 2);
+    bar->addWidget(m_commandFilter, 1);
+    bar->addWidget(client, 1);
+    bar->addWidget(pause);
+    bar->addWidget(clear);
+    bar->addWidget(exportButton);
+    layout->addLayout(bar);
+
+    m_logView = makeTable(m_logFilter, page);
+    m_logView->setObjectName(QStringLiteral("commandLogView"));
+    m_logView->horizontalHeader()->resizeSection(CommandLogModel::Time, 100);
+    m_logView->horizontalHeader()->resizeSection(CommandLogModel::Client, 170);
+    m_logView->horizontalHeader()->resizeSection(CommandLogModel::Command, 110);
+    m_logView->horizontalHeader()->resizeSection(CommandLogModel::Arguments, 560);
+    layout->addWidget(m_logView);
+    m_dropped = new QLabel(page);
+    layout->addWidget(m_dropped);
+    updateDroppedLabel(0);
+
+    connect(text, &QLineEdit::textChanged, m_logFilter, &CommandLogFilter::setText);
+    connect(client, &QLineEdit::textChanged, m_logFilter, &CommandLogFilter::setClient);
+    connect(m_commandFilter, &QComboBox::currentTextChanged, m_logFilter, &CommandLogFilter::setCommand);
+    connect(pause, &QPushButton::toggled, this, [this, pause](bool paused) {
+        m_log->setPaused(paused);
+        pause->setText(paused ? tr("Resume") : tr("Pause"));
+    });
+    connect(clear, &QPushButton::clicked, m_log, &CommandLogModel::clear);
+    connect(exportButton, &QPushButton::clicked, this, &MainWindow::exportCommandLog);
+    connect(m_log, &CommandLogModel::droppedChanged, this, &MainWindow::updateDroppedLabel);
+    // Follow new entries only while the user has not scrolled up.
+    QScrollBar *scroll = m_logView->verticalScrollBar();
+    connect(scroll, &QScrollBar::valueChanged, this,
+            [this, scroll](int value) { m_followLog = value >= scroll->maximum() - 2; });
+    connect(m_logFilter, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_followLog)
+            m_logView->scrollToBottom();
+    });
+    return page;
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Copy connection string"), this, &MainWindow::copyConnectionString);
+    file->addAction(tr("Export command log…"), this, &MainWindow::exportCommandLog);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *server = menuBar()->addMenu(tr("&Server"));
+    server->addAction(tr("Refresh keys"), this, &MainWindow::refreshKeys)->setShortcut(QKeySequence::Refresh);
+    server->addSeparator();
+    server->addAction(tr("Flush all databases…"), this, &MainWindow::flushAll);
+}
+
+void MainWindow::applySnapshot(const ServerSnapshot &s)
+{
+    ++m_snapshots;
+    m_connection = QStringLiteral("redis://") + s.address;
+    m_address->setValue(s.address);
+    m_uptime->setValue(Formatting::duration(s.uptimeSeconds));
+    m_clientCount->setValue(QString::number(s.connectedClients),
+                            tr("%1 total").arg(Formatting::count(s.totalConnections)));
+    m_keyCount->setValue(Formatting::count(quint64(s.totalKeys)));
+    m_ops->setValue(Formatting::rate(s.opsPerSecond));
+    m_commands->setValue(Formatting::count(s.totalCommands));
+    m_memory->setValue(Formatting::bytes(s.usedMemory));
+    const quint64 lookups = s.keyspaceHits + s.keyspaceMisses;
+    m_hitRatio->setValue(lookups ? QStringLiteral("%1 %").arg(100.0 * double(s.keyspaceHits) / double(lookups), 0, 'f', 1)
+                                 : QStringLiteral("-"),
+                         tr("%1 hits, %2 misses").arg(Formatting::count(s.keyspaceHits), Formatting::count(s.keyspaceMisses)));
+    for (int i = 0; i < s.keysPerDb.size() && i < m_db->count(); ++i)
+        m_db->setItemText(i, QStringLiteral("db%1 (%2)").arg(i).arg(s.keysPerDb[i]));
+
+    // Charts take one sample a second whatever the snapshot rate.
+    const qint64 second = s.timeMs / 1000;
+    if (second != m_lastChartSecond) {
+        m_lastChartSecond = second;
+        m_opsChart->addSample(s.opsPerSecond);
+        m_clientsChart->addSample(double(s.connectedClients));
+        m_memoryChart->addSample(double(s.usedMemory));
+        m_networkChart->addSample(s.inputKbps, s.outputKbps);
+    }
+
+    m_clients->update(s.clients);
+    m_clientsSummary->setText(tr("%n client(s) connected", nullptr, int(s.connectedClients))
+                              + (s.clientsTruncated ? tr(" (first %1 shown)").arg(s.clients.size()) : QString()));
+
+    m_log->append(s.commands, s.droppedCommands);
+    for (const CommandLogEntry &entry : s.commands) {
+        const QString name = QString::fromLatin1(entry.command);
+        if (m_commandFilter->findText(name) < 0 && m_commandFilter->count() < 200)
+            m_commandFilter->addItem(name);
+    }
+    for (const QByteArray &line : s.logLines)
+        m_serverLog->appendPlainText(QString::fromUtf8(line));
+
+    if (m_liveKeys->isChecked() && s.timeMs - m_lastKeysRefresh >= LiveKeysIntervalMs)
+        refreshKeys();
+    m_status->setText(tr("Listening on %1  ·  running  ·  %2 keys in %3 databases")
+                              .arg(s.address, Formatting::count(quint64(s.totalKeys)))
+                              .arg(std::count_if(s.keysPerDb.cbegin(), s.keysPerDb.cend(),
+                                                 [](qint64 n) { return n > 0; })));
+}
+
+void MainWindow::applyKeyPage(const KeyPage &page)
+{
+    m_keys->addPage(page);
+    m_moreKeys->setEnabled(m_keys->hasMore());
+    m_keysSummary->setText(tr("%n key(s) shown", nullptr, m_keys->rowCount())
+                           + (m_keys->hasMore() ? tr(", more available") : QString()));
+}
+
+void MainWindow::keyChanged(int db, const QByteArray &key)
+{
+    Q_UNUSED(key);
+    if (db == m_keys->db())
+        refreshKeys();
+}
+
+void MainWindow::disconnectSelectedClient()
+{
+    const QModelIndexList rows = m_clientsView->selectionModel()->selectedRows();
+    if (!rows.isEmpty())
+        emit killClientRequested(rows.first().data(ClientsModel::IdRole).toULongLong());
+}
+
+void MainWindow::refreshKeys()
+{
+    QByteArray pattern = m_pattern->text().trimmed().toUtf8();
+    if (pattern.isEmpty())
+        pattern = "*";
+    m_lastKeysRefresh = QDateTime::currentMSecsSinceEpoch();
+    m_keys->restart(m_db->currentData().toInt(), pattern);
+    emit keysRequested(m_keys->db(), pattern, 0, KeysPerPage);
+}
+
+void MainWindow::loadMoreKeys()
+{
+    if (m_keys->hasMore())
+        emit keysRequested(m_keys->db(), m_keys->pattern(), m_keys->nextCursor(), KeysPerPage);
+}
+
+QByteArray MainWindow::selectedKey() const
+{
+    const QModelIndexList rows = m_keysView->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QByteArray() : rows.first().data(KeysModel::KeyRole).toByteArray();
+}
+
+void MainWindow::deleteSelectedKey()
+{
+    const QByteArray key = selectedKey();
+    if (key.isNull())
+        return;
+    m_keys->removeKey(key);
+    emit deleteKeyRequested(m_keys->db(), key);
+}
+
+void MainWindow::setTtlOfSelectedKey()
+{
+    const QByteArray key = selectedKey();
+    if (key.isNull())
+        return;
+    bool ok = false;
+    const int seconds = QInputDialog::getInt(this, tr("Set TTL"), tr("Expire %1 in seconds:").arg(Formatting::printable(key)),
+                                             60, 1, std::numeric_limits<int>::max(), 1, &ok);
+    if (ok)
+        emit ttlRequested(m_keys->db(), key, seconds);
+}
+
+void MainWindow::persistSelectedKey()
+{
+    const QByteArray key = selectedKey();
+    if (!key.isNull())
+        emit ttlRequested(m_keys->db(), key, -1);
+}
+
+void MainWindow::editSelectedKey()
+{
+    const QModelIndexList rows = m_keysView->selectionModel()->selectedRows(KeysModel::Value);
+    if (rows.isEmpty())
+        return;
+    const QByteArray key = rows.first().data(KeysModel::KeyRole).toByteArray();
+    bool ok = false;
+    const QString value = QInputDialog::getMultiLineText(this, tr("Edit value"), Formatting::printable(key),
+                                                         rows.first().data().toString(), &ok);
+    if (ok)
+        emit valueRequested(m_keys->db(), key, value.toUtf8());
+}
+
+void MainWindow::exportCommandLog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export command log"), QStringLiteral("commands.tsv"),
+                                                      tr("Tab-separated values (*.tsv)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !m_log->exportTo(&file) || !file.commit())
+        QMessageBox::warning(this, tr("Export failed"), file.errorString());
+}
+
+void MainWindow::flushAll()
+{
+    const auto answer = QMessageBox::warning(this, tr("Flush all databases"),
+                                             tr("Delete every key in every database? This cannot be undone."),
+                                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes) {
+        emit flushAllRequested();
+        m_keys->restart(m_keys->db(), m_keys->pattern());
+    }
+}
+
+void MainWindow::copyConnectionString()
+{
+    QApplication::clipboard()->setText(m_connection);
+    statusBar()->showMessage(tr("Copied %1").arg(m_connection), 3000);
+}
+
+void MainWindow::updateDroppedLabel(quint64 dropped)
+{
+    m_dropped->setText(tr("Showing the last %1 commands%2")
+                               .arg(Formatting::count(quint64(m_log->capacity())))
+                               .arg(dropped ? tr("  ·  %1 not shown (sampled under load, or paused)").arg(Formatting::count(dropped))
+                                            : QString()));
+}

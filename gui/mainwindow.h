@@ -1,0 +1,109 @@
+#pragma once
+
+#include "observe/serversnapshot.h"
+
+#include <QMainWindow>
+
+class ClientsModel;
+class CommandLogFilter;
+class CommandLogModel;
+class KeysModel;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
+class SparkChart;
+class StatTile;
+
+// The dashboard window. It learns everything from snapshots and key pages and asks for
+// actions through its signals; it never touches the server's state itself.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+
+    ClientsModel *clientsModel() const { return m_clients; }
+    KeysModel *keysModel() const { return m_keys; }
+    CommandLogModel *commandLogModel() const { return m_log; }
+    int snapshotsReceived() const { return m_snapshots; }
+
+public slots:
+    void applySnapshot(const ServerSnapshot &snapshot);
+    void applyKeyPage(const KeyPage &page);
+    void keyChanged(int db, const QByteArray &key);
+    // Actions, also reachable from the buttons and menus.
+    void disconnectSelectedClient();
+    void refreshKeys();
+    void loadMoreKeys();
+    void deleteSelectedKey();
+    void setTtlOfSelectedKey();
+    void persistSelectedKey();
+    void editSelectedKey();
+    void exportCommandLog();
+    void flushAll();
+    void copyConnectionString();
+
+signals:
+    void killClientRequested(quint64 id);
+    void keysRequested(int db, const QByteArray &pattern, quint64 cursor, int count);
+    void deleteKeyRequested(int db, const QByteArray &key);
+    void ttlRequested(int db, const QByteArray &key, qint64 seconds);
+    void valueRequested(int db, const QByteArray &key, const QByteArray &value);
+    void flushAllRequested();
+
+private:
+    QWidget *createClientsTab();
+    QWidget *createKeysTab();
+    QWidget *createCommandLogTab();
+    void createMenus();
+    QByteArray selectedKey() const;
+    void updateDroppedLabel(quint64 dropped);
+
+    StatTile *m_address;
+    StatTile *m_uptime;
+    StatTile *m_clientCount;
+    StatTile *m_keyCount;
+    StatTile *m_ops;
+    StatTile *m_commands;
+    StatTile *m_memory;
+    StatTile *m_hitRatio;
+    SparkChart *m_opsChart;
+    SparkChart *m_clientsChart;
+    SparkChart *m_memoryChart;
+    SparkChart *m_networkChart;
+
+    QTabWidget *m_tabs = nullptr;
+    ClientsModel *m_clients;
+    QSortFilterProxyModel *m_clientsSorted;
+    QTableView *m_clientsView = nullptr;
+    QLabel *m_clientsSummary = nullptr;
+
+    KeysModel *m_keys;
+    QSortFilterProxyModel *m_keysSorted;
+    QTableView *m_keysView = nullptr;
+    QComboBox *m_db = nullptr;
+    QLineEdit *m_pattern = nullptr;
+    QCheckBox *m_liveKeys = nullptr;
+    QPushButton *m_moreKeys = nullptr;
+    QLabel *m_keysSummary = nullptr;
+
+    CommandLogModel *m_log;
+    CommandLogFilter *m_logFilter;
+    QTableView *m_logView = nullptr;
+    QComboBox *m_commandFilter = nullptr;
+    QLabel *m_dropped = nullptr;
+    bool m_followLog = true;
+
+    QPlainTextEdit *m_serverLog = nullptr;
+    QLabel *m_status = nullptr;
+    QString m_connection;
+    qint64 m_lastChartSecond = 0;
+    qint64 m_lastKeysRefresh = 0;
+    int m_snapshots = 0;
+};

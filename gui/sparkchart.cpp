@@ -1,0 +1,91 @@
+#include "sparkchart.h"
+
+#include <QPainter>
+
+SparkChart::SparkChart(const QString &title, Formatter formatter, QWidget *parent)
+    : QWidget(parent)
+    , m_title(title)
+    , m_format(std::move(formatter))
+{
+    setMinimumHeight(90);
+}
+
+void SparkChart::setSecondSeries(const QString &name, const QColor &color)
+{
+    m_hasSecond = true;
+    m_names[1] = name;
+    m_colors[1] = color;
+}
+
+void SparkChart::addSample(double value, double second)
+{
+    m_series[0].append(value);
+    m_series[1].append(second);
+    for (QList<double> &series : m_series) {
+        if (series.size() > MaxSamples)
+            series.removeFirst();
+    }
+    update();
+}
+
+void SparkChart::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRectF frame = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+    p.setPen(palette().color(QPalette::Mid));
+    p.setBrush(palette().color(QPalette::Base));
+    p.drawRoundedRect(frame, 6, 6);
+
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.9);
+    p.setFont(small);
+    p.setPen(palette().color(QPalette::PlaceholderText));
+    const QRectF text = frame.adjusted(10, 6, -10, 0);
+    p.drawText(text, Qt::AlignLeft | Qt::AlignTop, m_title);
+
+    const int series = m_hasSecond ? 2 : 1;
+    double peak = 1;
+    for (int s = 0; s < series; ++s) {
+        for (double v : m_series[s])
+            peak = qMax(peak, v);
+    }
+    QString current;
+    for (int s = 0; s < series; ++s) {
+        const double last = m_series[s].isEmpty() ? 0 : m_series[s].last();
+        if (!current.isEmpty())
+            current += QStringLiteral("  ");
+        current += (m_names[s].isEmpty() ? QString() : m_names[s] + QLatin1Char(' ')) + m_format(last);
+    }
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(text, Qt::AlignRight | Qt::AlignTop, current);
+
+    const QRectF plot = frame.adjusted(8, 26, -8, -8);
+    p.setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DotLine));
+    p.drawLine(plot.topLeft(), plot.topRight());
+    p.drawText(plot.adjusted(2, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop, m_format(peak));
+
+    for (int s = series - 1; s >= 0; --s) {
+        const QList<double> &values = m_series[s];
+        if (values.size() < 2)
+            continue;
+        // Short histories use a one-minute axis, so a fresh chart is not a sliver.
+        const double span = double(qMin<qsizetype>(MaxSamples, qMax<qsizetype>(60, values.size())));
+        const double step = plot.width() / (span - 1);
+        const double x0 = plot.right() - step * double(values.size() - 1);
+        QPolygonF line;
+        for (qsizetype i = 0; i < values.size(); ++i)
+            line.append(QPointF(x0 + step * double(i), plot.bottom() - plot.height() * values[i] / peak));
+        QPolygonF area = line;
+        area.append(QPointF(line.last().x(), plot.bottom()));
+        area.append(QPointF(line.first().x(), plot.bottom()));
+        QColor fill = m_colors[s];
+        fill.setAlpha(50);
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        p.drawPolygon(area);
+        p.setPen(QPen(m_colors[s], 1.6));
+        p.setBrush(Qt::NoBrush);
+        p.drawPolyline(line);
+    }
+}

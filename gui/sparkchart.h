@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QColor>
+#include <QList>
+#include <QWidget>
+
+#include <functional>
+
+// A small line chart of the last few minutes, painted directly: one or two series, cheap to
+// redraw at the snapshot rate.
+class SparkChart final : public QWidget
+{
+    Q_OBJECT
+public:
+    using Formatter = std::function<QString(double)>;
+
+    SparkChart(const QString &title, Formatter formatter, QWidget *parent = nullptr);
+    void setSecondSeries(const QString &name, const QColor &color);
+    void setSeriesName(const QString &name) { m_names[0] = name; }
+    void addSample(double value, double second = 0);
+    int sampleCount() const { return int(m_series[0].size()); }
+    QSize sizeHint() const override { return { 260, 110 }; }
+
+    static constexpr int MaxSamples = 300; // 5 minutes at one sample a second
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QString m_title;
+    Formatter m_format;
+    QList<double> m_series[2];
+    QString m_names[2];
+    QColor m_colors[2] = { QColor(0x4f, 0xc3, 0xf7), QColor(0xff, 0xb7, 0x4d) };
+    bool m_hasSecond = false;
+};

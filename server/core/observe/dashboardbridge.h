@@ -1,0 +1,50 @@
+#pragma once
+
+#include "serversnapshot.h"
+
+#include <QObject>
+#include <QTimer>
+
+class LogSink;
+class Server;
+
+// The dashboard's only way into the server. Lives on the server thread: builds a snapshot on
+// a timer (never per command) and carries out the window's requests, which arrive as queued
+// slot calls. While it exists the server's command log ring is filled.
+class DashboardBridge final : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int SnapshotIntervalMs = 200;
+    static constexpr int MaxClientRows = 2000;
+
+    // Neither is owned; both must outlive the bridge. logSink may be null.
+    DashboardBridge(Server *server, const LogSink *logSink, QObject *parent = nullptr);
+    ~DashboardBridge() override;
+
+    ServerSnapshot buildSnapshot();
+
+public slots:
+    void killClient(quint64 id);
+    // Visits buckets from cursor until about `count` keys matching the glob are found.
+    void requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count);
+    void deleteKey(int db, const QByteArray &key);
+    // seconds < 0 removes the expiry (PERSIST).
+    void setTtl(int db, const QByteArray &key, qint64 seconds);
+    void setValue(int db, const QByteArray &key, const QByteArray &value);
+    void flushAll();
+
+signals:
+    void snapshotReady(const ServerSnapshot &snapshot);
+    void keysReady(const KeyPage &page);
+    void keyChanged(int db, const QByteArray &key);
+
+private:
+    void tick();
+
+    Server *m_server;
+    const LogSink *m_logSink;
+    QTimer m_timer;
+    quint64 m_lastCommand = 0;
+    quint64 m_lastLogLine = 0;
+};

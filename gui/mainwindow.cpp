@@ -311,12 +311,14 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
 
     m_log->append(s.commands, s.droppedCommands);
     for (const CommandLogEntry &entry : s.commands) {
-        const QString name = QString::fromLatin1(entry.command);
-        if (m_commandFilter->findText(name) < 0 && m_commandFilter->count() < 200)
-            m_commandFilter->addItem(name);
+        if (m_commandFilter->count() < 200 && !m_commandNames.contains(entry.command)) {
+            m_commandNames.insert(entry.command);
+            m_commandFilter->addItem(QString::fromLatin1(entry.command));
+        }
     }
-    for (const QByteArray &line : s.logLines)
-        m_serverLog->appendPlainText(QString::fromUtf8(line));
+    // One append per snapshot: a layout pass per line would cost more than the server's work.
+    if (!s.logLines.isEmpty())
+        m_serverLog->appendPlainText(QString::fromUtf8(s.logLines.join('\n')));
 
     if (m_liveKeys->isChecked() && s.timeMs - m_lastKeysRefresh >= LiveKeysIntervalMs)
         refreshKeys();

@@ -3,6 +3,7 @@
 #include "observe/serversnapshot.h"
 
 #include <QMainWindow>
+#include <QSet>
 
 class ClientsModel;
 class CommandLogFilter;
@@ -97,6 +98,7 @@ private:
     CommandLogFilter *m_logFilter;
     QTableView *m_logView = nullptr;
     QComboBox *m_commandFilter = nullptr;
+    QSet<QByteArray> m_commandNames;
     QLabel *m_dropped = nullptr;
     bool m_followLog = true;
 

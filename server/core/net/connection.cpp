@@ -234,7 +234,8 @@ void Connection::execute()
         return;
     CommandLog &log = m_server.commandLog();
     const bool toFile = lcCommands().isInfoEnabled() && m_server.allowCommandLogLine(m_commandTimeMs);
-    if (!log.isEnabled() && !toFile)
+    const bool toRing = log.admit(m_commandTimeMs);
+    if (!toRing && !toFile)
         return;
     QByteArray text = CommandLog::describe(argv);
     const QByteArray who = m_name.isEmpty() ? m_peer : m_name + '@' + m_peer;
@@ -242,7 +243,7 @@ void Connection::execute()
         qCInfo(lcCommands).noquote() << "client" << m_id << QString::fromLatin1(who)
                                      << QString::fromLatin1(text) << micros << "us";
     }
-    if (log.isEnabled())
+    if (toRing)
         log.record(m_commandTimeMs, m_id, who, command->fullName.toUpper(), std::move(text), micros);
 }
 

@@ -4,6 +4,23 @@
 
 CommandLog::CommandLog(int capacity) : m_ring(size_t(qMax(1, capacity))) { }
 
+bool CommandLog::admit(qint64 timeMs)
+{
+    if (!m_enabled)
+        return false;
+    const qint64 window = timeMs / 100;
+    if (window != m_window) {
+        m_window = window;
+        m_admitted = 0;
+    }
+    if (m_admitted < MaxPerWindow) {
+        ++m_admitted;
+        return true;
+    }
+    ++m_skipped;
+    return false;
+}
+
 void CommandLog::record(qint64 timeMs, quint64 clientId, const QByteArray &client,
                         const QByteArray &command, QByteArray text, qint64 durationUs)
 {

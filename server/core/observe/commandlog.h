@@ -28,6 +28,13 @@ public:
     void setEnabled(bool enabled) { m_enabled = enabled; }
     int capacity() const { return int(m_ring.size()); }
 
+    // Whether a command at this time gets an entry: at most MaxPerWindow per 100 ms, so that
+    // under full load the log samples instead of costing the server its throughput. Commands
+    // turned away count as skipped.
+    bool admit(qint64 timeMs);
+    quint64 skipped() const { return m_skipped; }
+    static constexpr int MaxPerWindow = 200;
+
     void record(qint64 timeMs, quint64 clientId, const QByteArray &client,
                 const QByteArray &command, QByteArray text, qint64 durationUs);
     // Entries with sequence > after, oldest first; *missed counts those already overwritten.
@@ -41,5 +48,8 @@ public:
 private:
     std::vector<CommandLogEntry> m_ring;
     quint64 m_next = 1;
+    quint64 m_skipped = 0;
+    qint64 m_window = 0;
+    int m_admitted = 0;
     bool m_enabled = false;
 };

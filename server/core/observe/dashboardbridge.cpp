@@ -32,6 +32,7 @@ DashboardBridge::DashboardBridge(Server *server, const LogSink *logSink, QObject
     qRegisterMetaType<KeyPage>();
     m_server->commandLog().setEnabled(true);
     m_lastCommand = m_server->commandLog().lastSequence();
+    m_lastSkipped = m_server->commandLog().skipped();
     m_timer.setInterval(SnapshotIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &DashboardBridge::tick);
     m_timer.start();
@@ -90,7 +91,10 @@ ServerSnapshot DashboardBridge::buildSnapshot()
         s.clients.append(row);
     }
 
-    s.commands = m_server->commandLog().entriesAfter(m_lastCommand, &s.droppedCommands);
+    const CommandLog &log = m_server->commandLog();
+    s.commands = log.entriesAfter(m_lastCommand, &s.droppedCommands);
+    s.droppedCommands += log.skipped() - m_lastSkipped; // sampled out under load
+    m_lastSkipped = log.skipped();
     if (!s.commands.empty())
         m_lastCommand = s.commands.back().sequence;
     if (m_logSink) {

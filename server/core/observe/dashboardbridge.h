@@ -46,5 +46,6 @@ private:
     const LogSink *m_logSink;
     QTimer m_timer;
     quint64 m_lastCommand = 0;
+    quint64 m_lastSkipped = 0;
     quint64 m_lastLogLine = 0;
 };

@@ -1,0 +1,79 @@
+// The window against a live in-process server: a real client connects, sets a key; the window
+// shows the client, the key and the command; Disconnect closes that client's socket.
+#include "clientsmodel.h"
+#include "commandlogmodel.h"
+#include "common/respframe.h"
+#include "dashboard.h"
+#include "keysmodel.h"
+#include "mainwindow.h"
+#include "net/connection.h"
+#include "net/server.h"
+#include "observe/dashboardbridge.h"
+
+#include <QItemSelectionModel>
+#include <QPushButton>
+#include <QTableView>
+#include <QTcpSocket>
+#include <QTest>
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void showsClientKeyAndCommand();
+};
+
+void TestMainWindow::showsClientKeyAndCommand()
+{
+    ServerConfig config;
+    config.port = 0;
+    // Same thread here: the queued connections still go through the event loop.
+    Server server(config);
+    QString error;
+    QVERIFY2(server.listen(&error), qPrintable(error));
+    DashboardBridge bridge(&server, nullptr);
+    MainWindow window;
+    Dashboard::connectWindow(&window, &bridge);
+    window.show();
+
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(RespFrame::request({ "CLIENT", "SETNAME", "tester" }) + RespFrame::request({ "SET", "greeting", "hello" }));
+    QTRY_VERIFY(client.bytesAvailable() >= 10);
+    QCOMPARE(client.readAll(), QByteArray("+OK\r\n+OK\r\n"));
+
+    // The client appears, with its name and last command.
+    ClientsModel *clients = window.clientsModel();
+    QTRY_COMPARE(clients->rowCount(), 1);
+    QTRY_COMPARE(clients->index(0, ClientsModel::Name).data().toString(), QStringLiteral("tester"));
+    QTRY_COMPARE(clients->index(0, ClientsModel::LastCommand).data().toString(), QStringLiteral("set"));
+
+    // The command is in the log.
+    CommandLogModel *log = window.commandLogModel();
+    QTRY_VERIFY(log->rowCount() >= 2);
+    QCOMPARE(log->index(log->rowCount() - 1, CommandLogModel::Arguments).data().toString(), QStringLiteral("SET greeting hello"));
+    QCOMPARE(log->index(log->rowCount() - 1, CommandLogModel::Client).data().toString(),
+             QStringLiteral("tester@") + QString::fromLatin1(server.clients().begin()->second->peerAddress()));
+
+    // The key is in the keys browser after a refresh.
+    window.refreshKeys();
+    QTRY_COMPARE(window.keysModel()->rowCount(), 1);
+    QCOMPARE(window.keysModel()->index(0, KeysModel::Key).data().toString(), QStringLiteral("greeting"));
+    QCOMPARE(window.keysModel()->index(0, KeysModel::Value).data().toString(), QStringLiteral("hello"));
+
+    // Disconnect the selected client: its socket closes.
+    auto *view = window.findChild<QTableView *>(QStringLiteral("clientsView"));
+    QVERIFY(view);
+    view->selectionModel()->select(view->model()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    auto *disconnect = window.findChild<QPushButton *>(QStringLiteral("disconnectButton"));
+    QVERIFY(disconnect);
+    disconnect->click();
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+    QTRY_COMPARE(clients->rowCount(), 0);
+    QVERIFY(window.snapshotsReceived() > 0);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

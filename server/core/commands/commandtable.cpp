@@ -31,6 +31,8 @@ CommandTable::CommandTable()
     registerStringCommands(*this);
     registerKeyspaceCommands(*this);
     registerServerCommands(*this);
+    registerExpireCommands(*this);
+    registerConfigCommands(*this);
 }
 
 void CommandTable::add(Command command)

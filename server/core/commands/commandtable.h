@@ -26,8 +26,77 @@ enum : quint32 {
     DenyOom = 1 << 8,     // may grow memory
     NoLog = 1 << 9,       // never shown in the command log (AUTH: passwords)
     CloseAfter = 1 << 10, // the cross-protocol guard (POST, Host:): close without a reply
+    Blocking = 1 << 11,   // may block the client
+    PubSub = 1 << 12,     // pub/sub related
+    SkipMonitor = 1 << 13,
+    SkipSlowlog = 1 << 14,
+    NoMandatoryKeys = 1 << 15,
+    NoAsyncLoading = 1 << 16,
+    NoMulti = 1 << 17,
+    AllowBusy = 1 << 18,
+    MovableKeys = 1 << 19, // key positions depend on the arguments
 };
 }
+
+// ACL categories, as Redis reports them in COMMAND. Rows name the explicit ones (@keyspace,
+// @string, @connection...); those implied by the flags (@write, @read, @admin, @dangerous,
+// @fast, @slow...) are added when COMMAND replies, as Redis's setImplicitACLCategories does.
+namespace AclCategory {
+enum : quint32 {
+    Keyspace = 1 << 0,
+    Read = 1 << 1,
+    Write = 1 << 2,
+    Set = 1 << 3,
+    SortedSet = 1 << 4,
+    List = 1 << 5,
+    Hash = 1 << 6,
+    String = 1 << 7,
+    Bitmap = 1 << 8,
+    HyperLogLog = 1 << 9,
+    Geo = 1 << 10,
+    Stream = 1 << 11,
+    PubSub = 1 << 12,
+    Admin = 1 << 13,
+    Fast = 1 << 14,
+    Slow = 1 << 15,
+    Blocking = 1 << 16,
+    Dangerous = 1 << 17,
+    Connection = 1 << 18,
+    Transaction = 1 << 19,
+    Scripting = 1 << 20,
+};
+}
+
+// Key-spec flags (Redis 7 key specifications), reported by COMMAND INFO.
+namespace KeyFlag {
+enum : quint32 {
+    RO = 1 << 0,
+    RW = 1 << 1,
+    OW = 1 << 2,
+    RM = 1 << 3,
+    Access = 1 << 4,
+    Update = 1 << 5,
+    Insert = 1 << 6,
+    Delete = 1 << 7,
+    NotKey = 1 << 8,
+    Incomplete = 1 << 9,
+    VariableFlags = 1 << 10,
+};
+}
+
+/* One Redis 7 key specification: where the keys start (begin_search "index") and how many
+ * follow (find_keys "range": lastKey relative to the start, -1 = the last argument; keyStep;
+ * limit). COMMAND INFO reports these as they are; the older first/last/step are in Command.
+ */
+struct KeySpec
+{
+    quint32 flags;
+    int index;
+    int lastKey = 0;
+    int keyStep = 1;
+    int limit = 0;
+    const char *notes = nullptr;
+};
 
 /* One row of the command table.
  * name      lowercase command name; subcommands are looked up inside their parent.
@@ -35,6 +104,8 @@ enum : quint32 {
  * flags     CommandFlag bits.
  * handler   the function that runs it; nullptr for a parent that only has subcommands.
  * firstKey, lastKey, keyStep  key positions for COMMAND (lastKey -1 = the last argument).
+ * Optional, set with the chained setters so that rows stay one expression:
+ * acl       explicit AclCategory bits; keys  key specs; tips  Redis's command tips.
  */
 struct Command
 {
@@ -58,6 +129,27 @@ struct Command
     int lastKey = 0;
     int keyStep = 0;
     std::vector<Command> subcommands;
+    quint32 aclCategories = 0;
+    std::vector<KeySpec> keySpecs;
+    std::vector<const char *> tips;
+
+    void resetStats() { calls = microseconds = rejectedCalls = failedCalls = 0; }
+
+    Command &&acl(quint32 categories) &&
+    {
+        aclCategories |= categories;
+        return std::move(*this);
+    }
+    Command &&keys(std::vector<KeySpec> specs) &&
+    {
+        keySpecs = std::move(specs);
+        return std::move(*this);
+    }
+    Command &&withTips(std::vector<const char *> list) &&
+    {
+        tips = std::move(list);
+        return std::move(*this);
+    }
 
     // Statistics for INFO commandstats, updated by the dispatcher.
     QByteArray fullName; // "get" or "client|setname"
@@ -92,3 +184,5 @@ void registerConnectionCommands(CommandTable &table);
 void registerStringCommands(CommandTable &table);
 void registerKeyspaceCommands(CommandTable &table);
 void registerServerCommands(CommandTable &table);
+void registerExpireCommands(CommandTable &table);
+void registerConfigCommands(CommandTable &table);

@@ -5,11 +5,24 @@
 #include "protocol/numbers.h"
 #include "store/keyspace.h"
 
+#include <climits>
+
 namespace CommandUtil {
 
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
 {
     return a.size() == b.size() && qstrnicmp(a.data(), b.data(), size_t(a.size())) == 0;
+}
+
+QByteArrayView cString(QByteArrayView arg)
+{
+    const qsizetype nul = arg.indexOf('\0');
+    return nul < 0 ? arg : arg.first(nul);
+}
+
+bool argIs(QByteArrayView arg, const char *option)
+{
+    return equalsIgnoreCase(cString(arg), QByteArrayView(option));
 }
 
 bool parseLongLong(Connection &c, QByteArrayView text, long long *value)
@@ -32,6 +45,42 @@ bool parseLongLongInRange(Connection &c, QByteArrayView text, long long min, lon
     return true;
 }
 
+bool parseInt(Connection &c, QByteArrayView text, int *value, const char *error)
+{
+    long long parsed = 0;
+    if (!Numbers::toLongLong(text, &parsed)) {
+        c.reply().error("ERR " + QByteArray(error ? error : "value is not an integer or out of range"));
+        return false;
+    }
+    if (parsed < INT_MIN || parsed > INT_MAX) {
+        c.reply().error(error ? "ERR " + QByteArray(error)
+                              : QByteArrayLiteral("ERR value is out of range, value must between "
+                                                  "-2147483648 and 2147483647"));
+        return false;
+    }
+    *value = int(parsed);
+    return true;
+}
+
+bool parseLongDouble(Connection &c, QByteArrayView text, long double *value)
+{
+    if (Numbers::toLongDouble(text, value))
+        return true;
+    c.reply().error("ERR value is not a valid float");
+    return false;
+}
+
+bool parseDbIndex(Connection &c, QByteArrayView text, int *index)
+{
+    if (!parseInt(c, text, index))
+        return false;
+    if (*index < 0 || *index >= c.server().databaseCount()) {
+        c.reply().error("ERR DB index is out of range");
+        return false;
+    }
+    return true;
+}
+
 KeyEntry *lookupRead(Connection &c, QByteArrayView key)
 {
     KeyEntry *entry = c.db().find(key, c.now());
@@ -45,6 +94,79 @@ KeyEntry *lookupRead(Connection &c, QByteArrayView key)
 KeyEntry *lookupWrite(Connection &c, QByteArrayView key)
 {
     return c.db().find(key, c.now());
+}
+
+namespace {
+
+bool stringOrReply(Connection &c, KeyEntry *found, KeyEntry **entry)
+{
+    if (found && found->type != ValueType::String) {
+        replyWrongType(c);
+        return false;
+    }
+    *entry = found;
+    return true;
+}
+
+} // namespace
+
+bool lookupStringRead(Connection &c, QByteArrayView key, KeyEntry **entry)
+{
+    return stringOrReply(c, lookupRead(c, key), entry);
+}
+
+bool lookupStringWrite(Connection &c, QByteArrayView key, KeyEntry **entry)
+{
+    return stringOrReply(c, lookupWrite(c, key), entry);
+}
+
+bool checkStringLength(Connection &c, qint64 size, qint64 append)
+{
+    // Unsigned addition, as Redis does, so that an overflow shows as a smaller total.
+    const qint64 total = qint64(quint64(size) + quint64(append));
+    if (total > c.server().config().protoMaxBulkLength || total < size || total < append) {
+        c.reply().error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        return false;
+    }
+    return true;
+}
+
+void replyInvalidExpireTime(Connection &c)
+{
+    c.reply().error("ERR invalid expire time in '" + c.lastCommand() + "' command");
+}
+
+bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative,
+                       qint64 *at)
+{
+    long long value = 0;
+    if (!parseLongLong(c, text, &value))
+        return false;
+    if (value <= 0 || (seconds && value > LLONG_MAX / 1000)) {
+        replyInvalidExpireTime(c);
+        return false;
+    }
+    if (seconds)
+        value *= 1000;
+    if (relative) {
+        // Redis adds with wrap-around and rejects a result <= 0; the same without the UB.
+        if (value > LLONG_MAX - c.now()) {
+            replyInvalidExpireTime(c);
+            return false;
+        }
+        value += c.now();
+    }
+    *at = value;
+    return true;
+}
+
+QByteArray typeName(ValueType type)
+{
+    switch (type) {
+    case ValueType::String:
+        return QByteArrayLiteral("string");
+    }
+    return QByteArrayLiteral("unknown");
 }
 
 void replySyntaxError(Connection &c)

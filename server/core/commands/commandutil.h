@@ -5,22 +5,54 @@
 
 class Connection;
 struct KeyEntry;
+enum class ValueType : quint8;
 
 // Helpers shared by the command families: argument parsing that replies Redis's error on
 // failure, and key lookups that keep the hit/miss counters.
 namespace CommandUtil {
 
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b);
+// An option name compared as Redis's strcasecmp does: the argument ends at its first NUL.
+bool argIs(QByteArrayView arg, const char *option);
+// The argument as C code sees it (up to the first NUL), for error texts made with %s.
+QByteArrayView cString(QByteArrayView arg);
 
 // Replies "-ERR value is not an integer or out of range" and returns false on failure.
 bool parseLongLong(Connection &c, QByteArrayView text, long long *value);
 // Same, with a caller-given error text for out-of-range values.
 bool parseLongLongInRange(Connection &c, QByteArrayView text, long long min, long long max,
                           const QByteArray &error, long long *value);
+// Redis's getIntFromObjectOrReply: a long long that must fit an int. error (without "ERR ")
+// replaces both of Redis's texts ("value is not an integer or out of range", then
+// "value is out of range, value must between ...").
+bool parseInt(Connection &c, QByteArrayView text, int *value, const char *error = nullptr);
+// Redis's getLongDoubleFromObjectOrReply: replies "-ERR value is not a valid float".
+bool parseLongDouble(Connection &c, QByteArrayView text, long double *value);
+// A database index from the command: replies "-ERR DB index is out of range" when it is not
+// one of ours (after parseInt's own error for a non-integer).
+bool parseDbIndex(Connection &c, QByteArrayView text, int *index);
 
 // Lookups for reading count keyspace_hits/misses; lookups for writing do not.
 KeyEntry *lookupRead(Connection &c, QByteArrayView key);
 KeyEntry *lookupWrite(Connection &c, QByteArrayView key);
+// The same for commands that need a string: false (after replying WRONGTYPE) when the key
+// holds another type; *entry is nullptr when the key does not exist.
+bool lookupStringRead(Connection &c, QByteArrayView key, KeyEntry **entry);
+bool lookupStringWrite(Connection &c, QByteArrayView key, KeyEntry **entry);
+
+// Redis's checkStringLength: a string may not grow past proto-max-bulk-len. Replies and
+// returns false when size + append is too big (or overflows).
+bool checkStringLength(Connection &c, qint64 size, qint64 append);
+
+// The absolute expiry (ms) for SET/SETEX/PSETEX/GETEX's time argument, with Redis's rules
+// (getExpireMillisecondsOrReply): must be > 0, units checked for overflow; relative times are
+// added to now. Replies "-ERR invalid expire time in '<command>' command" on failure.
+bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative,
+                       qint64 *at);
+void replyInvalidExpireTime(Connection &c);
+
+// TYPE's name for a value type ("string", "list", ...).
+QByteArray typeName(ValueType type);
 
 void replySyntaxError(Connection &c);
 void replyWrongType(Connection &c);

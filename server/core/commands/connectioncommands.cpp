@@ -40,15 +40,14 @@ void quitCommand(Connection &c)
 
 void selectCommand(Connection &c)
 {
-    long long index = 0;
-    if (!parseLongLongInRange(c, c.arg(1), INT_MIN, INT_MAX,
-                              "ERR value is not an integer or out of range", &index))
+    int index = 0;
+    if (!parseInt(c, c.arg(1), &index))
         return;
     if (index < 0 || index >= c.server().databaseCount()) {
         c.reply().error("ERR DB index is out of range");
         return;
     }
-    c.selectDb(int(index));
+    c.selectDb(index);
     c.reply().ok();
 }
 
@@ -124,7 +123,8 @@ void helloCommand(Connection &c)
             hasName = true;
             ++j;
         } else {
-            c.reply().error("ERR Syntax error in HELLO option '" + c.arg(j).toByteArray() + '\'');
+            c.reply().error("ERR Syntax error in HELLO option '"
+                            + cString(c.arg(j)).toByteArray() + '\'');
             return;
         }
     }
@@ -205,12 +205,13 @@ void clientListCommand(Connection &c)
             text += ClientInfo::describe(*entry.second, c) + '\n';
     } else if (c.argc() >= 4 && equalsIgnoreCase(c.arg(2), "ID")) {
         for (qsizetype j = 3; j < c.argc(); ++j) {
+            // Any integer is accepted; ids that no client has simply list nothing.
             long long id = 0;
-            if (!Numbers::toLongLong(c.arg(j), &id) || id <= 0) {
+            if (!Numbers::toLongLong(c.arg(j), &id)) {
                 c.reply().error("ERR Invalid client ID");
                 return;
             }
-            if (const Connection *other = c.server().client(quint64(id)))
+            if (const Connection *other = id > 0 ? c.server().client(quint64(id)) : nullptr)
                 text += ClientInfo::describe(*other, c) + '\n';
         }
     } else if (c.argc() == 4 && equalsIgnoreCase(c.arg(2), "TYPE")) {
@@ -218,7 +219,7 @@ void clientListCommand(Connection &c)
         if (!equalsIgnoreCase(type, "normal") && !equalsIgnoreCase(type, "master")
             && !equalsIgnoreCase(type, "replica") && !equalsIgnoreCase(type, "slave")
             && !equalsIgnoreCase(type, "pubsub")) {
-            c.reply().error("ERR Unknown client type '" + type.toByteArray() + '\'');
+            c.reply().error("ERR Unknown client type '" + cString(type).toByteArray() + '\'');
             return;
         }
         if (equalsIgnoreCase(type, "normal")) {
@@ -340,25 +341,34 @@ void clientNoEvictCommand(Connection &c)
 void registerConnectionCommands(CommandTable &table)
 {
     using namespace CommandFlag;
-    table.add({ "ping", -1, Fast | Stale, pingCommand });
-    table.add({ "echo", 2, Fast, echoCommand });
-    table.add({ "quit", -1, Fast | NoAuth | Stale | Loading | NoScript, quitCommand });
-    table.add({ "exit", -1, Fast | NoAuth | Stale | Loading | NoScript, quitCommand });
-    table.add({ "select", 2, Fast | Loading | Stale, selectCommand });
-    table.add({ "auth", -2, Fast | NoAuth | Stale | Loading | NoScript | NoLog, authCommand });
-    table.add({ "hello", -1, Fast | NoAuth | Stale | Loading | NoScript | NoLog, helloCommand });
-    table.add({ "reset", 1, Fast | NoAuth | Stale | Loading | NoScript, resetCommand });
+    using AclCategory::Connection;
+    // Flags and categories as Redis 7.0 reports them in COMMAND INFO.
+    constexpr quint32 Handshake = NoScript | Loading | Stale | Fast | NoAuth | AllowBusy;
+    table.add(Command { "ping", -1, Fast, pingCommand }.acl(Connection).withTips(
+            { "request_policy:all_shards", "response_policy:all_succeeded" }));
+    table.add(Command { "echo", 2, Loading | Stale | Fast, echoCommand }.acl(Connection));
+    table.add(Command { "quit", -1, Handshake, quitCommand }.acl(Connection));
+    // EXIT is qkv's own (the lab client's name for QUIT); Redis does not know it.
+    table.add(Command { "exit", -1, Handshake, quitCommand }.acl(Connection));
+    table.add(Command { "select", 2, Loading | Stale | Fast, selectCommand }.acl(Connection));
+    table.add(Command { "auth", -2, Handshake | NoLog, authCommand }.acl(Connection));
+    table.add(Command { "hello", -1, Handshake | NoLog, helloCommand }.acl(Connection));
+    table.add(Command { "reset", 1, Handshake, resetCommand }.acl(Connection));
 
-    Command client { "client", -2, Stale | Loading | NoScript, nullptr };
+    constexpr quint32 ClientFlags = NoScript | Loading | Stale;
+    Command client { "client", -2, 0, nullptr };
     client.subcommands = {
-        { "id", 2, Fast | Stale | Loading | NoScript, clientIdCommand },
-        { "setname", 3, Fast | Stale | Loading | NoScript, clientSetnameCommand },
-        { "getname", 2, Fast | Stale | Loading | NoScript, clientGetnameCommand },
-        { "list", -2, Admin | Stale | Loading | NoScript, clientListCommand },
-        { "info", 2, Stale | Loading | NoScript, clientInfoCommand },
-        { "kill", -3, Admin | Stale | Loading | NoScript, clientKillCommand },
-        { "setinfo", 4, Fast | Stale | Loading | NoScript, clientSetinfoCommand },
-        { "no-evict", 3, Admin | Stale | Loading | NoScript, clientNoEvictCommand },
+        Command { "id", 2, ClientFlags, clientIdCommand }.acl(Connection),
+        Command { "setname", 3, ClientFlags, clientSetnameCommand }.acl(Connection),
+        Command { "getname", 2, ClientFlags, clientGetnameCommand }.acl(Connection),
+        Command { "list", -2, Admin | ClientFlags, clientListCommand }.acl(Connection).withTips(
+                { "nondeterministic_output" }),
+        Command { "info", 2, ClientFlags, clientInfoCommand }.acl(Connection).withTips(
+                { "nondeterministic_output" }),
+        Command { "kill", -3, Admin | ClientFlags, clientKillCommand }.acl(Connection),
+        // SETINFO is Redis 7.2's; 7.0 does not have it, but redis-py 5 sends it.
+        Command { "setinfo", 4, ClientFlags, clientSetinfoCommand }.acl(Connection),
+        Command { "no-evict", 3, Admin | ClientFlags, clientNoEvictCommand }.acl(Connection),
     };
     table.add(std::move(client));
 }

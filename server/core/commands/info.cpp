@@ -139,12 +139,38 @@ void clientsSection(Writer &w, Server &server)
     w.field("clients_in_timeout_table", 0);
 }
 
-void memorySection(Writer &w)
+// Taken once at start-up, for used_memory_startup.
+const qint64 startupMemory = usedMemory();
+
+qint64 clientBuffers(Server &server)
+{
+    qint64 total = 0;
+    for (const auto &entry : server.clients())
+        total += entry.second->queryBufferSize() + entry.second->outputBufferSize();
+    return total;
+}
+
+QByteArray ratio(qint64 a, qint64 b)
+{
+    return fixed(b ? double(a) / double(b) : 0);
+}
+
+void memorySection(Writer &w, Server &server)
 {
     static qint64 peak = 0;
+    const struct mallinfo2 heap = mallinfo2();
     const qint64 used = usedMemory();
     const qint64 rss = residentMemory();
+    const qint64 active = qint64(heap.arena + heap.hblkhd);
     peak = qMax(peak, used);
+    const qint64 clients = clientBuffers(server);
+    qint64 overhead = startupMemory + clients;
+    for (int i = 0; i < server.databaseCount(); ++i)
+        overhead += server.database(i).overheadBytes();
+    overhead = qMin(overhead, used);
+    const qint64 dataset = used - overhead;
+    const qint64 netUsed = used - startupMemory;
+    const qint64 system = qint64(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
     w.section("Memory");
     w.field("used_memory", used);
     w.field("used_memory_human", human(used));
@@ -153,49 +179,151 @@ void memorySection(Writer &w)
     w.field("used_memory_peak", peak);
     w.field("used_memory_peak_human", human(peak));
     w.field("used_memory_peak_perc", fixed(peak ? 100.0 * double(used) / double(peak) : 100) + '%');
+    w.field("used_memory_overhead", overhead);
+    w.field("used_memory_startup", startupMemory);
+    w.field("used_memory_dataset", dataset);
+    w.field("used_memory_dataset_perc",
+            fixed(netUsed > 0 ? 100.0 * double(dataset) / double(netUsed) : 0) + '%');
+    w.field("allocator_allocated", used);
+    w.field("allocator_active", active);
+    w.field("allocator_resident", rss);
+    w.field("total_system_memory", system);
+    w.field("total_system_memory_human", human(system));
+    // No scripting engine and no functions in qkv: their memory is truly zero.
+    w.field("used_memory_lua", 0);
+    w.field("used_memory_vm_eval", 0);
+    w.field("used_memory_lua_human", QByteArrayLiteral("0B"));
+    w.field("used_memory_scripts_eval", 0);
+    w.field("number_of_cached_scripts", 0);
+    w.field("number_of_functions", 0);
+    w.field("number_of_libraries", 0);
+    w.field("used_memory_vm_functions", 0);
+    w.field("used_memory_vm_total", 0);
+    w.field("used_memory_vm_total_human", QByteArrayLiteral("0B"));
+    w.field("used_memory_functions", 0);
+    w.field("used_memory_scripts", 0);
+    w.field("used_memory_scripts_human", QByteArrayLiteral("0B"));
     w.field("maxmemory", 0);
     w.field("maxmemory_human", QByteArrayLiteral("0B"));
     w.field("maxmemory_policy", QByteArrayLiteral("noeviction"));
-    w.field("mem_fragmentation_ratio", fixed(used ? double(rss) / double(used) : 0));
+    w.field("allocator_frag_ratio", ratio(active, used));
+    w.field("allocator_frag_bytes", active - used);
+    w.field("allocator_rss_ratio", ratio(rss, active));
+    w.field("allocator_rss_bytes", rss - active);
+    w.field("rss_overhead_ratio", ratio(rss, rss));
+    w.field("rss_overhead_bytes", 0);
+    w.field("mem_fragmentation_ratio", ratio(rss, used));
+    w.field("mem_fragmentation_bytes", rss - used);
+    w.field("mem_not_counted_for_evict", 0);
+    w.field("mem_replication_backlog", 0);
+    w.field("mem_total_replication_buffers", 0);
+    w.field("mem_clients_slaves", 0);
+    w.field("mem_clients_normal", clients);
+    w.field("mem_cluster_links", 0);
+    w.field("mem_aof_buffer", 0);
     w.field("mem_allocator", QByteArrayLiteral("libc"));
+    w.field("active_defrag_running", 0);
+    w.field("lazyfree_pending_objects", 0);
+    w.field("lazyfreed_objects", 0);
 }
 
+// qkv keeps no snapshot and no AOF yet: nothing was ever saved, forked or rewritten.
 void persistenceSection(Writer &w, Server &server)
 {
     w.section("Persistence");
     w.field("loading", 0);
     w.field("async_loading", 0);
+    w.field("current_cow_peak", 0);
+    w.field("current_cow_size", 0);
+    w.field("current_cow_size_age", 0);
+    w.field("current_fork_perc", QByteArrayLiteral("0.00"));
+    w.field("current_save_keys_processed", 0);
+    w.field("current_save_keys_total", 0);
     w.field("rdb_changes_since_last_save", 0);
     w.field("rdb_bgsave_in_progress", 0);
     w.field("rdb_last_save_time", server.stats().startMs() / 1000);
     w.field("rdb_last_bgsave_status", QByteArrayLiteral("ok"));
+    w.field("rdb_last_bgsave_time_sec", -1);
+    w.field("rdb_current_bgsave_time_sec", -1);
+    w.field("rdb_saves", 0);
+    w.field("rdb_last_cow_size", 0);
+    w.field("rdb_last_load_keys_expired", 0);
+    w.field("rdb_last_load_keys_loaded", 0);
     w.field("aof_enabled", 0);
     w.field("aof_rewrite_in_progress", 0);
+    w.field("aof_rewrite_scheduled", 0);
+    w.field("aof_last_rewrite_time_sec", -1);
+    w.field("aof_current_rewrite_time_sec", -1);
+    w.field("aof_last_bgrewrite_status", QByteArrayLiteral("ok"));
+    w.field("aof_rewrites", 0);
+    w.field("aof_rewrites_consecutive_failures", 0);
     w.field("aof_last_write_status", QByteArrayLiteral("ok"));
+    w.field("aof_last_cow_size", 0);
+    w.field("module_fork_in_progress", 0);
+    w.field("module_fork_last_cow_size", 0);
 }
 
 void statsSection(Writer &w, Server &server)
 {
     const ServerStats &s = server.stats();
     quint64 expired = 0;
-    for (int i = 0; i < server.databaseCount(); ++i)
-        expired += server.database(i).expiredCount();
+    quint64 expireMicros = 0;
+    quint64 capReached = 0;
+    double stale = 0;
+    for (int i = 0; i < server.databaseCount(); ++i) {
+        const Keyspace &db = server.database(i);
+        expired += db.expiredCount();
+        expireMicros += db.expireCycleMicros();
+        capReached += db.expireCycleCapReached();
+        stale = qMax(stale, db.staleEstimate());
+    }
     w.section("Stats");
     w.field("total_connections_received", qint64(s.totalConnections));
     w.field("total_commands_processed", qint64(s.totalCommands));
     w.field("instantaneous_ops_per_sec", qint64(s.opsPerSecond() + 0.5));
     w.field("total_net_input_bytes", qint64(s.netInputBytes));
     w.field("total_net_output_bytes", qint64(s.netOutputBytes));
+    w.field("total_net_repl_input_bytes", 0);
+    w.field("total_net_repl_output_bytes", 0);
     w.field("instantaneous_input_kbps", fixed(s.inputKbps()));
     w.field("instantaneous_output_kbps", fixed(s.outputKbps()));
+    w.field("instantaneous_input_repl_kbps", QByteArrayLiteral("0.00"));
+    w.field("instantaneous_output_repl_kbps", QByteArrayLiteral("0.00"));
     w.field("rejected_connections", qint64(s.rejectedConnections));
+    w.field("sync_full", 0);
+    w.field("sync_partial_ok", 0);
+    w.field("sync_partial_err", 0);
     w.field("expired_keys", qint64(expired));
+    w.field("expired_stale_perc", fixed(stale * 100));
+    w.field("expired_time_cap_reached_count", qint64(capReached));
+    w.field("expire_cycle_cpu_milliseconds", qint64(expireMicros / 1000));
     w.field("evicted_keys", 0);
+    w.field("evicted_clients", 0);
+    w.field("total_eviction_exceeded_time", 0);
+    w.field("current_eviction_exceeded_time", 0);
     w.field("keyspace_hits", qint64(s.keyspaceHits));
     w.field("keyspace_misses", qint64(s.keyspaceMisses));
     w.field("pubsub_channels", 0);
     w.field("pubsub_patterns", 0);
+    w.field("pubsubshard_channels", 0);
+    w.field("latest_fork_usec", 0);
+    w.field("total_forks", 0);
+    w.field("migrate_cached_sockets", 0);
+    w.field("slave_expires_tracked_keys", 0);
+    w.field("active_defrag_hits", 0);
+    w.field("active_defrag_misses", 0);
+    w.field("active_defrag_key_hits", 0);
+    w.field("active_defrag_key_misses", 0);
+    w.field("total_active_defrag_time", 0);
+    w.field("current_active_defrag_time", 0);
+    w.field("tracking_total_keys", 0);
+    w.field("tracking_total_items", 0);
+    w.field("tracking_total_prefixes", 0);
+    w.field("unexpected_error_replies", 0);
     w.field("total_error_replies", qint64(s.totalErrorReplies));
+    w.field("dump_payload_sanitizations", 0);
+    w.field("io_threaded_reads_processed", 0);
+    w.field("io_threaded_writes_processed", 0);
 }
 
 void replicationSection(Writer &w)
@@ -225,6 +353,11 @@ void cpuSection(Writer &w)
     w.field("used_cpu_user", cpuTime(self.ru_utime));
     w.field("used_cpu_sys_children", cpuTime(children.ru_stime));
     w.field("used_cpu_user_children", cpuTime(children.ru_utime));
+    // The thread running the server (the main one when headless).
+    rusage thread {};
+    getrusage(RUSAGE_THREAD, &thread);
+    w.field("used_cpu_sys_main_thread", cpuTime(thread.ru_stime));
+    w.field("used_cpu_user_main_thread", cpuTime(thread.ru_utime));
 }
 
 void errorstatsSection(Writer &w, Server &server)
@@ -306,7 +439,7 @@ QByteArray build(Connection &c, const QByteArrayList &sections)
     if (wanted("clients"))
         clientsSection(w, server);
     if (wanted("memory"))
-        memorySection(w);
+        memorySection(w, server);
     if (wanted("persistence"))
         persistenceSection(w, server);
     if (wanted("stats"))
@@ -317,10 +450,10 @@ QByteArray build(Connection &c, const QByteArrayList &sections)
         cpuSection(w);
     if (wanted("modules"))
         w.section("Modules");
-    if (wanted("errorstats"))
-        errorstatsSection(w, server);
     if (everything || sections.contains("commandstats"))
         commandstatsSection(w, server);
+    if (wanted("errorstats"))
+        errorstatsSection(w, server);
     if (wanted("cluster")) {
         w.section("Cluster");
         w.field("cluster_enabled", 0);

@@ -3,12 +3,19 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "store/globmatch.h"
 #include "store/keyspace.h"
+
+#include <cerrno>
+#include <cctype>
+#include <climits>
+#include <cstdlib>
 
 using namespace CommandUtil;
 
 namespace {
 
+// DEL and UNLINK: each existing key counts once, however often it is named.
 void delCommand(Connection &c)
 {
     long long deleted = 0;
@@ -20,14 +27,164 @@ void delCommand(Connection &c)
     c.reply().integer(deleted);
 }
 
+// EXISTS and TOUCH: repeated keys count each time (there is no access time to touch here).
 void existsCommand(Connection &c)
 {
     long long count = 0;
     for (qsizetype j = 1; j < c.argc(); ++j) {
-        if (c.db().find(c.arg(j), c.now()))
+        if (lookupRead(c, c.arg(j)))
             ++count;
     }
     c.reply().integer(count);
+}
+
+void typeCommand(Connection &c)
+{
+    const KeyEntry *entry = lookupRead(c, c.arg(1));
+    c.reply().simple(entry ? typeName(entry->type) : QByteArrayLiteral("none"));
+}
+
+// RENAME and RENAMENX (Redis's renameGenericCommand).
+void renameGeneric(Connection &c, bool nx)
+{
+    const QByteArrayView from = c.arg(1);
+    const QByteArrayView to = c.arg(2);
+    if (!lookupWrite(c, from)) {
+        c.reply().error("ERR no such key");
+        return;
+    }
+    if (from == to) {
+        if (nx)
+            c.reply().integer(0);
+        else
+            c.reply().ok();
+        return;
+    }
+    if (nx && lookupWrite(c, to)) {
+        c.reply().integer(0);
+        return;
+    }
+    lookupWrite(c, to); // an expired destination is deleted (and counted) first
+    c.db().rename(from, to);
+    if (nx)
+        c.reply().integer(1);
+    else
+        c.reply().ok();
+}
+
+void renameCommand(Connection &c)
+{
+    renameGeneric(c, false);
+}
+
+void renamenxCommand(Connection &c)
+{
+    renameGeneric(c, true);
+}
+
+void keysCommand(Connection &c)
+{
+    const QByteArrayView pattern = c.arg(1);
+    const bool all = pattern == "*";
+    const qint64 now = c.now();
+    QByteArrayList keys;
+    // Expired keys are skipped, not deleted, so that KEYS does not modify while it iterates.
+    c.db().forEach([&](const KeyEntry &entry) {
+        if (entry.hasExpire() && entry.expireAt <= now)
+            return;
+        if (all || globMatch(pattern, entry.key()))
+            keys.append(entry.key().toByteArray());
+    });
+    c.reply().arrayHeader(keys.size());
+    for (const QByteArray &key : std::as_const(keys))
+        c.reply().bulk(key);
+}
+
+// Redis parses the cursor with strtoul: leading '+'/'-', zeros and an empty string are
+// accepted; spaces, trailing garbage and overflow are not.
+bool parseScanCursor(Connection &c, QByteArrayView text, quint64 *cursor)
+{
+    const QByteArray copy = cString(text).toByteArray();
+    char *end = nullptr;
+    errno = 0;
+    const unsigned long value = std::strtoul(copy.constData(), &end, 10);
+    if ((!copy.isEmpty() && std::isspace(static_cast<unsigned char>(copy[0]))) || *end != '\0'
+        || errno == ERANGE) {
+        c.reply().error("ERR invalid cursor");
+        return false;
+    }
+    *cursor = value;
+    return true;
+}
+
+void scanCommand(Connection &c)
+{
+    quint64 cursor = 0;
+    if (!parseScanCursor(c, c.arg(1), &cursor))
+        return;
+    long long count = 10;
+    QByteArrayView pattern;
+    QByteArrayView type;
+    bool hasType = false;
+    for (qsizetype j = 2; j < c.argc(); j += 2) {
+        const bool hasValue = j + 1 < c.argc();
+        if (argIs(c.arg(j), "COUNT") && hasValue) {
+            if (!parseLongLong(c, c.arg(j + 1), &count))
+                return;
+            if (count < 1) {
+                replySyntaxError(c);
+                return;
+            }
+        } else if (argIs(c.arg(j), "MATCH") && hasValue) {
+            pattern = c.arg(j + 1);
+        } else if (argIs(c.arg(j), "TYPE") && hasValue) {
+            type = cString(c.arg(j + 1));
+            hasType = true;
+        } else {
+            replySyntaxError(c);
+            return;
+        }
+    }
+    // As dictScan: whole buckets at a time until `count` keys or 10 * count empty steps.
+    QByteArrayList keys;
+    long long steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
+    do {
+        cursor = c.db().scan(cursor, [&](const KeyEntry &entry) {
+            keys.append(entry.key().toByteArray());
+        });
+    } while (cursor && steps-- && keys.size() < count);
+
+    const bool matchAll = pattern.isNull() || pattern == "*";
+    QByteArrayList kept;
+    for (const QByteArray &key : std::as_const(keys)) {
+        if (!matchAll && !globMatch(pattern, key))
+            continue;
+        // Expired keys are filtered out and deleted, as Redis does.
+        const KeyEntry *entry = lookupWrite(c, key);
+        if (!entry)
+            continue;
+        if (hasType && !equalsIgnoreCase(typeName(entry->type), type))
+            continue;
+        kept.append(key);
+    }
+    c.reply().arrayHeader(2);
+    c.reply().bulk(QByteArray::number(cursor));
+    c.reply().arrayHeader(kept.size());
+    for (const QByteArray &key : std::as_const(kept))
+        c.reply().bulk(key);
+}
+
+void randomkeyCommand(Connection &c)
+{
+    // Expired keys that come up are deleted and another one is drawn.
+    while (const KeyEntry *entry = c.db().randomEntry()) {
+        const QByteArray key = entry->key().toByteArray();
+        if (lookupWrite(c, key)) {
+            c.reply().bulk(key);
+            return;
+        }
+    }
+    c.reply().null();
 }
 
 void dbsizeCommand(Connection &c)
@@ -38,15 +195,10 @@ void dbsizeCommand(Connection &c)
 // FLUSHALL / FLUSHDB accept ASYNC or SYNC; both flush at once here.
 bool parseFlushMode(Connection &c)
 {
-    if (c.argc() > 2) {
-        replySyntaxError(c);
-        return false;
-    }
-    if (c.argc() == 2 && !equalsIgnoreCase(c.arg(1), "ASYNC") && !equalsIgnoreCase(c.arg(1), "SYNC")) {
-        replySyntaxError(c);
-        return false;
-    }
-    return true;
+    if (c.argc() == 1 || (c.argc() == 2 && (argIs(c.arg(1), "ASYNC") || argIs(c.arg(1), "SYNC"))))
+        return true;
+    replySyntaxError(c);
+    return false;
 }
 
 void flushallCommand(Connection &c)
@@ -66,14 +218,127 @@ void flushdbCommand(Connection &c)
     c.reply().ok();
 }
 
+void copyCommand(Connection &c)
+{
+    int target = c.dbIndex();
+    bool replace = false;
+    for (qsizetype j = 3; j < c.argc(); ++j) {
+        if (argIs(c.arg(j), "REPLACE")) {
+            replace = true;
+        } else if (argIs(c.arg(j), "DB") && j + 1 < c.argc()) {
+            if (!parseDbIndex(c, c.arg(++j), &target))
+                return;
+        } else {
+            replySyntaxError(c);
+            return;
+        }
+    }
+    const QByteArrayView key = c.arg(1);
+    const QByteArrayView newKey = c.arg(2);
+    if (target == c.dbIndex() && key == newKey) {
+        c.reply().error("ERR source and destination objects are the same");
+        return;
+    }
+    if (!lookupRead(c, key)) {
+        c.reply().integer(0);
+        return;
+    }
+    Keyspace &destination = c.server().database(target);
+    if (destination.find(newKey, c.now()) && !replace) {
+        c.reply().integer(0);
+        return;
+    }
+    c.db().copyTo(key, destination, newKey);
+    c.reply().integer(1);
+}
+
+void moveCommand(Connection &c)
+{
+    int target = 0;
+    if (!parseDbIndex(c, c.arg(2), &target))
+        return;
+    if (target == c.dbIndex()) {
+        c.reply().error("ERR source and destination objects are the same");
+        return;
+    }
+    const QByteArrayView key = c.arg(1);
+    Keyspace &destination = c.server().database(target);
+    if (!lookupWrite(c, key) || destination.find(key, c.now())) {
+        c.reply().integer(0);
+        return;
+    }
+    c.db().moveTo(key, destination);
+    c.reply().integer(1);
+}
+
+void swapdbCommand(Connection &c)
+{
+    int first = 0;
+    int second = 0;
+    if (!parseInt(c, c.arg(1), &first, "invalid first DB index")
+        || !parseInt(c, c.arg(2), &second, "invalid second DB index"))
+        return;
+    const int count = c.server().databaseCount();
+    if (first < 0 || first >= count || second < 0 || second >= count) {
+        c.reply().error("ERR DB index is out of range");
+        return;
+    }
+    // Clients keep their index, so each now sees the other database's contents.
+    if (first != second)
+        c.server().database(first).swap(c.server().database(second));
+    c.reply().ok();
+}
+
 } // namespace
 
 void registerKeyspaceCommands(CommandTable &table)
 {
     using namespace CommandFlag;
-    table.add({ "del", -2, Write, delCommand, 1, -1, 1 });
-    table.add({ "exists", -2, ReadOnly | Fast, existsCommand, 1, -1, 1 });
-    table.add({ "dbsize", 1, ReadOnly | Fast, dbsizeCommand });
-    table.add({ "flushall", -1, Write, flushallCommand });
-    table.add({ "flushdb", -1, Write, flushdbCommand });
+    using namespace KeyFlag;
+    constexpr quint32 Ks = AclCategory::Keyspace;
+    constexpr quint32 Dangerous = AclCategory::Dangerous;
+    const std::vector<const char *> sumOverShards { "request_policy:multi_shard",
+                                                    "response_policy:agg_sum" };
+    const std::vector<const char *> allShardsSucceed { "request_policy:all_shards",
+                                                       "response_policy:all_succeeded" };
+    table.add(Command { "del", -2, Write, delCommand, 1, -1, 1 }
+                      .acl(Ks)
+                      .keys({ { RM | Delete, 1, -1 } })
+                      .withTips(sumOverShards));
+    table.add(Command { "unlink", -2, Write | Fast, delCommand, 1, -1, 1 }
+                      .acl(Ks)
+                      .keys({ { RM | Delete, 1, -1 } })
+                      .withTips(sumOverShards));
+    table.add(Command { "exists", -2, ReadOnly | Fast, existsCommand, 1, -1, 1 }
+                      .acl(Ks)
+                      .keys({ { RO, 1, -1 } })
+                      .withTips(sumOverShards));
+    table.add(Command { "touch", -2, ReadOnly | Fast, existsCommand, 1, -1, 1 }
+                      .acl(Ks)
+                      .keys({ { RO, 1, -1 } })
+                      .withTips(sumOverShards));
+    table.add(Command { "type", 2, ReadOnly | Fast, typeCommand, 1, 1, 1 }.acl(Ks).keys(
+            { { RO, 1 } }));
+    table.add(Command { "rename", 3, Write, renameCommand, 1, 2, 1 }.acl(Ks).keys(
+            { { RW | Access | Delete, 1 }, { OW | Update, 2 } }));
+    table.add(Command { "renamenx", 3, Write | Fast, renamenxCommand, 1, 2, 1 }.acl(Ks).keys(
+            { { RW | Access | Delete, 1 }, { OW | Insert, 2 } }));
+    table.add(Command { "keys", 2, ReadOnly, keysCommand }
+                      .acl(Ks | Dangerous)
+                      .withTips({ "request_policy:all_shards", "nondeterministic_output_order" }));
+    table.add(Command { "scan", -2, ReadOnly, scanCommand }.acl(Ks).withTips(
+            { "nondeterministic_output", "request_policy:special" }));
+    table.add(Command { "randomkey", 1, ReadOnly, randomkeyCommand }.acl(Ks).withTips(
+            { "request_policy:all_shards", "nondeterministic_output" }));
+    table.add(Command { "dbsize", 1, ReadOnly | Fast, dbsizeCommand }.acl(Ks).withTips(
+            { "request_policy:all_shards", "response_policy:agg_sum" }));
+    table.add(Command { "flushall", -1, Write, flushallCommand }.acl(Ks | Dangerous).withTips(
+            allShardsSucceed));
+    table.add(Command { "flushdb", -1, Write, flushdbCommand }.acl(Ks | Dangerous).withTips(
+            allShardsSucceed));
+    table.add(Command { "copy", -3, Write | DenyOom, copyCommand, 1, 2, 1 }.acl(Ks).keys(
+            { { RO | Access, 1 }, { OW | Update, 2 } }));
+    table.add(Command { "move", 3, Write | Fast, moveCommand, 1, 1, 1 }.acl(Ks).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "swapdb", 3, Write | Fast, swapdbCommand }.acl(Ks | Dangerous));
 }

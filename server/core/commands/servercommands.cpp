@@ -1,4 +1,5 @@
-// Server commands: INFO TIME CONFIG COMMAND.
+// Server commands: INFO TIME COMMAND FUNCTION DEBUG (CONFIG is in configcommands.cpp).
+#include "commanddocs.h"
 #include "commandtable.h"
 #include "commandutil.h"
 #include "info.h"
@@ -7,8 +8,6 @@
 #include "store/globmatch.h"
 
 #include <QDateTime>
-
-#include <functional>
 
 using namespace CommandUtil;
 
@@ -30,54 +29,317 @@ void timeCommand(Connection &c)
     c.reply().bulk(QByteArray::number(micros % 1000000));
 }
 
-struct ConfigParameter
+// ---- COMMAND: everything it says comes from the command table rows.
+
+struct NamedBit
 {
+    quint32 bit;
     const char *name;
-    std::function<QByteArray(const ServerConfig &)> value;
 };
 
-// The parameters CONFIG GET reports, in the order CONFIG GET * lists them.
-const std::vector<ConfigParameter> &configParameters()
+// Redis's order (addReplyCommandFlags); qkv-only flags are not reported.
+constexpr NamedBit CommandFlagNames[] = {
+    { CommandFlag::Write, "write" },
+    { CommandFlag::ReadOnly, "readonly" },
+    { CommandFlag::DenyOom, "denyoom" },
+    { CommandFlag::Admin, "admin" },
+    { CommandFlag::PubSub, "pubsub" },
+    { CommandFlag::NoScript, "noscript" },
+    { CommandFlag::Blocking, "blocking" },
+    { CommandFlag::Loading, "loading" },
+    { CommandFlag::Stale, "stale" },
+    { CommandFlag::SkipMonitor, "skip_monitor" },
+    { CommandFlag::SkipSlowlog, "skip_slowlog" },
+    { CommandFlag::Fast, "fast" },
+    { CommandFlag::NoAuth, "no_auth" },
+    { CommandFlag::NoMandatoryKeys, "no_mandatory_keys" },
+    { CommandFlag::NoAsyncLoading, "no_async_loading" },
+    { CommandFlag::NoMulti, "no_multi" },
+    { CommandFlag::MovableKeys, "movablekeys" },
+    { CommandFlag::AllowBusy, "allow_busy" },
+};
+
+constexpr const char *AclCategoryNames[] = {
+    "keyspace", "read",  "write",     "set",        "sortedset",   "list",     "hash",
+    "string",   "bitmap", "hyperloglog", "geo",     "stream",      "pubsub",   "admin",
+    "fast",     "slow",  "blocking",  "dangerous",  "connection",  "transaction", "scripting",
+};
+
+constexpr NamedBit KeyFlagNames[] = {
+    { KeyFlag::RO, "RO" },          { KeyFlag::RW, "RW" },
+    { KeyFlag::OW, "OW" },          { KeyFlag::RM, "RM" },
+    { KeyFlag::Access, "access" },  { KeyFlag::Update, "update" },
+    { KeyFlag::Insert, "insert" },  { KeyFlag::Delete, "delete" },
+    { KeyFlag::NotKey, "not_key" }, { KeyFlag::Incomplete, "incomplete" },
+    { KeyFlag::VariableFlags, "variable_flags" },
+};
+
+template<size_t N>
+void replyBitNames(ReplyWriter &r, quint32 bits, const NamedBit (&names)[N])
 {
-    static const std::vector<ConfigParameter> parameters = {
-        { "save", [](const ServerConfig &) { return QByteArray(); } },
-        { "appendonly", [](const ServerConfig &) { return QByteArrayLiteral("no"); } },
-        { "databases", [](const ServerConfig &c) { return QByteArray::number(c.databases); } },
-        { "maxclients", [](const ServerConfig &c) { return QByteArray::number(c.maxClients); } },
-        { "timeout", [](const ServerConfig &) { return QByteArrayLiteral("0"); } },
-        { "port", [](const ServerConfig &c) { return QByteArray::number(c.port); } },
-        { "bind", [](const ServerConfig &c) { return c.bind.toUtf8(); } },
-        { "requirepass", [](const ServerConfig &c) { return c.requirePass; } },
-        { "maxmemory", [](const ServerConfig &) { return QByteArrayLiteral("0"); } },
-        { "maxmemory-policy", [](const ServerConfig &) { return QByteArrayLiteral("noeviction"); } },
-        { "proto-max-bulk-len",
-          [](const ServerConfig &c) { return QByteArray::number(c.protoMaxBulkLength); } },
-        { "client-query-buffer-limit",
-          [](const ServerConfig &c) { return QByteArray::number(c.queryBufferLimit); } },
-        { "tcp-backlog", [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); } },
-        { "protected-mode", [](const ServerConfig &) { return QByteArrayLiteral("no"); } },
-    };
-    return parameters;
+    qsizetype count = 0;
+    for (const NamedBit &name : names)
+        count += (bits & name.bit) ? 1 : 0;
+    r.setHeader(count);
+    for (const NamedBit &name : names) {
+        if (bits & name.bit)
+            r.simple(name.name);
+    }
 }
 
-void configGetCommand(Connection &c)
+// The explicit categories plus those the flags imply (Redis's setImplicitACLCategories).
+quint32 aclCategories(const Command &command)
 {
-    QList<std::pair<QByteArray, QByteArray>> found;
-    for (qsizetype j = 2; j < c.argc(); ++j) {
-        for (const ConfigParameter &parameter : configParameters()) {
-            const QByteArray name(parameter.name);
-            if (!globMatch(c.arg(j), name, true))
-                continue;
-            const bool seen = std::any_of(found.cbegin(), found.cend(),
-                                          [&](const auto &pair) { return pair.first == name; });
-            if (!seen)
-                found.append({ name, parameter.value(c.server().config()) });
+    using namespace CommandFlag;
+    quint32 categories = command.aclCategories;
+    if (command.flags & Write)
+        categories |= AclCategory::Write;
+    if ((command.flags & ReadOnly) && !(categories & AclCategory::Scripting))
+        categories |= AclCategory::Read;
+    if (command.flags & Admin)
+        categories |= AclCategory::Admin | AclCategory::Dangerous;
+    if (command.flags & PubSub)
+        categories |= AclCategory::PubSub;
+    if (command.flags & Fast)
+        categories |= AclCategory::Fast;
+    if (command.flags & Blocking)
+        categories |= AclCategory::Blocking;
+    if (!(categories & AclCategory::Fast))
+        categories |= AclCategory::Slow;
+    return categories;
+}
+
+void replyAclCategories(ReplyWriter &r, const Command &command)
+{
+    const quint32 categories = aclCategories(command);
+    r.setHeader(qPopulationCount(categories));
+    for (size_t i = 0; i < std::size(AclCategoryNames); ++i) {
+        if (categories & (1U << i))
+            r.simple(QByteArray('@' + QByteArray(AclCategoryNames[i])));
+    }
+}
+
+void replyKeySpecs(ReplyWriter &r, const Command &command)
+{
+    r.setHeader(qsizetype(command.keySpecs.size()));
+    for (const KeySpec &spec : command.keySpecs) {
+        r.mapHeader(spec.notes ? 4 : 3);
+        if (spec.notes) {
+            r.bulk("notes");
+            r.bulk(spec.notes);
+        }
+        r.bulk("flags");
+        replyBitNames(r, spec.flags, KeyFlagNames);
+        r.bulk("begin_search");
+        r.mapHeader(2);
+        r.bulk("type");
+        r.bulk("index");
+        r.bulk("spec");
+        r.mapHeader(1);
+        r.bulk("index");
+        r.integer(spec.index);
+        r.bulk("find_keys");
+        r.mapHeader(2);
+        r.bulk("type");
+        r.bulk("range");
+        r.bulk("spec");
+        r.mapHeader(3);
+        r.bulk("lastkey");
+        r.integer(spec.lastKey);
+        r.bulk("keystep");
+        r.integer(spec.keyStep);
+        r.bulk("limit");
+        r.integer(spec.limit);
+    }
+}
+
+// One COMMAND INFO entry (Redis's addReplyCommandInfo): ten fields.
+void replyCommandInfo(ReplyWriter &r, const Command &command)
+{
+    r.arrayHeader(10);
+    r.bulk(command.fullName);
+    r.integer(command.arity);
+    replyBitNames(r, command.flags, CommandFlagNames);
+    r.integer(command.firstKey);
+    r.integer(command.lastKey);
+    r.integer(command.keyStep);
+    replyAclCategories(r, command);
+    r.setHeader(qsizetype(command.tips.size()));
+    for (const char *tip : command.tips)
+        r.bulk(tip);
+    replyKeySpecs(r, command);
+    if (command.subcommands.empty()) {
+        r.setHeader(0);
+        return;
+    }
+    r.arrayHeader(qsizetype(command.subcommands.size()));
+    for (const Command &sub : command.subcommands)
+        replyCommandInfo(r, sub);
+}
+
+void replyArgumentDocs(ReplyWriter &r, const std::vector<CommandDocs::Argument> &arguments)
+{
+    using namespace CommandDocs;
+    r.arrayHeader(qsizetype(arguments.size()));
+    for (const Argument &arg : arguments) {
+        const bool nested = !qstrcmp(arg.type, "oneof") || !qstrcmp(arg.type, "block");
+        r.mapHeader(2 + (arg.keySpecIndex >= 0) + !!arg.token + !!arg.summary + !!arg.since
+                    + !!arg.deprecatedSince + !!arg.flags + nested);
+        r.bulk("name");
+        r.bulk(arg.name);
+        r.bulk("type");
+        r.bulk(arg.type);
+        if (arg.keySpecIndex >= 0) {
+            r.bulk("key_spec_index");
+            r.integer(arg.keySpecIndex);
+        }
+        const std::pair<const char *, const char *> texts[] = {
+            { "token", arg.token },
+            { "summary", arg.summary },
+            { "since", arg.since },
+            { "deprecated_since", arg.deprecatedSince },
+        };
+        for (const auto &[field, text] : texts) {
+            if (text) {
+                r.bulk(field);
+                r.bulk(text);
+            }
+        }
+        if (arg.flags) {
+            constexpr NamedBit names[] = { { ArgOptional, "optional" },
+                                           { ArgMultiple, "multiple" },
+                                           { ArgMultipleToken, "multiple_token" } };
+            r.bulk("flags");
+            replyBitNames(r, arg.flags, names);
+        }
+        if (nested) {
+            r.bulk("arguments");
+            replyArgumentDocs(r, arg.arguments);
         }
     }
-    c.reply().mapHeader(found.size());
-    for (const auto &[name, value] : std::as_const(found)) {
-        c.reply().bulk(name);
-        c.reply().bulk(value);
+}
+
+// One COMMAND DOCS entry (Redis's addReplyCommandDocs). A command without docs data (a qkv
+// extension) still gets the fields redis-cli reads, so that its help keeps working.
+void replyCommandDocs(ReplyWriter &r, const Command &command)
+{
+    static const CommandDocs::Doc fallback { "", "", "generic", nullptr, 0, nullptr, nullptr,
+                                             {}, {} };
+    const CommandDocs::Doc *found = CommandDocs::find(command.fullName);
+    const CommandDocs::Doc &doc = found ? *found : fallback;
+    const bool hasSubcommands = !command.subcommands.empty();
+    r.mapHeader(1 + !!doc.summary + !!doc.since + !!doc.complexity + !!doc.docFlags
+                + !!doc.deprecatedSince + !!doc.replacedBy + !doc.history.empty()
+                + !doc.arguments.empty() + hasSubcommands);
+    if (doc.summary) {
+        r.bulk("summary");
+        r.bulk(doc.summary);
+    }
+    if (doc.since) {
+        r.bulk("since");
+        r.bulk(doc.since);
+    }
+    r.bulk("group");
+    r.bulk(doc.group);
+    if (doc.complexity) {
+        r.bulk("complexity");
+        r.bulk(doc.complexity);
+    }
+    if (doc.docFlags) {
+        constexpr NamedBit names[] = { { CommandDocs::DocDeprecated, "deprecated" },
+                                       { CommandDocs::DocSyscmd, "syscmd" } };
+        r.bulk("doc_flags");
+        replyBitNames(r, doc.docFlags, names);
+    }
+    if (doc.deprecatedSince) {
+        r.bulk("deprecated_since");
+        r.bulk(doc.deprecatedSince);
+    }
+    if (doc.replacedBy) {
+        r.bulk("replaced_by");
+        r.bulk(doc.replacedBy);
+    }
+    if (!doc.history.empty()) {
+        r.bulk("history");
+        r.setHeader(qsizetype(doc.history.size()));
+        for (const auto &[version, change] : doc.history) {
+            r.arrayHeader(2);
+            r.bulk(version);
+            r.bulk(change);
+        }
+    }
+    if (!doc.arguments.empty()) {
+        r.bulk("arguments");
+        replyArgumentDocs(r, doc.arguments);
+    }
+    if (hasSubcommands) {
+        r.bulk("subcommands");
+        r.mapHeader(qsizetype(command.subcommands.size()));
+        for (const Command &sub : command.subcommands) {
+            r.bulk(sub.fullName);
+            replyCommandDocs(r, sub);
+        }
+    }
+}
+
+// "get" or "config|get", case-insensitive, as Redis's lookupCommandBySds.
+const Command *lookupCommand(Connection &c, QByteArrayView name)
+{
+    const qsizetype bar = name.indexOf('|');
+    Command *command = c.server().commands().find(bar < 0 ? name : name.first(bar));
+    if (!command || bar < 0)
+        return command;
+    const QByteArrayView sub = name.sliced(bar + 1);
+    if (command->subcommands.empty() || sub.contains('|'))
+        return nullptr;
+    return CommandTable::findSubcommand(*command, sub);
+}
+
+void replyAllCommandInfo(Connection &c)
+{
+    const std::vector<Command *> all = c.server().commands().all();
+    c.reply().arrayHeader(qsizetype(all.size()));
+    for (const Command *command : all)
+        replyCommandInfo(c.reply(), *command);
+}
+
+void commandCommand(Connection &c)
+{
+    replyAllCommandInfo(c);
+}
+
+void commandInfoCommand(Connection &c)
+{
+    if (c.argc() == 2) {
+        replyAllCommandInfo(c);
+        return;
+    }
+    c.reply().arrayHeader(c.argc() - 2);
+    for (qsizetype j = 2; j < c.argc(); ++j) {
+        if (const Command *command = lookupCommand(c, c.arg(j)))
+            replyCommandInfo(c.reply(), *command);
+        else
+            c.reply().null();
+    }
+}
+
+void commandDocsCommand(Connection &c)
+{
+    std::vector<const Command *> commands;
+    if (c.argc() == 2) {
+        for (const Command *command : c.server().commands().all())
+            commands.push_back(command);
+    } else {
+        // Unknown names are left out rather than answered with a null.
+        for (qsizetype j = 2; j < c.argc(); ++j) {
+            if (const Command *command = lookupCommand(c, c.arg(j)))
+                commands.push_back(command);
+        }
+    }
+    c.reply().mapHeader(qsizetype(commands.size()));
+    for (const Command *command : commands) {
+        c.reply().bulk(command->fullName);
+        replyCommandDocs(c.reply(), *command);
     }
 }
 
@@ -86,25 +348,122 @@ void commandCountCommand(Connection &c)
     c.reply().integer(c.server().commands().count());
 }
 
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: every command and
+// subcommand name that passes the filter.
+void commandListCommand(Connection &c)
+{
+    enum class Filter { None, Module, AclCategory, Pattern } filter = Filter::None;
+    QByteArrayView argument;
+    for (qsizetype j = 2; j < c.argc(); ++j) {
+        if (!argIs(c.arg(j), "FILTERBY") || c.argc() - 1 - j != 2) {
+            replySyntaxError(c);
+            return;
+        }
+        const QByteArrayView type = c.arg(j + 1);
+        if (argIs(type, "MODULE"))
+            filter = Filter::Module;
+        else if (argIs(type, "ACLCAT"))
+            filter = Filter::AclCategory;
+        else if (argIs(type, "PATTERN"))
+            filter = Filter::Pattern;
+        else {
+            replySyntaxError(c);
+            return;
+        }
+        argument = c.arg(j + 2);
+        j += 2;
+    }
+    quint32 category = 0;
+    for (size_t i = 0; i < std::size(AclCategoryNames); ++i) {
+        if (filter == Filter::AclCategory && argIs(argument, AclCategoryNames[i]))
+            category = 1U << i;
+    }
+    auto passes = [&](const Command &command) {
+        switch (filter) {
+        case Filter::None:
+            return true;
+        case Filter::Module:
+            return false; // qkv has no modules
+        case Filter::AclCategory:
+            return (aclCategories(command) & category) != 0;
+        case Filter::Pattern:
+            return globMatch(argument, command.fullName, true);
+        }
+        return false;
+    };
+    QByteArrayList names;
+    for (const Command *command : c.server().commands().all()) {
+        if (passes(*command))
+            names.append(command->fullName);
+        for (const Command &sub : command->subcommands) {
+            if (passes(sub))
+                names.append(sub.fullName);
+        }
+    }
+    c.reply().arrayHeader(names.size());
+    for (const QByteArray &name : std::as_const(names))
+        c.reply().bulk(name);
+}
+
+// There are no functions in qkv, so there is nothing to flush; the options are checked as
+// Redis checks them.
+void functionFlushCommand(Connection &c)
+{
+    if (c.argc() > 3) {
+        c.reply().error("ERR unknown subcommand or wrong number of arguments for '"
+                        + cString(c.arg(1)).toByteArray() + "'. Try FUNCTION HELP.");
+        return;
+    }
+    if (c.argc() == 3 && !argIs(c.arg(2), "SYNC") && !argIs(c.arg(2), "ASYNC")) {
+        c.reply().error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        return;
+    }
+    c.reply().ok();
+}
+
+// Redis 7.0 refuses DEBUG unless enable-debug-command is set, which it is not by default.
+void debugCommand(Connection &c)
+{
+    c.reply().error("ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+                    "\"local\", you can run it from a local connection, otherwise you need to "
+                    "set this option in the configuration file, and then restart the server.");
+}
+
 } // namespace
 
 void registerServerCommands(CommandTable &table)
 {
     using namespace CommandFlag;
-    table.add({ "info", -1, Loading | Stale, infoCommand });
-    table.add({ "time", 1, Fast | Loading | Stale, timeCommand });
+    using AclCategory::Connection;
+    using AclCategory::Dangerous;
+    table.add(Command { "info", -1, Loading | Stale, infoCommand }.acl(Dangerous).withTips(
+            { "nondeterministic_output", "request_policy:all_shards", "response_policy:special" }));
+    table.add(Command { "time", 1, Fast | Loading | Stale, timeCommand }.withTips(
+            { "nondeterministic_output" }));
 
-    Command config { "config", -2, Admin | NoScript | Loading | Stale, nullptr };
-    config.subcommands = {
-        { "get", -3, Admin | NoScript | Loading | Stale, configGetCommand },
-    };
-    table.add(std::move(config));
-
-    Command command { "command", -1, Loading | Stale, nullptr };
+    constexpr quint32 Introspection = Loading | Stale;
+    Command command = Command { "command", -1, Introspection, commandCommand }.acl(Connection).withTips(
+            { "nondeterministic_output_order" });
     command.subcommands = {
-        { "count", 2, Loading | Stale, commandCountCommand },
+        Command { "count", 2, Introspection, commandCountCommand }.acl(Connection),
+        Command { "info", -2, Introspection, commandInfoCommand }.acl(Connection).withTips(
+                { "nondeterministic_output_order" }),
+        Command { "docs", -2, Introspection, commandDocsCommand }.acl(Connection).withTips(
+                { "nondeterministic_output_order" }),
+        Command { "list", -2, Introspection, commandListCommand }.acl(Connection).withTips(
+                { "nondeterministic_output_order" }),
     };
     table.add(std::move(command));
+
+    Command function { "function", -2, 0, nullptr };
+    function.subcommands = {
+        Command { "flush", -2, Write | NoScript, functionFlushCommand }
+                .acl(AclCategory::Scripting)
+                .withTips({ "request_policy:all_shards", "response_policy:all_succeeded" }),
+    };
+    table.add(std::move(function));
+
+    table.add({ "debug", -2, Admin | NoScript | Loading | Stale, debugCommand });
 
     // Browsers speaking HTTP to the port: drop the connection without a reply.
     table.add({ "post", -1, CloseAfter | NoAuth | Loading | Stale, nullptr });

@@ -2,9 +2,13 @@
 #include "commandtable.h"
 #include "commandutil.h"
 #include "net/connection.h"
+#include "net/server.h"
+#include "protocol/numbers.h"
 #include "store/keyspace.h"
 
 #include <climits>
+#include <cmath>
+#include <cstring>
 
 using namespace CommandUtil;
 
@@ -19,45 +23,50 @@ enum SetFlag : unsigned {
     SetPx = 1 << 5,
     SetExAt = 1 << 6,
     SetPxAt = 1 << 7,
+    SetPersist = 1 << 8,
 };
 constexpr unsigned AnyExpire = SetEx | SetPx | SetExAt | SetPxAt;
 
-// Parses SET's options from argument 3 on, with Redis's rules: NX/XX exclusive, one kind of
-// expiry (repeating the same one is accepted), KEEPTTL with none. Replies on error.
-bool parseSetOptions(Connection &c, unsigned *flags, QByteArrayView *expire)
+// SET's and GETEX's options (Redis's parseExtendedStringArgumentsOrReply), from argument
+// `first` on: NX/XX exclusive, one kind of expiry (repeating the same one is accepted),
+// KEEPTTL/PERSIST with none. `forSet` selects which options exist. Replies on error.
+bool parseStringOptions(Connection &c, qsizetype first, bool forSet, unsigned *flags,
+                        QByteArrayView *expire)
 {
-    for (qsizetype j = 3; j < c.argc(); ++j) {
+    for (qsizetype j = first; j < c.argc(); ++j) {
         const QByteArrayView option = c.arg(j);
         const bool hasNext = j + 1 < c.argc();
         auto expiryOption = [&](unsigned flag) {
-            if ((*flags & SetKeepTtl) || (*flags & AnyExpire & ~flag) || !hasNext)
+            if ((*flags & (SetKeepTtl | SetPersist)) || (*flags & AnyExpire & ~flag) || !hasNext)
                 return false;
             *flags |= flag;
             *expire = c.arg(++j);
             return true;
         };
-        auto plainOption = [&](unsigned flag, unsigned excludes) {
-            if (*flags & excludes)
+        auto plainOption = [&](unsigned flag, unsigned excludes, bool allowed) {
+            if (!allowed || (*flags & excludes))
                 return false;
             *flags |= flag;
             return true;
         };
         bool ok;
-        if (equalsIgnoreCase(option, "NX"))
-            ok = plainOption(SetNx, SetXx);
-        else if (equalsIgnoreCase(option, "XX"))
-            ok = plainOption(SetXx, SetNx);
-        else if (equalsIgnoreCase(option, "GET"))
-            ok = plainOption(SetGet, 0);
-        else if (equalsIgnoreCase(option, "KEEPTTL"))
-            ok = plainOption(SetKeepTtl, AnyExpire);
-        else if (equalsIgnoreCase(option, "EX"))
+        if (argIs(option, "NX"))
+            ok = plainOption(SetNx, SetXx, forSet);
+        else if (argIs(option, "XX"))
+            ok = plainOption(SetXx, SetNx, forSet);
+        else if (argIs(option, "GET"))
+            ok = plainOption(SetGet, 0, forSet);
+        else if (argIs(option, "KEEPTTL"))
+            ok = plainOption(SetKeepTtl, AnyExpire, forSet);
+        else if (argIs(option, "PERSIST"))
+            ok = plainOption(SetPersist, AnyExpire, !forSet);
+        else if (argIs(option, "EX"))
             ok = expiryOption(SetEx);
-        else if (equalsIgnoreCase(option, "PX"))
+        else if (argIs(option, "PX"))
             ok = expiryOption(SetPx);
-        else if (equalsIgnoreCase(option, "EXAT"))
+        else if (argIs(option, "EXAT"))
             ok = expiryOption(SetExAt);
-        else if (equalsIgnoreCase(option, "PXAT"))
+        else if (argIs(option, "PXAT"))
             ok = expiryOption(SetPxAt);
         else
             ok = false;
@@ -69,74 +78,330 @@ bool parseSetOptions(Connection &c, unsigned *flags, QByteArrayView *expire)
     return true;
 }
 
-// Converts an EX/PX/EXAT/PXAT argument into an absolute time in ms; replies on error.
-bool expireTimeMs(Connection &c, QByteArrayView text, unsigned flags, qint64 *at)
+bool expireFromFlags(Connection &c, QByteArrayView expire, unsigned flags, qint64 *at)
 {
-    long long value = 0;
-    if (!parseLongLong(c, text, &value))
+    return expireTimeOrReply(c, expire, flags & (SetEx | SetExAt), flags & (SetEx | SetPx), at);
+}
+
+// Replies the key's value as GET does; false when it replied an error (wrong type).
+bool replyValue(Connection &c, QByteArrayView key)
+{
+    KeyEntry *entry = nullptr;
+    if (!lookupStringRead(c, key, &entry))
         return false;
-    const bool seconds = flags & (SetEx | SetExAt);
-    const bool relative = flags & (SetEx | SetPx);
-    const QByteArray error = "ERR invalid expire time in 'set' command";
-    if (value <= 0 || (seconds && value > LLONG_MAX / 1000)) {
-        c.reply().error(error);
-        return false;
-    }
-    if (seconds)
-        value *= 1000;
-    if (relative) {
-        if (value > LLONG_MAX - c.now()) {
-            c.reply().error(error);
-            return false;
-        }
-        value += c.now();
-    }
-    *at = value;
+    if (entry)
+        c.reply().bulk(entry->value);
+    else
+        c.reply().null();
     return true;
+}
+
+enum class SetReply { OkOrNull, OneOrZero };
+
+// The one SET behind SET, SETNX, SETEX, PSETEX (Redis's setGenericCommand): `expire` is the
+// time argument (null for none), validated before anything else happens.
+void setGeneric(Connection &c, unsigned flags, QByteArrayView key, QByteArrayView value,
+                QByteArrayView expire, SetReply replies)
+{
+    qint64 expireAt = -1;
+    if (!expire.isNull() && !expireFromFlags(c, expire, flags, &expireAt))
+        return;
+    if ((flags & SetGet) && !replyValue(c, key))
+        return;
+    // Looked up even without NX/XX: an expired key must go before KEEPTTL could keep its TTL.
+    const bool found = lookupWrite(c, key);
+    if (((flags & SetNx) && found) || ((flags & SetXx) && !found)) {
+        if (flags & SetGet)
+            return;
+        if (replies == SetReply::OneOrZero)
+            c.reply().integer(0);
+        else
+            c.reply().null();
+        return;
+    }
+    c.db().setString(key, value.toByteArray(), expireAt, flags & SetKeepTtl);
+    if (flags & SetGet)
+        return;
+    if (replies == SetReply::OneOrZero)
+        c.reply().integer(1);
+    else
+        c.reply().ok();
 }
 
 void setCommand(Connection &c)
 {
     unsigned flags = 0;
     QByteArrayView expire;
-    if (!parseSetOptions(c, &flags, &expire))
-        return;
-    qint64 expireAt = -1;
-    if (!expire.isNull() && !expireTimeMs(c, expire, flags, &expireAt))
-        return;
+    if (parseStringOptions(c, 3, true, &flags, &expire))
+        setGeneric(c, flags, c.arg(1), c.arg(2), expire, SetReply::OkOrNull);
+}
 
-    const QByteArrayView key = c.arg(1);
-    if (flags & SetGet) {
-        // Replies the old value first, as GET would.
-        const KeyEntry *old = lookupRead(c, key);
-        if (!old)
-            c.reply().null();
-        else if (old->type != ValueType::String) {
-            replyWrongType(c);
-            return;
-        } else
-            c.reply().bulk(old->value);
-    }
-    const bool found = (flags & (SetNx | SetXx)) && lookupWrite(c, key);
-    if (((flags & SetNx) && found) || ((flags & SetXx) && !found)) {
-        if (!(flags & SetGet))
-            c.reply().null();
-        return;
-    }
-    c.db().setString(key, c.arg(2).toByteArray(), expireAt, flags & SetKeepTtl);
-    if (!(flags & SetGet))
-        c.reply().ok();
+void setnxCommand(Connection &c)
+{
+    setGeneric(c, SetNx, c.arg(1), c.arg(2), QByteArrayView(), SetReply::OneOrZero);
+}
+
+void setexCommand(Connection &c)
+{
+    setGeneric(c, SetEx, c.arg(1), c.arg(3), c.arg(2), SetReply::OkOrNull);
+}
+
+void psetexCommand(Connection &c)
+{
+    setGeneric(c, SetPx, c.arg(1), c.arg(3), c.arg(2), SetReply::OkOrNull);
 }
 
 void getCommand(Connection &c)
 {
-    const KeyEntry *entry = lookupRead(c, c.arg(1));
-    if (!entry)
+    replyValue(c, c.arg(1));
+}
+
+void getsetCommand(Connection &c)
+{
+    if (replyValue(c, c.arg(1)))
+        c.db().setString(c.arg(1), c.arg(2).toByteArray());
+}
+
+void getdelCommand(Connection &c)
+{
+    KeyEntry *entry = nullptr;
+    if (!lookupStringRead(c, c.arg(1), &entry))
+        return;
+    if (!entry) {
         c.reply().null();
-    else if (entry->type != ValueType::String)
-        replyWrongType(c);
+        return;
+    }
+    c.reply().bulk(entry->value);
+    c.db().remove(c.arg(1));
+}
+
+void getexCommand(Connection &c)
+{
+    unsigned flags = 0;
+    QByteArrayView expire;
+    if (!parseStringOptions(c, 2, false, &flags, &expire))
+        return;
+    // As in Redis, a missing key wins over a bad time: the time is checked after the lookup.
+    KeyEntry *entry = nullptr;
+    if (!lookupStringRead(c, c.arg(1), &entry))
+        return;
+    if (!entry) {
+        c.reply().null();
+        return;
+    }
+    qint64 expireAt = -1;
+    if (!expire.isNull() && !expireFromFlags(c, expire, flags, &expireAt))
+        return;
+    c.reply().bulk(entry->value);
+    if ((flags & (SetExAt | SetPxAt)) && expireAt <= c.now())
+        c.db().remove(c.arg(1));
+    else if (!expire.isNull())
+        c.db().setExpire(entry, expireAt);
+    else if (flags & SetPersist)
+        c.db().setExpire(entry, -1);
+}
+
+void mgetCommand(Connection &c)
+{
+    c.reply().arrayHeader(c.argc() - 1);
+    for (qsizetype j = 1; j < c.argc(); ++j) {
+        const KeyEntry *entry = lookupRead(c, c.arg(j));
+        if (entry && entry->type == ValueType::String)
+            c.reply().bulk(entry->value);
+        else
+            c.reply().null();
+    }
+}
+
+// MSET and MSETNX: key/value pairs; MSETNX sets nothing if any key exists.
+void msetGeneric(Connection &c, bool nx)
+{
+    if (c.argc() % 2 == 0) {
+        c.reply().error("ERR wrong number of arguments for '" + c.lastCommand() + "' command");
+        return;
+    }
+    if (nx) {
+        for (qsizetype j = 1; j < c.argc(); j += 2) {
+            if (lookupWrite(c, c.arg(j))) {
+                c.reply().integer(0);
+                return;
+            }
+        }
+    }
+    for (qsizetype j = 1; j < c.argc(); j += 2)
+        c.db().setString(c.arg(j), c.arg(j + 1).toByteArray());
+    if (nx)
+        c.reply().integer(1);
     else
-        c.reply().bulk(entry->value);
+        c.reply().ok();
+}
+
+void msetCommand(Connection &c)
+{
+    msetGeneric(c, false);
+}
+
+void msetnxCommand(Connection &c)
+{
+    msetGeneric(c, true);
+}
+
+// The one INCR behind INCR, DECR, INCRBY, DECRBY (Redis's incrDecrCommand): the value must
+// be a 64-bit integer and stay one; the key keeps its TTL.
+void incrDecr(Connection &c, long long increment)
+{
+    KeyEntry *entry = nullptr;
+    if (!lookupStringWrite(c, c.arg(1), &entry))
+        return;
+    long long value = 0;
+    if (entry && !parseLongLong(c, entry->value, &value))
+        return;
+    if ((increment < 0 && value < 0 && increment < LLONG_MIN - value)
+        || (increment > 0 && value > 0 && increment > LLONG_MAX - value)) {
+        c.reply().error("ERR increment or decrement would overflow");
+        return;
+    }
+    value += increment;
+    const QByteArray text = Numbers::fromLongLong(value);
+    if (entry)
+        entry->value = text;
+    else
+        c.db().setString(c.arg(1), text);
+    c.reply().integer(value);
+}
+
+void incrCommand(Connection &c)
+{
+    incrDecr(c, 1);
+}
+
+void decrCommand(Connection &c)
+{
+    incrDecr(c, -1);
+}
+
+void incrbyCommand(Connection &c)
+{
+    long long increment = 0;
+    if (parseLongLong(c, c.arg(2), &increment))
+        incrDecr(c, increment);
+}
+
+void decrbyCommand(Connection &c)
+{
+    long long decrement = 0;
+    if (!parseLongLong(c, c.arg(2), &decrement))
+        return;
+    // -LLONG_MIN does not exist.
+    if (decrement == LLONG_MIN) {
+        c.reply().error("ERR decrement would overflow");
+        return;
+    }
+    incrDecr(c, -decrement);
+}
+
+void incrbyfloatCommand(Connection &c)
+{
+    KeyEntry *entry = nullptr;
+    if (!lookupStringWrite(c, c.arg(1), &entry))
+        return;
+    long double value = 0;
+    long double increment = 0;
+    if ((entry && !parseLongDouble(c, entry->value, &value))
+        || !parseLongDouble(c, c.arg(2), &increment))
+        return;
+    value += increment;
+    if (std::isnan(value) || std::isinf(value)) {
+        c.reply().error("ERR increment would produce NaN or Infinity");
+        return;
+    }
+    const QByteArray text = Numbers::fromLongDouble(value);
+    if (entry)
+        entry->value = text;
+    else
+        c.db().setString(c.arg(1), text);
+    c.reply().bulk(text);
+}
+
+void appendCommand(Connection &c)
+{
+    KeyEntry *entry = nullptr;
+    if (!lookupStringWrite(c, c.arg(1), &entry))
+        return;
+    if (!entry) {
+        c.db().setString(c.arg(1), c.arg(2).toByteArray());
+        c.reply().integer(c.arg(2).size());
+        return;
+    }
+    if (!checkStringLength(c, entry->value.size(), c.arg(2).size()))
+        return;
+    entry->value.append(c.arg(2).data(), c.arg(2).size());
+    c.reply().integer(entry->value.size());
+}
+
+void strlenCommand(Connection &c)
+{
+    KeyEntry *entry = nullptr;
+    if (lookupStringRead(c, c.arg(1), &entry))
+        c.reply().integer(entry ? entry->value.size() : 0);
+}
+
+void getrangeCommand(Connection &c)
+{
+    long long start = 0;
+    long long end = 0;
+    if (!parseLongLong(c, c.arg(2), &start) || !parseLongLong(c, c.arg(3), &end))
+        return;
+    KeyEntry *entry = nullptr;
+    if (!lookupStringRead(c, c.arg(1), &entry))
+        return;
+    const long long length = entry ? entry->value.size() : 0;
+    // Negative indexes count from the end; the range is then clamped to the string.
+    if (start < 0 && end < 0 && start > end) {
+        c.reply().bulk(QByteArrayView(""));
+        return;
+    }
+    if (start < 0)
+        start += length;
+    if (end < 0)
+        end += length;
+    start = qMax(start, 0LL);
+    end = qMax(end, 0LL);
+    if (end >= length)
+        end = length - 1;
+    if (start > end || length == 0)
+        c.reply().bulk(QByteArrayView(""));
+    else
+        c.reply().bulk(QByteArrayView(entry->value).sliced(start, end - start + 1));
+}
+
+void setrangeCommand(Connection &c)
+{
+    long long offset = 0;
+    if (!parseLongLong(c, c.arg(2), &offset))
+        return;
+    if (offset < 0) {
+        c.reply().error("ERR offset is out of range");
+        return;
+    }
+    const QByteArrayView value = c.arg(3);
+    KeyEntry *entry = nullptr;
+    if (!lookupStringWrite(c, c.arg(1), &entry))
+        return;
+    if (value.isEmpty()) {
+        // Setting nothing creates nothing and changes nothing.
+        c.reply().integer(entry ? entry->value.size() : 0);
+        return;
+    }
+    if (!checkStringLength(c, offset, value.size()))
+        return;
+    if (!entry)
+        entry = c.db().setString(c.arg(1), QByteArray());
+    QByteArray &text = entry->value;
+    if (text.size() < offset + value.size())
+        text.append(QByteArray(qsizetype(offset + value.size()) - text.size(), '\0'));
+    std::memcpy(text.data() + offset, value.data(), size_t(value.size()));
+    c.reply().integer(text.size());
 }
 
 } // namespace
@@ -144,6 +409,55 @@ void getCommand(Connection &c)
 void registerStringCommands(CommandTable &table)
 {
     using namespace CommandFlag;
-    table.add({ "set", -3, Write | DenyOom, setCommand, 1, 1, 1 });
-    table.add({ "get", 2, ReadOnly | Fast, getCommand, 1, 1, 1 });
+    using namespace KeyFlag;
+    constexpr quint32 Str = AclCategory::String;
+    table.add(Command { "set", -3, Write | DenyOom, setCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update | VariableFlags, 1, 0, 1, 0,
+                "RW and ACCESS due to the optional `GET` argument" } }));
+    table.add(Command { "setnx", 3, Write | DenyOom | Fast, setnxCommand, 1, 1, 1 }.acl(Str).keys(
+            { { OW | Insert, 1 } }));
+    table.add(Command { "setex", 4, Write | DenyOom, setexCommand, 1, 1, 1 }.acl(Str).keys(
+            { { OW | Update, 1 } }));
+    table.add(Command { "psetex", 4, Write | DenyOom, psetexCommand, 1, 1, 1 }.acl(Str).keys(
+            { { OW | Update, 1 } }));
+    table.add(Command { "get", 2, ReadOnly | Fast, getCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RO | Access, 1 } }));
+    table.add(Command { "getset", 3, Write | DenyOom | Fast, getsetCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "getdel", 2, Write | Fast, getdelCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Delete, 1 } }));
+    table.add(Command { "getex", -2, Write | Fast, getexCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1, 0, 1, 0,
+                "RW and UPDATE because it changes the TTL" } }));
+    table.add(Command { "mget", -2, ReadOnly | Fast, mgetCommand, 1, -1, 1 }
+                      .acl(Str)
+                      .keys({ { RO | Access, 1, -1 } })
+                      .withTips({ "request_policy:multi_shard" }));
+    table.add(Command { "mset", -3, Write | DenyOom, msetCommand, 1, -1, 2 }
+                      .acl(Str)
+                      .keys({ { OW | Update, 1, -1, 2 } })
+                      .withTips({ "request_policy:multi_shard", "response_policy:all_succeeded" }));
+    table.add(Command { "msetnx", -3, Write | DenyOom, msetnxCommand, 1, -1, 2 }
+                      .acl(Str)
+                      .keys({ { OW | Insert, 1, -1, 2 } })
+                      .withTips({ "request_policy:multi_shard", "response_policy:agg_min" }));
+    table.add(Command { "incr", 2, Write | DenyOom | Fast, incrCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "decr", 2, Write | DenyOom | Fast, decrCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "incrby", 3, Write | DenyOom | Fast, incrbyCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "decrby", 3, Write | DenyOom | Fast, decrbyCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Access | Update, 1 } }));
+    table.add(Command { "incrbyfloat", 3, Write | DenyOom | Fast, incrbyfloatCommand, 1, 1, 1 }
+                      .acl(Str)
+                      .keys({ { RW | Access | Update, 1 } }));
+    table.add(Command { "append", 3, Write | DenyOom | Fast, appendCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Insert, 1 } }));
+    table.add(Command { "strlen", 2, ReadOnly | Fast, strlenCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RO, 1 } }));
+    table.add(Command { "getrange", 4, ReadOnly, getrangeCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RO | Access, 1 } }));
+    table.add(Command { "setrange", 4, Write | DenyOom, setrangeCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RW | Update, 1 } }));
 }

@@ -3,6 +3,7 @@
 #include <QHashFunctions>
 #include <QRandomGenerator>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -112,6 +113,82 @@ bool Keyspace::remove(QByteArrayView key)
     unlinkAndDestroy(slot);
     shrinkIfSparse();
     return true;
+}
+
+KeyEntry *Keyspace::detach(QByteArrayView key)
+{
+    KeyEntry **slot = slotOf(key);
+    KeyEntry *entry = *slot;
+    if (!entry)
+        return nullptr;
+    *slot = entry->next;
+    entry->next = nullptr;
+    if (entry->hasExpire())
+        removeVolatile(entry);
+    --m_size;
+    return entry;
+}
+
+void Keyspace::attach(KeyEntry *entry)
+{
+    KeyEntry **slot = slotOf(entry->key());
+    if (*slot)
+        unlinkAndDestroy(slot);
+    slot = &m_buckets[bucketOf(entry->key())];
+    entry->next = *slot;
+    *slot = entry;
+    if (entry->hasExpire())
+        addVolatile(entry);
+    if (++m_size > qsizetype(m_buckets.size()))
+        resize(m_buckets.size() * 2);
+}
+
+bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
+{
+    KeyEntry *old = detach(from);
+    if (!old)
+        return false;
+    // The key lives in the entry's own allocation, so a new name needs a new entry.
+    KeyEntry *entry = createEntry(to);
+    entry->type = old->type;
+    entry->value = std::move(old->value);
+    entry->expireAt = old->expireAt;
+    destroyEntry(old);
+    attach(entry);
+    shrinkIfSparse();
+    return true;
+}
+
+bool Keyspace::moveTo(QByteArrayView key, Keyspace &target)
+{
+    KeyEntry *entry = detach(key);
+    if (!entry)
+        return false;
+    target.attach(entry);
+    shrinkIfSparse();
+    return true;
+}
+
+bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKey)
+{
+    const KeyEntry *source = *slotOf(key);
+    if (!source)
+        return false;
+    KeyEntry *entry = createEntry(newKey);
+    entry->type = source->type;
+    entry->value = source->value; // implicitly shared: the copy is made on the next write
+    entry->expireAt = source->expireAt;
+    target.attach(entry);
+    return true;
+}
+
+void Keyspace::swap(Keyspace &other)
+{
+    m_buckets.swap(other.m_buckets);
+    m_volatile.swap(other.m_volatile);
+    std::swap(m_size, other.m_size);
+    std::swap(m_seed, other.m_seed);
+    std::swap(m_expiredCount, other.m_expiredCount);
 }
 
 void Keyspace::setExpire(KeyEntry *entry, qint64 expireAt)
@@ -231,6 +308,7 @@ const KeyEntry *Keyspace::randomEntry() const
 
 qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
 {
+    const auto start = std::chrono::steady_clock::now();
     auto *random = QRandomGenerator::global();
     qsizetype removed = 0;
     int budget = maxSamples;
@@ -247,7 +325,16 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
         }
         removed += expired;
         m_expiredCount += quint64(expired);
-        if (sampled == 0 || expired * 4 <= sampled || budget <= 0)
-            return removed;
+        if (sampled > 0) // a slow running average, as Redis keeps it
+            m_staleEstimate = 0.05 * expired / sampled + 0.95 * m_staleEstimate;
+        if (sampled == 0 || expired * 4 <= sampled || budget <= 0) {
+            if (budget <= 0 && sampled > 0)
+                ++m_expireCycleCapReached;
+            break;
+        }
     }
+    m_expireCycleMicros += quint64(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - start)
+                                           .count());
+    return removed;
 }

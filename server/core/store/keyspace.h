@@ -52,6 +52,18 @@ public:
     void setExpire(KeyEntry *entry, qint64 expireAt);
     void clear();
 
+    // RENAME: gives from's value and expiry to `to` (replacing it) and drops from. Callers
+    // look both keys up first (lazy expiry) and handle from == to. False if from is missing.
+    bool rename(QByteArrayView from, QByteArrayView to);
+    // MOVE: takes key (value and expiry) out of this database into target, replacing any
+    // key of that name there. False if key is missing.
+    bool moveTo(QByteArrayView key, Keyspace &target);
+    // COPY: puts a copy of key (value and expiry) into target as newKey, replacing it.
+    // False if key is missing.
+    bool copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKey);
+    // SWAPDB: exchanges the whole contents of two databases.
+    void swap(Keyspace &other);
+
     qsizetype size() const { return m_size; }
     qsizetype volatileCount() const { return qsizetype(m_volatile.size()); }
     // Mean remaining TTL of keys with an expiry, in ms, estimated like Redis's avg_ttl.
@@ -66,6 +78,25 @@ public:
     qsizetype expireCycle(qint64 nowMs, int maxSamples);
 
     quint64 expiredCount() const { return m_expiredCount; }
+    // For INFO stats: time spent in expireCycle(), how often it stopped at its sample budget,
+    // and a running estimate of the share of sampled volatile keys found expired (Redis's
+    // expired_stale_perc, 0..1).
+    quint64 expireCycleMicros() const { return m_expireCycleMicros; }
+    quint64 expireCycleCapReached() const { return m_expireCycleCapReached; }
+    double staleEstimate() const { return m_staleEstimate; }
+    void resetStats()
+    {
+        m_expiredCount = 0;
+        m_expireCycleMicros = 0;
+        m_expireCycleCapReached = 0;
+    }
+    // Memory of the table itself (buckets and entry headers), for INFO's overhead figures.
+    qint64 overheadBytes() const
+    {
+        return qint64(m_buckets.capacity() * sizeof(KeyEntry *)
+                      + m_volatile.capacity() * sizeof(KeyEntry *))
+                + qint64(m_size) * qint64(sizeof(KeyEntry));
+    }
 
 private:
     size_t bucketOf(QByteArrayView key) const;
@@ -73,6 +104,9 @@ private:
     KeyEntry *createEntry(QByteArrayView key);
     void destroyEntry(KeyEntry *entry);
     void unlinkAndDestroy(KeyEntry **slot);
+    // Unlinks the entry without freeing it; attach() links it (into this or another database).
+    KeyEntry *detach(QByteArrayView key);
+    void attach(KeyEntry *entry);
     void addVolatile(KeyEntry *entry);
     void removeVolatile(KeyEntry *entry);
     void resize(size_t buckets);
@@ -83,4 +117,7 @@ private:
     qsizetype m_size = 0;
     size_t m_seed;
     quint64 m_expiredCount = 0;
+    quint64 m_expireCycleMicros = 0;
+    quint64 m_expireCycleCapReached = 0;
+    double m_staleEstimate = 0;
 };

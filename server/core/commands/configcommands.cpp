@@ -1,0 +1,255 @@
+// CONFIG GET / SET / RESETSTAT: the server's settings, read live from ServerConfig.
+#include "commandtable.h"
+#include "commandutil.h"
+#include "net/connection.h"
+#include "net/server.h"
+#include "protocol/numbers.h"
+#include "store/globmatch.h"
+#include "store/keyspace.h"
+
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+
+using namespace CommandUtil;
+
+namespace {
+
+// Sets a parameter from its text; returns Redis's error text, empty on success.
+using Setter = std::function<QByteArray(ServerConfig &, QByteArrayView)>;
+
+struct ConfigParameter
+{
+    const char *name;
+    std::function<QByteArray(const ServerConfig &)> value;
+    Setter set; // empty: cannot change while running ("can't set immutable config")
+};
+
+// Redis's memtoull: digits with an optional unit (b k kb m mb g gb, any case).
+bool parseMemory(QByteArrayView text, unsigned long long *value)
+{
+    const QByteArray copy = cString(text).toByteArray();
+    const char *p = copy.constData();
+    if (*p == '-')
+        return false;
+    const char *unit = p;
+    while (*unit && std::isdigit(static_cast<unsigned char>(*unit)))
+        ++unit;
+    unsigned long long multiplier;
+    if (*unit == '\0' || !qstricmp(unit, "b"))
+        multiplier = 1;
+    else if (!qstricmp(unit, "k"))
+        multiplier = 1000;
+    else if (!qstricmp(unit, "kb"))
+        multiplier = 1024;
+    else if (!qstricmp(unit, "m"))
+        multiplier = 1000 * 1000;
+    else if (!qstricmp(unit, "mb"))
+        multiplier = 1024 * 1024;
+    else if (!qstricmp(unit, "g"))
+        multiplier = 1000ULL * 1000 * 1000;
+    else if (!qstricmp(unit, "gb"))
+        multiplier = 1024ULL * 1024 * 1024;
+    else
+        return false;
+    const std::string digits(p, size_t(unit - p));
+    if (digits.size() >= 128)
+        return false;
+    char *end = nullptr;
+    errno = 0;
+    const unsigned long long number = std::strtoull(digits.c_str(), &end, 10);
+    if ((number == 0 && errno == EINVAL) || *end != '\0')
+        return false;
+    *value = number * multiplier;
+    return true;
+}
+
+QByteArray outOfRange(long long min, long long max)
+{
+    return "argument must be between " + QByteArray::number(min) + " and "
+            + QByteArray::number(max) + " inclusive";
+}
+
+// A signed byte count with units (Redis's long long MEMORY_CONFIG).
+Setter memorySetter(long long min, long long ServerConfig::*field)
+{
+    return [min, field](ServerConfig &config, QByteArrayView text) -> QByteArray {
+        unsigned long long parsed = 0;
+        if (!parseMemory(text, &parsed))
+            return "argument must be a memory value";
+        const auto value = static_cast<long long>(parsed);
+        if (value < min)
+            return outOfRange(min, LLONG_MAX);
+        config.*field = value;
+        return QByteArray();
+    };
+}
+
+// The parameters CONFIG GET reports, in the order CONFIG GET * lists them.
+const std::vector<ConfigParameter> &configParameters()
+{
+    static const std::vector<ConfigParameter> parameters = {
+        { "save", [](const ServerConfig &) { return QByteArray(); }, {} },
+        { "appendonly", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
+        { "databases", [](const ServerConfig &c) { return QByteArray::number(c.databases); }, {} },
+        { "maxclients", [](const ServerConfig &c) { return QByteArray::number(c.maxClients); },
+          // Redis's unsigned int range; ours is an int, so larger values are refused too.
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              long long value = 0;
+              if (!Numbers::toLongLong(cString(text), &value))
+                  return "argument couldn't be parsed into an integer";
+              if (value < 1 || value > UINT_MAX)
+                  return outOfRange(1, UINT_MAX);
+              if (value > INT_MAX)
+                  return "The operating system is not able to handle the specified number of "
+                         "clients, try with "
+                          + QByteArray::number(INT_MAX);
+              config.maxClients = int(value);
+              return QByteArray();
+          } },
+        { "timeout", [](const ServerConfig &) { return QByteArrayLiteral("0"); }, {} },
+        { "port", [](const ServerConfig &c) { return QByteArray::number(c.port); }, {} },
+        { "bind", [](const ServerConfig &c) { return c.bind.toUtf8(); }, {} },
+        { "requirepass", [](const ServerConfig &c) { return c.requirePass; },
+          // New connections must AUTH with it; connected clients stay authenticated.
+          [](ServerConfig &config, QByteArrayView text) {
+              config.requirePass = text.toByteArray();
+              return QByteArray();
+          } },
+        { "maxmemory", [](const ServerConfig &) { return QByteArrayLiteral("0"); }, {} },
+        { "maxmemory-policy", [](const ServerConfig &) { return QByteArrayLiteral("noeviction"); },
+          {} },
+        { "proto-max-bulk-len",
+          [](const ServerConfig &c) { return QByteArray::number(c.protoMaxBulkLength); },
+          memorySetter(1024 * 1024, &ServerConfig::protoMaxBulkLength) },
+        { "client-query-buffer-limit",
+          [](const ServerConfig &c) { return QByteArray::number(c.queryBufferLimit); },
+          memorySetter(1024 * 1024, &ServerConfig::queryBufferLimit) },
+        { "tcp-backlog", [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); },
+          {} },
+        { "protected-mode", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
+    };
+    return parameters;
+}
+
+const ConfigParameter *findParameter(QByteArrayView name)
+{
+    for (const ConfigParameter &parameter : configParameters()) {
+        if (argIs(name, parameter.name))
+            return &parameter;
+    }
+    return nullptr;
+}
+
+void configGetCommand(Connection &c)
+{
+    // Names without glob characters are looked up as given and echoed as given, as Redis does.
+    QList<std::pair<QByteArray, const ConfigParameter *>> found;
+    auto seen = [&](const QByteArray &name) {
+        return std::any_of(found.cbegin(), found.cend(), [&](const auto &pair) {
+            return equalsIgnoreCase(pair.first, name);
+        });
+    };
+    for (qsizetype j = 2; j < c.argc(); ++j) {
+        const QByteArray pattern = cString(c.arg(j)).toByteArray();
+        if (std::strpbrk(pattern.constData(), "[*?") == nullptr) {
+            const ConfigParameter *parameter = findParameter(pattern);
+            if (parameter && !seen(pattern))
+                found.append({ pattern, parameter });
+            continue;
+        }
+        for (const ConfigParameter &parameter : configParameters()) {
+            const QByteArray name(parameter.name);
+            if (!seen(name) && globMatch(pattern, name, true))
+                found.append({ name, &parameter });
+        }
+    }
+    c.reply().mapHeader(found.size());
+    for (const auto &[name, parameter] : std::as_const(found)) {
+        c.reply().bulk(name);
+        c.reply().bulk(parameter->value(c.server().config()));
+    }
+}
+
+// All pairs are checked first and then applied together: one bad pair changes nothing.
+void configSetCommand(Connection &c)
+{
+    if (c.argc() % 2 != 0) {
+        replySyntaxError(c);
+        return;
+    }
+    std::vector<const ConfigParameter *> parameters;
+    for (qsizetype j = 2; j < c.argc(); j += 2) {
+        const ConfigParameter *parameter = findParameter(c.arg(j));
+        const QByteArray given = cString(c.arg(j)).toByteArray();
+        if (!parameter) {
+            c.reply().error("ERR Unknown option or number of arguments for CONFIG SET - '" + given
+                            + '\'');
+            return;
+        }
+        QByteArray error;
+        if (!parameter->set)
+            error = "can't set immutable config";
+        else if (std::find(parameters.cbegin(), parameters.cend(), parameter) != parameters.cend())
+            error = "duplicate parameter";
+        if (!error.isEmpty()) {
+            c.reply().error("ERR CONFIG SET failed (possibly related to argument '" + given
+                            + "') - " + error);
+            return;
+        }
+        parameters.push_back(parameter);
+    }
+    ServerConfig updated = c.server().config();
+    for (size_t i = 0; i < parameters.size(); ++i) {
+        const QByteArray error = parameters[i]->set(updated, c.arg(qsizetype(3 + 2 * i)));
+        if (!error.isEmpty()) {
+            c.reply().error("ERR CONFIG SET failed (possibly related to argument '"
+                            + QByteArray(parameters[i]->name) + "') - " + error);
+            return;
+        }
+    }
+    c.server().config() = updated;
+    c.reply().ok();
+}
+
+void configResetstatCommand(Connection &c)
+{
+    Server &server = c.server();
+    ServerStats &stats = server.stats();
+    stats.totalCommands = 0;
+    stats.totalConnections = 0;
+    stats.rejectedConnections = 0;
+    stats.keyspaceHits = 0;
+    stats.keyspaceMisses = 0;
+    stats.netInputBytes = 0;
+    stats.netOutputBytes = 0;
+    stats.totalErrorReplies = 0;
+    stats.errorCodes.clear();
+    for (int i = 0; i < server.databaseCount(); ++i)
+        server.database(i).resetStats();
+    for (Command *command : server.commands().all()) {
+        command->resetStats();
+        for (Command &sub : command->subcommands)
+            sub.resetStats();
+    }
+    c.reply().ok();
+}
+
+} // namespace
+
+void registerConfigCommands(CommandTable &table)
+{
+    using namespace CommandFlag;
+    constexpr quint32 Flags = Admin | NoScript | Loading | Stale;
+    Command config { "config", -2, 0, nullptr };
+    config.subcommands = {
+        { "get", -3, Flags, configGetCommand },
+        Command { "set", -4, Flags, configSetCommand }.withTips(
+                { "request_policy:all_nodes", "response_policy:all_succeeded" }),
+        { "resetstat", 2, Flags, configResetstatCommand },
+    };
+    table.add(std::move(config));
+}

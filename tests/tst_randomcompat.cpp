@@ -1,0 +1,616 @@
+// Seeded random differential test: thousands of random commands, valid and invalid, over a
+// small key set in two databases, sent to a live redis-server and to qkv-server; the raw
+// replies must be identical. Seed: printed at start, QKV_SEED to replay one; steps:
+// QKV_RANDOM_STEPS (default 6000).
+#include <QByteArrayList>
+#include <QDir>
+#include <QHostAddress>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+namespace {
+
+// One RESP reply as read from the wire: its raw bytes, and its parsed form for the few
+// commands whose replies are compared by meaning (KEYS order, TTL drift, SCAN cursors).
+struct Reply
+{
+    char type = 0;
+    QByteArray text;         // simple/error/integer/bulk payload
+    bool null = false;
+    std::vector<Reply> items; // aggregates
+};
+
+// Returns the end of the reply starting at pos, or -1 if the buffer does not hold all of it.
+qsizetype parseReply(const QByteArray &buffer, qsizetype pos, Reply *out)
+{
+    const qsizetype lineEnd = buffer.indexOf("\r\n", pos);
+    if (lineEnd < 0)
+        return -1;
+    out->type = buffer[pos];
+    const QByteArray line = buffer.mid(pos + 1, lineEnd - pos - 1);
+    qsizetype next = lineEnd + 2;
+    switch (out->type) {
+    case '$':
+    case '=':
+    case '!': {
+        const qsizetype length = line.toLongLong();
+        if (length < 0) {
+            out->null = true;
+            return next;
+        }
+        if (buffer.size() < next + length + 2)
+            return -1;
+        out->text = buffer.mid(next, length);
+        return next + length + 2;
+    }
+    case '*':
+    case '~':
+    case '%':
+    case '>': {
+        qsizetype count = line.toLongLong();
+        if (count < 0) {
+            out->null = true;
+            return next;
+        }
+        if (out->type == '%')
+            count *= 2;
+        for (qsizetype i = 0; i < count; ++i) {
+            Reply item;
+            next = parseReply(buffer, next, &item);
+            if (next < 0)
+                return -1;
+            out->items.push_back(std::move(item));
+        }
+        return next;
+    }
+    default: // + - : , # _ (
+        out->text = line;
+        return next;
+    }
+}
+
+QByteArray encode(const QByteArrayList &args)
+{
+    QByteArray out = '*' + QByteArray::number(args.size()) + "\r\n";
+    for (const QByteArray &arg : args)
+        out += '$' + QByteArray::number(arg.size()) + "\r\n" + arg + "\r\n";
+    return out;
+}
+
+QByteArray printable(const QByteArray &bytes)
+{
+    QByteArray out;
+    for (char c : bytes) {
+        if (c == '\r')
+            out += "\\r";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c < ' ' || c > '~')
+            out += "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
+        else
+            out += c;
+    }
+    return out.left(400);
+}
+
+// A blocking client for one server.
+class Client
+{
+public:
+    bool connectTo(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        return m_socket.waitForConnected(5000);
+    }
+    // Sends one command and returns its raw reply (empty on timeout or closed connection).
+    QByteArray call(const QByteArrayList &args, Reply *parsed)
+    {
+        m_socket.write(encode(args));
+        m_socket.flush();
+        for (;;) {
+            Reply reply;
+            const qsizetype end = m_buffer.isEmpty() ? -1 : parseReply(m_buffer, 0, &reply);
+            if (end >= 0) {
+                const QByteArray raw = m_buffer.left(end);
+                m_buffer.remove(0, end);
+                *parsed = std::move(reply);
+                return raw;
+            }
+            if (m_socket.state() != QAbstractSocket::ConnectedState
+                || !m_socket.waitForReadyRead(10000))
+                return QByteArray();
+            m_buffer += m_socket.readAll();
+        }
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// How a command's replies are compared.
+enum class Compare { Raw, SortedArray, Scan, Ttl, Pttl, Shape };
+
+struct Step
+{
+    QByteArrayList args;
+    Compare compare = Compare::Raw;
+};
+
+// Draws random commands. Keys k0..k7; values, numbers and options mix valid and invalid ones.
+class Generator
+{
+public:
+    explicit Generator(quint64 seed) : m_random(seed) { }
+
+    Step next()
+    {
+        Step step = command();
+        // Now and then break the arity on purpose (error replies are always compared raw).
+        const int mutate = pick(40);
+        if (mutate == 0 && step.args.size() > 1)
+            step.args.removeLast();
+        else if (mutate == 1)
+            step.args.append(value());
+        return step;
+    }
+
+private:
+    int pick(int n) { return int(m_random.bounded(n)); }
+    template<typename T>
+    const T &oneOf(const std::vector<T> &items) { return items[size_t(pick(int(items.size())))]; }
+    bool chance(int percent) { return pick(100) < percent; }
+
+    QByteArray key() { return "k" + QByteArray::number(pick(8)); }
+
+    QByteArray value()
+    {
+        static const std::vector<QByteArray> values = {
+            "", "0", "1", "-1", "10", "42", "-7", "abc", "3.14", "-2.5", "1e3", "5.0e3", " 1",
+            "1 ", "+5", "007", "0x10", "inf", "-inf", "nan", "a b", QByteArray("a\0b", 3),
+            "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+            "18446744073709551616", "1.7976931348623157e308", "0.1", "hello", "\r\n", "-0",
+            "12345678901234567890", ".5", "5.", "1e-20",
+        };
+        if (chance(15)) {
+            QByteArray bytes;
+            const int length = pick(12);
+            for (int i = 0; i < length; ++i)
+                bytes += char(pick(256));
+            return bytes;
+        }
+        return oneOf(values);
+    }
+
+    QByteArray integer()
+    {
+        static const std::vector<QByteArray> numbers = {
+            "0", "1", "-1", "2", "5", "10", "-10", "100", "1000", "abc", "1.5", "", " 1",
+            "9223372036854775807", "-9223372036854775808", "9223372036854775808", "+1", "01",
+        };
+        return oneOf(numbers);
+    }
+
+    // Expiry amounts that cannot run out during the test: far future, past, zero or invalid.
+    QByteArray relativeTime(bool seconds)
+    {
+        static const std::vector<QByteArray> secondsPool = {
+            "1000", "100000", "0", "-1", "-100", "abc", "1.5", "9223372036854775807",
+            "9223372036854775", "-9223372036854775808", "500000",
+        };
+        static const std::vector<QByteArray> msPool = {
+            "1000000", "100000000", "0", "-1", "abc", "9223372036854775807", "500000000", "",
+        };
+        return oneOf(seconds ? secondsPool : msPool);
+    }
+
+    QByteArray absoluteTime(bool seconds)
+    {
+        static const std::vector<QByteArray> secondsPool = {
+            "4102444800", "4102444801", "1", "0", "-5", "abc", "9223372036854775807",
+            "9223372036854775", "4200000000",
+        };
+        static const std::vector<QByteArray> msPool = {
+            "4102444800000", "4102444800123", "1", "0", "-5", "x", "9223372036854775807",
+            "4200000000000",
+        };
+        return oneOf(seconds ? secondsPool : msPool);
+    }
+
+    QByteArrayList setOptions(bool forGetex)
+    {
+        QByteArrayList options;
+        const int count = pick(4);
+        for (int i = 0; i < count; ++i) {
+            switch (pick(forGetex ? 7 : 10)) {
+            case 0:
+                options << "EX" << relativeTime(true);
+                break;
+            case 1:
+                options << "PX" << relativeTime(false);
+                break;
+            case 2:
+                options << "EXAT" << absoluteTime(true);
+                break;
+            case 3:
+                options << "PXAT" << absoluteTime(false);
+                break;
+            case 4:
+                options << "PERSIST";
+                break;
+            case 5:
+                options << (chance(50) ? "ex" : "FOO");
+                break;
+            case 6:
+                options << "KEEPTTL";
+                break;
+            case 7:
+                options << "NX";
+                break;
+            case 8:
+                options << "XX";
+                break;
+            default:
+                options << "GET";
+                break;
+            }
+        }
+        return options;
+    }
+
+    QByteArrayList expireOptions()
+    {
+        static const std::vector<QByteArray> options = { "NX", "XX", "GT", "LT", "nx", "FOO" };
+        QByteArrayList out;
+        const int count = pick(10) < 6 ? 0 : pick(3) + 1;
+        for (int i = 0; i < count; ++i)
+            out << oneOf(options);
+        return out;
+    }
+
+    QByteArray pattern()
+    {
+        static const std::vector<QByteArray> patterns = {
+            "*", "k*", "k?", "k[0-3]", "k[^0-3]", "k[135]", "x*", "*1", "k\\1", "k[", "[k]*", "?",
+        };
+        return oneOf(patterns);
+    }
+
+    QByteArray db()
+    {
+        static const std::vector<QByteArray> dbs = { "0", "1", "1", "0", "16", "-1", "abc",
+                                                     "4294967296" };
+        return oneOf(dbs);
+    }
+
+    Step command()
+    {
+        switch (pick(52)) {
+        case 0:
+        case 1:
+        case 2:
+            return { QByteArrayList { "SET", key(), value() } + setOptions(false) };
+        case 3:
+            return { { "SETNX", key(), value() } };
+        case 4:
+            return { { "SETEX", key(), relativeTime(true), value() } };
+        case 5:
+            return { { "PSETEX", key(), relativeTime(false), value() } };
+        case 6:
+        case 7:
+            return { { "GET", key() } };
+        case 8:
+            return { { "GETSET", key(), value() } };
+        case 9:
+            return { { "GETDEL", key() } };
+        case 10:
+            return { QByteArrayList { "GETEX", key() } + setOptions(true) };
+        case 11: {
+            QByteArrayList args { "MGET" };
+            for (int i = pick(4) + 1; i > 0; --i)
+                args << key();
+            return { args };
+        }
+        case 12:
+        case 13: {
+            QByteArrayList args { chance(50) ? "MSET" : "MSETNX" };
+            for (int i = pick(3) + 1; i > 0; --i)
+                args << key() << value();
+            return { args };
+        }
+        case 14:
+        case 15:
+            return { { oneOf<QByteArray>({ "INCR", "DECR" }), key() } };
+        case 16:
+        case 17:
+            return { { oneOf<QByteArray>({ "INCRBY", "DECRBY" }), key(), chance(70) ? integer() : value() } };
+        case 18:
+            return { { "INCRBYFLOAT", key(), value() } };
+        case 19:
+            return { { "APPEND", key(), value() } };
+        case 20:
+            return { { "STRLEN", key() } };
+        case 21:
+            return { { "GETRANGE", key(), integer(), integer() } };
+        case 22: {
+            static const std::vector<QByteArray> offsets = { "0", "1", "3", "10", "100", "-1",
+                                                             "abc", "536870912",
+                                                             "9223372036854775807" };
+            const QByteArray offset = oneOf(offsets);
+            // A 512 MB string would be legal at 536870911 but is not worth allocating.
+            return { { "SETRANGE", key(), offset, value() } };
+        }
+        case 23:
+        case 24: {
+            QByteArrayList args { oneOf<QByteArray>({ "DEL", "UNLINK", "EXISTS", "TOUCH" }) };
+            for (int i = pick(3) + 1; i > 0; --i)
+                args << key();
+            return { args };
+        }
+        case 25:
+            return { { "TYPE", key() } };
+        case 26:
+            return { { oneOf<QByteArray>({ "RENAME", "RENAMENX" }), key(), key() } };
+        case 27:
+            return { { "KEYS", pattern() }, Compare::SortedArray };
+        case 28: {
+            // Only a scan from cursor 0 with a COUNT above the key count is the same on both
+            // servers; elsewhere cursors are the hash table's own business.
+            const bool fromZero = chance(90);
+            QByteArrayList args { "SCAN", fromZero ? QByteArray("0") : value() };
+            bool complete = true;
+            if (chance(50))
+                args << "MATCH" << pattern();
+            if (chance(60)) {
+                const QByteArray count = oneOf<QByteArray>({ "1000", "1000", "0", "-1", "abc", "2" });
+                complete = count == "1000";
+                args << "COUNT" << count;
+            }
+            if (chance(30))
+                args << "TYPE" << oneOf<QByteArray>({ "string", "list", "STRING", "nosuch" });
+            if (chance(5))
+                args << "FOO";
+            return { args, complete && fromZero ? Compare::Scan : Compare::Shape };
+        }
+        case 29:
+            return { { "RANDOMKEY" }, Compare::Shape };
+        case 30:
+        case 31:
+            // DBSIZE counts expired keys not yet reclaimed, and when active expiry reclaims
+            // them differs between the servers; KEYS (which skips them) checks the content.
+            if (chance(90))
+                return { { "DBSIZE" }, Compare::Shape };
+            return { { "FLUSHDB" } };
+        case 32: {
+            QByteArrayList args { "COPY", key(), key() };
+            if (chance(40))
+                args << "DB" << db();
+            if (chance(40))
+                args << "REPLACE";
+            if (chance(5))
+                args << "FOO";
+            return { args };
+        }
+        case 33:
+            return { { "MOVE", key(), db() } };
+        case 34:
+            return { { "SWAPDB", db(), db() } };
+        case 35:
+        case 36:
+            return { QByteArrayList { "EXPIRE", key(), relativeTime(true) } + expireOptions() };
+        case 37:
+            return { QByteArrayList { "PEXPIRE", key(), relativeTime(false) } + expireOptions() };
+        case 38:
+            return { QByteArrayList { "EXPIREAT", key(), absoluteTime(true) } + expireOptions() };
+        case 39:
+            return { QByteArrayList { "PEXPIREAT", key(), absoluteTime(false) } + expireOptions() };
+        case 40:
+            return { { "TTL", key() }, Compare::Ttl };
+        case 41:
+            return { { "PTTL", key() }, Compare::Pttl };
+        case 42:
+            // Relative expiries were set a moment apart on the two servers.
+            return chance(50) ? Step { { "EXPIRETIME", key() }, Compare::Ttl }
+                              : Step { { "PEXPIRETIME", key() }, Compare::Pttl };
+        case 43:
+            return { { "PERSIST", key() } };
+        case 44:
+            return { { "SELECT", db() } };
+        case 45:
+            return { chance(50) ? QByteArrayList { "PING" } : QByteArrayList { "PING", value() } };
+        case 46:
+            return { { "ECHO", value() } };
+        case 47:
+            return { { oneOf<QByteArray>({ "NOSUCHCMD", "GETT", "sett" }), value(), key() } };
+        case 48:
+            // Switch protocols: HELLO's reply carries the client id, so only its shape counts.
+            return { { "HELLO", oneOf<QByteArray>({ "2", "3", "3", "4", "x" }) }, Compare::Shape };
+        case 49:
+            return { { "FUNCTION", "FLUSH", oneOf<QByteArray>({ "SYNC", "ASYNC", "NOW" }) } };
+        case 50:
+            return { { "DEBUG", "OBJECT", key() } };
+        default:
+            return { { "GET", key() } };
+        }
+    }
+
+    QRandomGenerator m_random;
+};
+
+bool sameShape(const Reply &a, const Reply &b)
+{
+    return a.type == b.type && a.null == b.null && a.items.size() == b.items.size();
+}
+
+QByteArrayList sortedTexts(const std::vector<Reply> &items)
+{
+    QByteArrayList texts;
+    for (const Reply &item : items)
+        texts << item.text;
+    std::sort(texts.begin(), texts.end());
+    return texts;
+}
+
+// True when the two replies agree under the step's comparison rule.
+bool agree(Compare compare, const QByteArray &rawA, const Reply &a, const QByteArray &rawB,
+           const Reply &b)
+{
+    if (rawA == rawB)
+        return true;
+    if (a.type != b.type || (a.type == '-' && rawA != rawB))
+        return false;
+    switch (compare) {
+    case Compare::Raw:
+        return false;
+    case Compare::Shape:
+        return sameShape(a, b);
+    case Compare::SortedArray:
+        return sameShape(a, b) && sortedTexts(a.items) == sortedTexts(b.items);
+    case Compare::Scan:
+        // A COUNT well above the key count finishes in one call on both servers.
+        return sameShape(a, b) && a.items.size() == 2 && a.items[0].text == b.items[0].text
+                && sameShape(a.items[1], b.items[1])
+                && sortedTexts(a.items[1].items) == sortedTexts(b.items[1].items);
+    case Compare::Ttl:
+    case Compare::Pttl: {
+        // The two servers see the command a moment apart.
+        const qint64 x = a.text.toLongLong();
+        const qint64 y = b.text.toLongLong();
+        const qint64 tolerance = compare == Compare::Ttl ? 1 : 2000;
+        return a.type == ':' && x >= 0 && y >= 0 && qAbs(x - y) <= tolerance;
+    }
+    }
+    return false;
+}
+
+} // namespace
+
+class TestRandomCompat : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void randomCommands();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_redis;
+    QProcess m_qkv;
+    quint16 m_redisPort = 0;
+    quint16 m_qkvPort = 0;
+};
+
+void TestRandomCompat::initTestCase()
+{
+    const QString redisServer = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    if (redisServer.isEmpty())
+        QSKIP("redis-server is not installed");
+    QVERIFY(m_dir.isValid());
+
+    m_redisPort = freePort();
+    m_redis.setProgram(redisServer);
+    m_redis.setArguments({ QStringLiteral("--port"), QString::number(m_redisPort),
+                           QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                           QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+                           QStringLiteral("no"), QStringLiteral("--dir"), m_dir.path(),
+                           QStringLiteral("--logfile"), QString() });
+    m_redis.setProcessChannelMode(QProcess::MergedChannels);
+    m_redis.start();
+    QVERIFY2(m_redis.waitForStarted(5000), "redis-server did not start");
+
+    m_qkv.setProgram(QStringLiteral(QKV_SERVER_PATH));
+    m_qkv.setArguments({ QStringLiteral("--headless"), QStringLiteral("--port"),
+                         QStringLiteral("0"), QStringLiteral("--log-file"), QString() });
+    m_qkv.start();
+    QVERIFY2(m_qkv.waitForStarted(5000), "qkv-server did not start");
+    QByteArray banner;
+    QTRY_VERIFY_WITH_TIMEOUT((banner += m_qkv.readAllStandardOutput()).contains('\n'), 10000);
+    const QByteArray line = banner.left(banner.indexOf('\n')).trimmed();
+    m_qkvPort = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
+    QVERIFY2(m_qkvPort != 0, line.constData());
+
+    // redis-server has no banner on stdout with an empty logfile: wait until it accepts.
+    QTcpSocket probe;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (probe.abort(), probe.connectToHost(QHostAddress::LocalHost, m_redisPort),
+             probe.waitForConnected(200)),
+            10000);
+}
+
+void TestRandomCompat::randomCommands()
+{
+    const QByteArray seedText = qgetenv("QKV_SEED");
+    const quint64 seed = seedText.isEmpty() ? QRandomGenerator::system()->generate64()
+                                            : seedText.toULongLong();
+    const int steps = qEnvironmentVariableIsSet("QKV_RANDOM_STEPS")
+            ? qEnvironmentVariableIntValue("QKV_RANDOM_STEPS")
+            : 6000;
+    qInfo("seed %llu (replay with QKV_SEED=%llu), %d steps", seed, seed, steps);
+
+    Client redis;
+    Client qkv;
+    QVERIFY(redis.connectTo(m_redisPort));
+    QVERIFY(qkv.connectTo(m_qkvPort));
+    Reply ignored;
+    QCOMPARE(redis.call({ "FLUSHALL" }, &ignored), QByteArray("+OK\r\n"));
+    QCOMPARE(qkv.call({ "FLUSHALL" }, &ignored), QByteArray("+OK\r\n"));
+
+    Generator generator(seed);
+    int divergences = 0;
+    QByteArrayList recent; // printed with the first divergence, to see how the state drifted
+    for (int i = 0; i < steps; ++i) {
+        const Step step = generator.next();
+        recent.append(QByteArray::number(i) + ": " + printable(step.args.join(' ')));
+        if (recent.size() > 25)
+            recent.removeFirst();
+        Reply a;
+        Reply b;
+        const QByteArray rawA = redis.call(step.args, &a);
+        const QByteArray rawB = qkv.call(step.args, &b);
+        QVERIFY2(!rawA.isEmpty(), "no reply from redis-server");
+        QVERIFY2(!rawB.isEmpty(), "no reply from qkv-server");
+        if (agree(step.compare, rawA, a, rawB, b))
+            continue;
+        if (++divergences == 1)
+            qWarning("commands before the first divergence:\n  %s", recent.join("\n  ").constData());
+        if (divergences <= 30) {
+            qWarning("step %d: %s\n  redis: %s\n  qkv:   %s", i,
+                     printable(step.args.join(' ')).constData(), printable(rawA).constData(),
+                     printable(rawB).constData());
+        }
+    }
+    qInfo("%d steps, %d divergences", steps, divergences);
+    QCOMPARE(divergences, 0);
+}
+
+void TestRandomCompat::cleanupTestCase()
+{
+    for (QProcess *process : { &m_qkv, &m_redis }) {
+        if (process->state() == QProcess::NotRunning)
+            continue;
+        process->terminate();
+        if (!process->waitForFinished(5000))
+            process->kill();
+    }
+}
+
+QTEST_GUILESS_MAIN(TestRandomCompat)
+#include "tst_randomcompat.moc"

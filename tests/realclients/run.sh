@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Real clients against qkv-server: redis-cli (one-shot, piped, --scan, --latency),
+# redis-benchmark, and redis-py. Bounded in time; prints "N passed, M failed".
+set -uo pipefail
+server=${1:?usage: run.sh path/to/qkv-server}
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in redis-cli redis-benchmark; do
+    command -v "$tool" >/dev/null || { echo "$tool not installed: skipped"; echo "0 passed, 0 failed"; exit 0; }
+done
+
+work=$(mktemp -d)
+"$server" --headless --port 0 --log-file "" >"$work/out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+port=""
+for _ in $(seq 100); do
+    port=$(grep -oE 'listening on .*:([0-9]+)' "$work/out" | grep -oE '[0-9]+$' || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || { echo "server did not start"; exit 1; }
+
+passed=0
+failed=0
+check() { # name, then a command that must succeed
+    local name=$1
+    shift
+    if "$@" >"$work/last" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: $(head -c 400 "$work/last")"
+    fi
+}
+cli() { timeout 10 redis-cli -p "$port" "$@"; }
+
+check "redis-cli one-shot" test "$(cli SET greeting hello)" = "OK"
+check "redis-cli get" test "$(cli GET greeting)" = "hello"
+check "redis-cli piped" test "$(printf 'SET a 1\nINCR a\nINCRBY a 10\nGET a\n' | cli)" = "$(printf 'OK\n2\n12\n12')"
+check "redis-cli error" bash -c "redis-cli -p $port NOSUCH | grep -q 'ERR unknown command'"
+cli FLUSHALL >/dev/null
+for i in $(seq 1 300); do echo "SET scan:$i $i"; done | cli >/dev/null
+check "redis-cli --scan" test "$(cli --scan --pattern 'scan:*' | sort -u | wc -l)" -eq 300
+check "redis-cli --latency" bash -c "timeout 5 redis-cli -p $port --latency --raw -i 1 2>/dev/null | head -1 | grep -qE '^[0-9]'"
+check "redis-benchmark" bash -c "timeout 120 redis-benchmark -p $port -t set,get,incr,ping,mset -n 20000 -q 2>&1 | tr '\r' '\n' | grep -c 'requests per second' | grep -qx 6"
+if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
+    check "redis-py" timeout 60 /usr/bin/python3 "$here/redis_py_test.py" "$port"
+else
+    echo "python3-redis not installed: redis-py skipped"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

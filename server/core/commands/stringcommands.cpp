@@ -246,6 +246,15 @@ void msetnxCommand(Connection &c)
     msetGeneric(c, true);
 }
 
+// INCR-family result: an existing key keeps its TTL, a missing one is created without one.
+void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text)
+{
+    if (entry)
+        entry->value = text;
+    else
+        c.db().setString(c.arg(1), text);
+}
+
 // The one INCR behind INCR, DECR, INCRBY, DECRBY (Redis's incrDecrCommand): the value must
 // be a 64-bit integer and stay one; the key keeps its TTL.
 void incrDecr(Connection &c, long long increment)
@@ -262,11 +271,7 @@ void incrDecr(Connection &c, long long increment)
         return;
     }
     value += increment;
-    const QByteArray text = Numbers::fromLongLong(value);
-    if (entry)
-        entry->value = text;
-    else
-        c.db().setString(c.arg(1), text);
+    storeNumber(c, entry, Numbers::fromLongLong(value));
     c.reply().integer(value);
 }
 
@@ -316,10 +321,7 @@ void incrbyfloatCommand(Connection &c)
         return;
     }
     const QByteArray text = Numbers::fromLongDouble(value);
-    if (entry)
-        entry->value = text;
-    else
-        c.db().setString(c.arg(1), text);
+    storeNumber(c, entry, text);
     c.reply().bulk(text);
 }
 

@@ -6,6 +6,21 @@
 #include <climits>
 #include <cstring>
 
+namespace {
+
+// The first `terminator` in [from, end), or nullptr. Redis finds line ends with strchr on its
+// NUL-terminated query buffer, so a NUL byte before the terminator hides it: such a line waits
+// for more input until the size limit turns it into an error, exactly as in Redis.
+const char *findTerminator(const char *from, const char *end, char terminator)
+{
+    const char *found = static_cast<const char *>(std::memchr(from, terminator, size_t(end - from)));
+    if (std::memchr(from, '\0', size_t((found ? found : end) - from)))
+        return nullptr;
+    return found;
+}
+
+} // namespace
+
 RespParser::Status RespParser::parse(const QByteArray &buffer, qsizetype *pos)
 {
     for (;;) {
@@ -28,7 +43,7 @@ RespParser::Status RespParser::parseInline(const QByteArray &buffer, qsizetype *
 {
     const char *base = buffer.constData();
     const qsizetype available = buffer.size() - *pos;
-    const char *newline = static_cast<const char *>(std::memchr(base + *pos, '\n', size_t(available)));
+    const char *newline = findTerminator(base + *pos, base + buffer.size(), '\n');
     if (!newline) {
         if (available > InlineMaxSize)
             return fail(QByteArrayLiteral("Protocol error: too big inline request"));
@@ -53,7 +68,7 @@ RespParser::Status RespParser::parseMultibulk(const QByteArray &buffer, qsizetyp
     const qsizetype size = buffer.size();
 
     if (m_pendingArgs < 0) {
-        const char *cr = static_cast<const char *>(std::memchr(base + m_scan, '\r', size_t(size - m_scan)));
+        const char *cr = findTerminator(base + m_scan, base + size, '\r');
         if (!cr) {
             if (size - m_scan > InlineMaxSize)
                 return fail(QByteArrayLiteral("Protocol error: too big mbulk count string"));
@@ -83,7 +98,7 @@ RespParser::Status RespParser::parseMultibulk(const QByteArray &buffer, qsizetyp
 
     while (m_pendingArgs > 0) {
         if (m_bulkLength < 0) {
-            const char *cr = static_cast<const char *>(std::memchr(base + m_scan, '\r', size_t(size - m_scan)));
+            const char *cr = findTerminator(base + m_scan, base + size, '\r');
             if (!cr) {
                 if (size - m_scan > InlineMaxSize)
                     return fail(QByteArrayLiteral("Protocol error: too big bulk count string"));
@@ -96,11 +111,8 @@ RespParser::Status RespParser::parseMultibulk(const QByteArray &buffer, qsizetyp
                 char got = base[m_scan];
                 if (got == '\r' || got == '\n')
                     got = ' ';
-                QByteArray text = QByteArrayLiteral("Protocol error: expected '$', got '");
-                // Redis formats with %c into a C string: a NUL ends the message there.
-                if (got != '\0')
-                    text += got + QByteArrayLiteral("'");
-                return fail(text);
+                // (Never a NUL here: it would have hidden the line's '\r'.)
+                return fail("Protocol error: expected '$', got '" + QByteArray(1, got) + '\'');
             }
             long long length = 0;
             if (!Numbers::toLongLong(QByteArrayView(base + m_scan + 1, crAt - m_scan - 1), &length)

@@ -9,9 +9,12 @@ char fold(char c, bool noCase)
     return noCase ? char(std::tolower(static_cast<unsigned char>(c))) : c;
 }
 
-// Depth-limited like Redis, so a pathological pattern cannot exhaust the stack.
+// Depth-limited like Redis, so a pathological pattern cannot exhaust the stack. skipLonger is
+// Redis's skipLongerMatches: once the rest of the pattern after a '*' matched nowhere in the
+// rest of the string, letting an earlier '*' swallow more cannot help, so every pending '*'
+// gives up at once instead of backtracking exponentially ("*a*a*a...b" on "aaaa...").
 bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, bool noCase,
-           int depth)
+           int depth, bool *skipLonger)
 {
     if (depth > 1000)
         return false;
@@ -23,9 +26,12 @@ bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, boo
             if (p + 1 == pEnd)
                 return true;
             for (; s < sEnd; ++s) {
-                if (match(p + 1, pEnd, s, sEnd, noCase, depth + 1))
+                if (match(p + 1, pEnd, s, sEnd, noCase, depth + 1, skipLonger))
                     return true;
+                if (*skipLonger)
+                    return false;
             }
+            *skipLonger = true;
             return false;
         case '?':
             ++s;
@@ -43,15 +49,17 @@ bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, boo
                 }
                 if (*p == '\\' && p + 1 < pEnd) {
                     ++p;
-                    if (fold(*p, noCase) == fold(*s, noCase))
+                    if (*p == *s) // an escaped character is matched exactly, even with noCase
                         matched = true;
                 } else if (*p == ']') {
                     break;
                 } else if (p + 2 < pEnd && p[1] == '-') {
-                    char start = fold(p[0], noCase);
-                    char end = fold(p[2], noCase);
-                    if (start > end)
+                    char start = p[0];
+                    char end = p[2];
+                    if (start > end) // swapped before folding, as Redis does
                         std::swap(start, end);
+                    start = fold(start, noCase);
+                    end = fold(end, noCase);
                     const char c = fold(*s, noCase);
                     if (c >= start && c <= end)
                         matched = true;
@@ -89,6 +97,7 @@ bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, boo
 
 bool globMatch(QByteArrayView pattern, QByteArrayView string, bool noCase)
 {
+    bool skipLonger = false;
     return match(pattern.data(), pattern.data() + pattern.size(), string.data(),
-                 string.data() + string.size(), noCase, 0);
+                 string.data() + string.size(), noCase, 0, &skipLonger);
 }

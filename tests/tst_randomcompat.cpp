@@ -2,104 +2,24 @@
 // small key set in two databases, sent to a live redis-server and to qkv-server; the raw
 // replies must be identical. Seed: printed at start, QKV_SEED to replay one; steps:
 // QKV_RANDOM_STEPS (default 6000).
+#include "common/respframe.h"
+#include "common/serverprocess.h"
+
 #include <QByteArrayList>
-#include <QDir>
 #include <QHostAddress>
-#include <QProcess>
 #include <QRandomGenerator>
-#include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
-#include <memory>
-#include <optional>
 
 namespace {
 
-// One RESP reply as read from the wire: its raw bytes, and its parsed form for the few
-// commands whose replies are compared by meaning (KEYS order, TTL drift, SCAN cursors).
-struct Reply
-{
-    char type = 0;
-    QByteArray text;         // simple/error/integer/bulk payload
-    bool null = false;
-    std::vector<Reply> items; // aggregates
-};
-
-// Returns the end of the reply starting at pos, or -1 if the buffer does not hold all of it.
-qsizetype parseReply(const QByteArray &buffer, qsizetype pos, Reply *out)
-{
-    const qsizetype lineEnd = buffer.indexOf("\r\n", pos);
-    if (lineEnd < 0)
-        return -1;
-    out->type = buffer[pos];
-    const QByteArray line = buffer.mid(pos + 1, lineEnd - pos - 1);
-    qsizetype next = lineEnd + 2;
-    switch (out->type) {
-    case '$':
-    case '=':
-    case '!': {
-        const qsizetype length = line.toLongLong();
-        if (length < 0) {
-            out->null = true;
-            return next;
-        }
-        if (buffer.size() < next + length + 2)
-            return -1;
-        out->text = buffer.mid(next, length);
-        return next + length + 2;
-    }
-    case '*':
-    case '~':
-    case '%':
-    case '>': {
-        qsizetype count = line.toLongLong();
-        if (count < 0) {
-            out->null = true;
-            return next;
-        }
-        if (out->type == '%')
-            count *= 2;
-        for (qsizetype i = 0; i < count; ++i) {
-            Reply item;
-            next = parseReply(buffer, next, &item);
-            if (next < 0)
-                return -1;
-            out->items.push_back(std::move(item));
-        }
-        return next;
-    }
-    default: // + - : , # _ (
-        out->text = line;
-        return next;
-    }
-}
-
-QByteArray encode(const QByteArrayList &args)
-{
-    QByteArray out = '*' + QByteArray::number(args.size()) + "\r\n";
-    for (const QByteArray &arg : args)
-        out += '$' + QByteArray::number(arg.size()) + "\r\n" + arg + "\r\n";
-    return out;
-}
+using Reply = RespFrame::Value;
 
 QByteArray printable(const QByteArray &bytes)
 {
-    QByteArray out;
-    for (char c : bytes) {
-        if (c == '\r')
-            out += "\\r";
-        else if (c == '\n')
-            out += "\\n";
-        else if (c < ' ' || c > '~')
-            out += "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
-        else
-            out += c;
-    }
-    return out.left(400);
+    return RespFrame::escaped(bytes).left(400);
 }
 
 // A blocking client for one server.
@@ -114,11 +34,11 @@ public:
     // Sends one command and returns its raw reply (empty on timeout or closed connection).
     QByteArray call(const QByteArrayList &args, Reply *parsed)
     {
-        m_socket.write(encode(args));
+        m_socket.write(RespFrame::request(args));
         m_socket.flush();
         for (;;) {
             Reply reply;
-            const qsizetype end = m_buffer.isEmpty() ? -1 : parseReply(m_buffer, 0, &reply);
+            const qsizetype end = m_buffer.isEmpty() ? -1 : RespFrame::parse(m_buffer, 0, &reply);
             if (end >= 0) {
                 const QByteArray raw = m_buffer.left(end);
                 m_buffer.remove(0, end);
@@ -136,13 +56,6 @@ private:
     QTcpSocket m_socket;
     QByteArray m_buffer;
 };
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 // How a command's replies are compared.
 enum class Compare { Raw, SortedArray, Scan, Ttl, Pttl, Shape };
@@ -508,51 +421,19 @@ class TestRandomCompat : public QObject
 private slots:
     void initTestCase();
     void randomCommands();
-    void cleanupTestCase();
 
 private:
-    QTemporaryDir m_dir;
-    QProcess m_redis;
-    QProcess m_qkv;
-    quint16 m_redisPort = 0;
-    quint16 m_qkvPort = 0;
+    ServerProcess m_redis;
+    ServerProcess m_qkv;
 };
 
 void TestRandomCompat::initTestCase()
 {
-    const QString redisServer = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-    if (redisServer.isEmpty())
+    if (ServerProcess::redisPath().isEmpty())
         QSKIP("redis-server is not installed");
-    QVERIFY(m_dir.isValid());
-
-    m_redisPort = freePort();
-    m_redis.setProgram(redisServer);
-    m_redis.setArguments({ QStringLiteral("--port"), QString::number(m_redisPort),
-                           QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                           QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
-                           QStringLiteral("no"), QStringLiteral("--dir"), m_dir.path(),
-                           QStringLiteral("--logfile"), QString() });
-    m_redis.setProcessChannelMode(QProcess::MergedChannels);
-    m_redis.start();
-    QVERIFY2(m_redis.waitForStarted(5000), "redis-server did not start");
-
-    m_qkv.setProgram(QStringLiteral(QKV_SERVER_PATH));
-    m_qkv.setArguments({ QStringLiteral("--headless"), QStringLiteral("--port"),
-                         QStringLiteral("0"), QStringLiteral("--log-file"), QString() });
-    m_qkv.start();
-    QVERIFY2(m_qkv.waitForStarted(5000), "qkv-server did not start");
-    QByteArray banner;
-    QTRY_VERIFY_WITH_TIMEOUT((banner += m_qkv.readAllStandardOutput()).contains('\n'), 10000);
-    const QByteArray line = banner.left(banner.indexOf('\n')).trimmed();
-    m_qkvPort = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-    QVERIFY2(m_qkvPort != 0, line.constData());
-
-    // redis-server has no banner on stdout with an empty logfile: wait until it accepts.
-    QTcpSocket probe;
-    QTRY_VERIFY_WITH_TIMEOUT(
-            (probe.abort(), probe.connectToHost(QHostAddress::LocalHost, m_redisPort),
-             probe.waitForConnected(200)),
-            10000);
+    QString error;
+    QVERIFY2(m_redis.startRedis(&error), qPrintable(error));
+    QVERIFY2(m_qkv.startQkv(QStringLiteral(QKV_SERVER_PATH), &error), qPrintable(error));
 }
 
 void TestRandomCompat::randomCommands()
@@ -567,8 +448,8 @@ void TestRandomCompat::randomCommands()
 
     Client redis;
     Client qkv;
-    QVERIFY(redis.connectTo(m_redisPort));
-    QVERIFY(qkv.connectTo(m_qkvPort));
+    QVERIFY(redis.connectTo(m_redis.port()));
+    QVERIFY(qkv.connectTo(m_qkv.port()));
     Reply ignored;
     QCOMPARE(redis.call({ "FLUSHALL" }, &ignored), QByteArray("+OK\r\n"));
     QCOMPARE(qkv.call({ "FLUSHALL" }, &ignored), QByteArray("+OK\r\n"));
@@ -599,17 +480,6 @@ void TestRandomCompat::randomCommands()
     }
     qInfo("%d steps, %d divergences", steps, divergences);
     QCOMPARE(divergences, 0);
-}
-
-void TestRandomCompat::cleanupTestCase()
-{
-    for (QProcess *process : { &m_qkv, &m_redis }) {
-        if (process->state() == QProcess::NotRunning)
-            continue;
-        process->terminate();
-        if (!process->waitForFinished(5000))
-            process->kill();
-    }
 }
 
 QTEST_GUILESS_MAIN(TestRandomCompat)

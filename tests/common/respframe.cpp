@@ -6,36 +6,56 @@
 
 namespace RespFrame {
 
-qsizetype replyEnd(const QByteArray &buffer, qsizetype pos)
+qsizetype parse(const QByteArray &buffer, qsizetype pos, Value *out)
 {
     const qsizetype lineEnd = buffer.indexOf("\r\n", pos);
     if (lineEnd < 0)
         return -1;
     const char type = buffer.at(pos);
-    const long long n = buffer.mid(pos + 1, lineEnd - pos - 1).toLongLong();
+    const QByteArray line = buffer.mid(pos + 1, lineEnd - pos - 1);
+    const long long n = line.toLongLong();
     qsizetype next = lineEnd + 2;
+    if (out)
+        out->type = type;
     switch (type) {
     case '$':
     case '=':
     case '!':
-        if (n < 0)
+        if (n < 0) {
+            if (out)
+                out->null = true;
             return next;
-        return buffer.size() >= next + n + 2 ? next + n + 2 : -1;
+        }
+        if (buffer.size() < next + n + 2)
+            return -1;
+        if (out)
+            out->text = buffer.mid(next, n);
+        return next + n + 2;
     case '*':
     case '~':
     case '>':
     case '%':
     case '|': {
+        if (n < 0) {
+            if (out)
+                out->null = true;
+            return next;
+        }
         const long long children = (type == '%' || type == '|') ? 2 * n : n;
         for (long long i = 0; i < children; ++i) {
-            next = replyEnd(buffer, next);
+            Value item;
+            next = parse(buffer, next, (out && type != '|') ? &item : nullptr);
             if (next < 0)
                 return -1;
+            if (out && type != '|')
+                out->items.push_back(std::move(item));
         }
         // An attribute precedes the reply it describes.
-        return type == '|' ? replyEnd(buffer, next) : next;
+        return type == '|' ? parse(buffer, next, out) : next;
     }
-    default:
+    default: // + - : , # _ (
+        if (out)
+            out->text = line;
         return next;
     }
 }

@@ -2,11 +2,27 @@
 
 #include <QByteArray>
 
+#include <vector>
+
 // Test helpers shared by the tests that talk to real servers over sockets.
 namespace RespFrame {
 
-// End offset of the RESP2/RESP3 reply starting at pos, or -1 while it is incomplete.
-qsizetype replyEnd(const QByteArray &buffer, qsizetype pos);
+// A parsed reply, for tests that compare replies by meaning rather than by bytes.
+struct Value
+{
+    char type = 0;
+    QByteArray text; // simple, error, integer, double, bulk or verbatim payload
+    bool null = false;
+    std::vector<Value> items; // aggregates; a map's keys and values alternate
+};
+
+// End offset of the RESP2/RESP3 reply starting at pos, or -1 while it is incomplete. Fills
+// *out when given. An attribute is skipped: the value is the reply it describes.
+qsizetype parse(const QByteArray &buffer, qsizetype pos, Value *out);
+inline qsizetype replyEnd(const QByteArray &buffer, qsizetype pos)
+{
+    return parse(buffer, pos, nullptr);
+}
 // The shape of a reply for nondeterministic values: type byte, plus the count of aggregates.
 QByteArray shape(const QByteArray &reply);
 // Printable form for failure messages: \r \n and non-ASCII escaped.

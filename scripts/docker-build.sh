@@ -50,13 +50,7 @@ fi
 
 "$server" --headless --port 0 --log-file "$work/server.log" >"$work/out" 2>&1 &
 server_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(grep -oE 'listening on .*:([0-9]+)' "$work/out" | grep -oE '[0-9]+$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || fail "server did not print its port: $(cat "$work/out")"
+port=$("$root/scripts/listen-port.sh" "$work/out") || fail "server did not print its port: $(cat "$work/out")"
 
 [ "$(timeout 5 "$cli" -p "$port" PING)" = "PONG" ] || fail "PING"
 [ "$(timeout 5 "$cli" -p "$port" SET k v)" = "OK" ] || fail "SET"

@@ -12,13 +12,7 @@ work=$(mktemp -d)
 "$server" --headless --port 0 --log-file "" >"$work/out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
-port=""
-for _ in $(seq 100); do
-    port=$(grep -oE 'listening on .*:([0-9]+)' "$work/out" | grep -oE '[0-9]+$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start"; exit 1; }
+port=$("$here/../../scripts/listen-port.sh" "$work/out") || { echo "server did not start"; exit 1; }
 
 passed=0
 failed=0

@@ -58,16 +58,16 @@ bool CliApp::connect()
         return false;
     }
     if (!m_options.password.isNull()) {
-        QByteArrayList auth {"AUTH"};
+        QByteArrayList auth { "AUTH" };
         if (!m_options.user.isEmpty())
             auth.append(m_options.user);
         auth.append(m_options.password);
         setUp(auth, "AUTH");
     }
     if (m_options.resp3)
-        setUp({"HELLO", "3"}, "HELLO 3");
+        setUp({ "HELLO", "3" }, "HELLO 3");
     const QByteArray db = QByteArray::number(m_options.db);
-    if (m_options.db != 0 && !setUp({"SELECT", db}, "SELECT " + db))
+    if (m_options.db != 0 && !setUp({ "SELECT", db }, "SELECT " + db))
         m_options.db = 0;
     return m_client.isConnected();
 }
@@ -197,7 +197,7 @@ int CliApp::runOnce(const QByteArrayList &args)
     if (!connect())
         return 1;
     Reply reply;
-    return execute({args}, &reply) && reply.type != Reply::Type::Error ? 0 : 1;
+    return execute({ args }, &reply) && reply.type != Reply::Type::Error ? 0 : 1;
 }
 
 int CliApp::runLines(bool interactive)
@@ -237,7 +237,7 @@ int CliApp::runLines(bool interactive)
         if (is(args.first(), "quit") || is(args.first(), "exit")) {
             answered &= executeBatch(&batch);
             if (m_client.isConnected())
-                execute({{"QUIT"}});
+                execute({ { "QUIT" } });
             break;
         }
         if (args.first().startsWith(':')) {

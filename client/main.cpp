@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     const QCommandLineOption noRaw(
             QStringLiteral("no-raw"),
             QStringLiteral("Print as on a terminal even when stdout is not."));
-    parser.addOptions({help, host, port, password, uri, db, resp3, json, raw, noRaw});
+    parser.addOptions({ help, host, port, password, uri, db, resp3, json, raw, noRaw });
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Command to run once."),
                                  QStringLiteral("[command [arg...]]"));

@@ -4,7 +4,9 @@
 
 #include <QHash>
 
-ClientsModel::ClientsModel(QObject *parent) : QAbstractTableModel(parent) { }
+ClientsModel::ClientsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{ }
 
 int ClientsModel::rowCount(const QModelIndex &parent) const
 {
@@ -27,7 +29,8 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
         const bool numeric = index.column() == Id || index.column() == Age || index.column() == Idle
                 || index.column() == Db || index.column() == Commands || index.column() == BytesIn
                 || index.column() == BytesOut;
-        return QVariant::fromValue(numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter);
+        return QVariant::fromValue(numeric ? Qt::AlignRight | Qt::AlignVCenter
+                                           : Qt::AlignLeft | Qt::AlignVCenter);
     }
     if (role == Qt::ToolTipRole && index.column() == Name && !c.library.isEmpty())
         return QString::fromUtf8(c.library);
@@ -53,8 +56,9 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = { "ID", "Address", "Name", "Age", "Idle", "DB", "Commands",
-                                         "Last command", "Bytes in", "Bytes out" };
+    static const char *const names[]
+            = { "ID", "Address",  "Name",         "Age",      "Idle",
+                "DB", "Commands", "Last command", "Bytes in", "Bytes out" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

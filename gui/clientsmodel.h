@@ -10,7 +10,19 @@ class ClientsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, Address, Name, Age, Idle, Db, Commands, LastCommand, BytesIn, BytesOut, ColumnCount };
+    enum Column {
+        Id,
+        Address,
+        Name,
+        Age,
+        Idle,
+        Db,
+        Commands,
+        LastCommand,
+        BytesIn,
+        BytesOut,
+        ColumnCount
+    };
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int IdRole = Qt::UserRole + 1;
 
@@ -19,7 +31,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
     void update(const QList<ClientRow> &clients);
     quint64 idAt(int row) const;

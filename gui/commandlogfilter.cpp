@@ -2,7 +2,9 @@
 
 #include "commandlogmodel.h"
 
-CommandLogFilter::CommandLogFilter(QObject *parent) : QSortFilterProxyModel(parent) { }
+CommandLogFilter::CommandLogFilter(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{ }
 
 void CommandLogFilter::setText(const QString &text)
 {
@@ -26,12 +28,17 @@ bool CommandLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &source
 {
     const QAbstractItemModel *model = sourceModel();
     auto cell = [&](int column) {
-        return model->index(sourceRow, column, sourceParent).data(CommandLogModel::RawRole).toString();
+        return model->index(sourceRow, column, sourceParent)
+                .data(CommandLogModel::RawRole)
+                .toString();
     };
-    if (!m_command.isEmpty() && cell(CommandLogModel::Command).compare(m_command, Qt::CaseInsensitive) != 0)
+    if (!m_command.isEmpty()
+        && cell(CommandLogModel::Command).compare(m_command, Qt::CaseInsensitive) != 0)
         return false;
-    if (!m_client.isEmpty() && !cell(CommandLogModel::Client).contains(m_client, Qt::CaseInsensitive))
+    if (!m_client.isEmpty()
+        && !cell(CommandLogModel::Client).contains(m_client, Qt::CaseInsensitive))
         return false;
-    return m_text.isEmpty() || cell(CommandLogModel::Arguments).contains(m_text, Qt::CaseInsensitive)
+    return m_text.isEmpty()
+            || cell(CommandLogModel::Arguments).contains(m_text, Qt::CaseInsensitive)
             || cell(CommandLogModel::Client).contains(m_text, Qt::CaseInsensitive);
 }

@@ -6,8 +6,7 @@
 CommandLogModel::CommandLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
     , m_capacity(qMax(1, capacity))
-{
-}
+{ }
 
 int CommandLogModel::rowCount(const QModelIndex &parent) const
 {
@@ -35,7 +34,8 @@ QVariant CommandLogModel::data(const QModelIndex &index, int role) const
     case Command: return QString::fromLatin1(e.command);
     case Arguments: return QString::fromUtf8(e.text);
     case Duration:
-        return role == RawRole ? QVariant(e.durationUs) : QVariant(QStringLiteral("%1 µs").arg(e.durationUs));
+        return role == RawRole ? QVariant(e.durationUs)
+                               : QVariant(QStringLiteral("%1 µs").arg(e.durationUs));
     }
     return {};
 }
@@ -90,9 +90,10 @@ bool CommandLogModel::exportTo(QIODevice *device) const
     if (device->write(header) != header.size())
         return false;
     for (const CommandLogEntry &e : m_rows) {
-        const QByteArray line = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs).toUtf8()
-                + '\t' + e.client + '\t' + e.command + '\t' + e.text + '\t' + QByteArray::number(e.durationUs)
-                + '\n';
+        const QByteArray line
+                = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs).toUtf8()
+                + '\t' + e.client + '\t' + e.command + '\t' + e.text + '\t'
+                + QByteArray::number(e.durationUs) + '\n';
         if (device->write(line) != line.size())
             return false;
     }

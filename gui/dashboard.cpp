@@ -55,7 +55,8 @@ void connectWindow(MainWindow *window, DashboardBridge *bridge)
     QObject::connect(bridge, &DashboardBridge::snapshotReady, window, &MainWindow::applySnapshot);
     QObject::connect(bridge, &DashboardBridge::keysReady, window, &MainWindow::applyKeyPage);
     QObject::connect(bridge, &DashboardBridge::keyChanged, window, &MainWindow::keyChanged);
-    QObject::connect(window, &MainWindow::killClientRequested, bridge, &DashboardBridge::killClient);
+    QObject::connect(window, &MainWindow::killClientRequested, bridge,
+                     &DashboardBridge::killClient);
     QObject::connect(window, &MainWindow::keysRequested, bridge, &DashboardBridge::requestKeys);
     QObject::connect(window, &MainWindow::deleteKeyRequested, bridge, &DashboardBridge::deleteKey);
     QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl);
@@ -79,15 +80,19 @@ int run(QCoreApplication &app, const ServerConfig &config)
     Server *server = nullptr;
     DashboardBridge *bridge = nullptr;
     QString error;
-    QMetaObject::invokeMethod(&onServerThread, [&] {
-        server = new Server(config);
-        if (server->listen(&error))
-            bridge = new DashboardBridge(server, &log);
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            &onServerThread,
+            [&] {
+                server = new Server(config);
+                if (server->listen(&error))
+                    bridge = new DashboardBridge(server, &log);
+            },
+            Qt::BlockingQueuedConnection);
 
     int status = 1;
     if (bridge) {
-        std::printf("qkv-server listening on %s:%u\n", qPrintable(server->address().toString()), server->port());
+        std::printf("qkv-server listening on %s:%u\n", qPrintable(server->address().toString()),
+                    server->port());
         std::fflush(stdout);
         applyTheme(static_cast<QApplication &>(app));
         MainWindow window;
@@ -104,15 +109,19 @@ int run(QCoreApplication &app, const ServerConfig &config)
         status = app.exec();
         qCInfo(lcServer) << "dashboard closed after" << window.snapshotsReceived() << "snapshots";
     } else {
-        qCCritical(lcServer).noquote() << "cannot listen on" << config.bind << config.port << ':' << error;
+        qCCritical(lcServer).noquote()
+                << "cannot listen on" << config.bind << config.port << ':' << error;
     }
 
-    QMetaObject::invokeMethod(&onServerThread, [&] {
-        delete bridge;
-        server->close();
-        delete server;
-        onServerThread.moveToThread(app.thread());
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            &onServerThread,
+            [&] {
+                delete bridge;
+                server->close();
+                delete server;
+                onServerThread.moveToThread(app.thread());
+            },
+            Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
     qCInfo(lcServer) << "shutdown complete";

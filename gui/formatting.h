@@ -5,11 +5,11 @@
 // How the dashboard writes numbers for people.
 namespace Formatting {
 
-QString bytes(qint64 bytes);         // "1.5 MB"
-QString duration(qint64 seconds);    // "3d 4h", "5m 12s"
-QString count(quint64 value);        // "1,234,567"
-QString rate(double perSecond);      // "12.3k"
-QString ttl(qint64 milliseconds);    // "-" for none, "42s", "3h 5m"
+QString bytes(qint64 bytes);                // "1.5 MB"
+QString duration(qint64 seconds);           // "3d 4h", "5m 12s"
+QString count(quint64 value);               // "1,234,567"
+QString rate(double perSecond);             // "12.3k"
+QString ttl(qint64 milliseconds);           // "-" for none, "42s", "3h 5m"
 QString printable(const QByteArray &bytes); // binary shown as \xHH
 
 } // namespace Formatting

@@ -4,7 +4,9 @@
 
 #include <QSet>
 
-KeysModel::KeysModel(QObject *parent) : QAbstractTableModel(parent) { }
+KeysModel::KeysModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{ }
 
 int KeysModel::rowCount(const QModelIndex &parent) const
 {

@@ -74,9 +74,12 @@ MainWindow::MainWindow(QWidget *parent)
     , m_memory(new StatTile(tr("Memory")))
     , m_hitRatio(new StatTile(tr("Hit ratio")))
     , m_opsChart(new SparkChart(tr("Operations / second"), &Formatting::rate))
-    , m_clientsChart(new SparkChart(tr("Connected clients"), [](double v) { return QString::number(qRound64(v)); }))
-    , m_memoryChart(new SparkChart(tr("Memory in use"), [](double v) { return Formatting::bytes(qint64(v)); }))
-    , m_networkChart(new SparkChart(tr("Network (KB/s)"), [](double v) { return QString::number(v, 'f', 1); }))
+    , m_clientsChart(new SparkChart(tr("Connected clients"),
+                                    [](double v) { return QString::number(qRound64(v)); }))
+    , m_memoryChart(new SparkChart(tr("Memory in use"),
+                                   [](double v) { return Formatting::bytes(qint64(v)); }))
+    , m_networkChart(new SparkChart(tr("Network (KB/s)"),
+                                    [](double v) { return QString::number(v, 'f', 1); }))
     , m_clients(new ClientsModel(this))
     , m_clientsSorted(sorted(m_clients, ClientsModel::SortRole, this))
     , m_keys(new KeysModel(this))
@@ -97,8 +100,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     auto *tiles = new QGridLayout;
     tiles->setSpacing(8);
-    const QList<StatTile *> allTiles { m_address, m_uptime, m_clientCount, m_keyCount,
-                                       m_ops, m_commands, m_memory, m_hitRatio };
+    const QList<StatTile *> allTiles { m_address, m_uptime,   m_clientCount, m_keyCount,
+                                       m_ops,     m_commands, m_memory,      m_hitRatio };
     for (int i = 0; i < allTiles.size(); ++i)
         tiles->addWidget(allTiles[i], 0, i);
     layout->addLayout(tiles);
@@ -243,7 +246,8 @@ QWidget *MainWindow::createCommandLogTab()
 
     connect(text, &QLineEdit::textChanged, m_logFilter, &CommandLogFilter::setText);
     connect(client, &QLineEdit::textChanged, m_logFilter, &CommandLogFilter::setClient);
-    connect(m_commandFilter, &QComboBox::currentTextChanged, m_logFilter, &CommandLogFilter::setCommand);
+    connect(m_commandFilter, &QComboBox::currentTextChanged, m_logFilter,
+            &CommandLogFilter::setCommand);
     connect(pause, &QPushButton::toggled, this, [this, pause](bool paused) {
         m_log->setPaused(paused);
         pause->setText(paused ? tr("Resume") : tr("Pause"));
@@ -271,7 +275,8 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *server = menuBar()->addMenu(tr("&Server"));
-    server->addAction(tr("Refresh keys"), this, &MainWindow::refreshKeys)->setShortcut(QKeySequence::Refresh);
+    server->addAction(tr("Refresh keys"), this, &MainWindow::refreshKeys)
+            ->setShortcut(QKeySequence::Refresh);
     server->addSeparator();
     server->addAction(tr("Flush all databases…"), this, &MainWindow::flushAll);
 }
@@ -289,9 +294,12 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
     m_commands->setValue(Formatting::count(s.totalCommands));
     m_memory->setValue(Formatting::bytes(s.usedMemory));
     const quint64 lookups = s.keyspaceHits + s.keyspaceMisses;
-    m_hitRatio->setValue(lookups ? QStringLiteral("%1 %").arg(100.0 * double(s.keyspaceHits) / double(lookups), 0, 'f', 1)
-                                 : QStringLiteral("-"),
-                         tr("%1 hits, %2 misses").arg(Formatting::count(s.keyspaceHits), Formatting::count(s.keyspaceMisses)));
+    m_hitRatio->setValue(
+            lookups ? QStringLiteral("%1 %").arg(100.0 * double(s.keyspaceHits) / double(lookups),
+                                                 0, 'f', 1)
+                    : QStringLiteral("-"),
+            tr("%1 hits, %2 misses")
+                    .arg(Formatting::count(s.keyspaceHits), Formatting::count(s.keyspaceMisses)));
     for (int i = 0; i < s.keysPerDb.size() && i < m_db->count(); ++i)
         m_db->setItemText(i, QStringLiteral("db%1 (%2)").arg(i).arg(s.keysPerDb[i]));
 
@@ -306,8 +314,9 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
     }
 
     m_clients->update(s.clients);
-    m_clientsSummary->setText(tr("%n client(s) connected", nullptr, int(s.connectedClients))
-                              + (s.clientsTruncated ? tr(" (first %1 shown)").arg(s.clients.size()) : QString()));
+    m_clientsSummary->setText(
+            tr("%n client(s) connected", nullptr, int(s.connectedClients))
+            + (s.clientsTruncated ? tr(" (first %1 shown)").arg(s.clients.size()) : QString()));
 
     m_log->append(s.commands, s.droppedCommands);
     for (const CommandLogEntry &entry : s.commands) {
@@ -387,8 +396,9 @@ void MainWindow::setTtlOfSelectedKey()
     if (key.isNull())
         return;
     bool ok = false;
-    const int seconds = QInputDialog::getInt(this, tr("Set TTL"), tr("Expire %1 in seconds:").arg(Formatting::printable(key)),
-                                             60, 1, std::numeric_limits<int>::max(), 1, &ok);
+    const int seconds = QInputDialog::getInt(
+            this, tr("Set TTL"), tr("Expire %1 in seconds:").arg(Formatting::printable(key)), 60, 1,
+            std::numeric_limits<int>::max(), 1, &ok);
     if (ok)
         emit ttlRequested(m_keys->db(), key, seconds);
 }
@@ -407,15 +417,17 @@ void MainWindow::editSelectedKey()
         return;
     const QByteArray key = rows.first().data(KeysModel::KeyRole).toByteArray();
     bool ok = false;
-    const QString value = QInputDialog::getMultiLineText(this, tr("Edit value"), Formatting::printable(key),
-                                                         rows.first().data().toString(), &ok);
+    const QString value
+            = QInputDialog::getMultiLineText(this, tr("Edit value"), Formatting::printable(key),
+                                             rows.first().data().toString(), &ok);
     if (ok)
         emit valueRequested(m_keys->db(), key, value.toUtf8());
 }
 
 void MainWindow::exportCommandLog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export command log"), QStringLiteral("commands.tsv"),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export command log"),
+                                                      QStringLiteral("commands.tsv"),
                                                       tr("Tab-separated values (*.tsv)"));
     if (path.isEmpty())
         return;
@@ -426,9 +438,10 @@ void MainWindow::exportCommandLog()
 
 void MainWindow::flushAll()
 {
-    const auto answer = QMessageBox::warning(this, tr("Flush all databases"),
-                                             tr("Delete every key in every database? This cannot be undone."),
-                                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    const auto answer
+            = QMessageBox::warning(this, tr("Flush all databases"),
+                                   tr("Delete every key in every database? This cannot be undone."),
+                                   QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer == QMessageBox::Yes) {
         emit flushAllRequested();
         m_keys->restart(m_keys->db(), m_keys->pattern());
@@ -443,8 +456,10 @@ void MainWindow::copyConnectionString()
 
 void MainWindow::updateDroppedLabel(quint64 dropped)
 {
-    m_dropped->setText(tr("Showing the last %1 commands%2")
-                               .arg(Formatting::count(quint64(m_log->capacity())))
-                               .arg(dropped ? tr("  ·  %1 not shown (sampled under load, or paused)").arg(Formatting::count(dropped))
-                                            : QString()));
+    m_dropped->setText(
+            tr("Showing the last %1 commands%2")
+                    .arg(Formatting::count(quint64(m_log->capacity())))
+                    .arg(dropped ? tr("  ·  %1 not shown (sampled under load, or paused)")
+                                           .arg(Formatting::count(dropped))
+                                 : QString()));
 }

@@ -55,7 +55,8 @@ void SparkChart::paintEvent(QPaintEvent *)
         const double last = m_series[s].isEmpty() ? 0 : m_series[s].last();
         if (!current.isEmpty())
             current += QStringLiteral("  ");
-        current += (m_names[s].isEmpty() ? QString() : m_names[s] + QLatin1Char(' ')) + m_format(last);
+        current += (m_names[s].isEmpty() ? QString() : m_names[s] + QLatin1Char(' '))
+                + m_format(last);
     }
     p.setPen(palette().color(QPalette::Text));
     p.drawText(text, Qt::AlignRight | Qt::AlignTop, current);
@@ -75,7 +76,8 @@ void SparkChart::paintEvent(QPaintEvent *)
         const double x0 = plot.right() - step * double(values.size() - 1);
         QPolygonF line;
         for (qsizetype i = 0; i < values.size(); ++i)
-            line.append(QPointF(x0 + step * double(i), plot.bottom() - plot.height() * values[i] / peak));
+            line.append(QPointF(x0 + step * double(i),
+                                plot.bottom() - plot.height() * values[i] / peak));
         QPolygonF area = line;
         area.append(QPointF(line.last().x(), plot.bottom()));
         area.append(QPointF(line.first().x(), plot.bottom()));

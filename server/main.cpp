@@ -38,13 +38,15 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
     LogSink log(config.logFile);
     log.setEchoAll(config.verbose);
     if (!log.errorString().isEmpty())
-        std::fprintf(stderr, "qkv-server: cannot open log file: %s\n", qPrintable(log.errorString()));
+        std::fprintf(stderr, "qkv-server: cannot open log file: %s\n",
+                     qPrintable(log.errorString()));
     qCInfo(lcServer) << "qkv-server" << QKV_VERSION << "starting, pid" << app.applicationPid();
 
     Server server(config);
     QString error;
     if (!server.listen(&error)) {
-        qCCritical(lcServer).noquote() << "cannot listen on" << config.bind << config.port << ':' << error;
+        qCCritical(lcServer).noquote()
+                << "cannot listen on" << config.bind << config.port << ':' << error;
         return 1;
     }
     std::printf("qkv-server listening on %s:%u\n", qPrintable(server.address().toString()),

@@ -23,15 +23,15 @@ Result run(const QString &program, quint16 port, const QStringList &args,
 {
     QProcess cli;
     cli.start(program,
-              QStringList {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                           QString::number(port)}
+              QStringList { QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                            QString::number(port) }
                       + args);
     cli.waitForStarted(5000);
     cli.write(input);
     cli.closeWriteChannel();
     if (!cli.waitForFinished(20000))
         cli.kill();
-    return {cli.exitCode(), cli.readAllStandardOutput(), cli.readAllStandardError()};
+    return { cli.exitCode(), cli.readAllStandardOutput(), cli.readAllStandardError() };
 }
 
 Result runCli(quint16 port, const QStringList &args, const QByteArray &input = QByteArray())
@@ -88,7 +88,7 @@ void TestCli::oneShot_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QByteArray>("out");
-    for (const QByteArray server : {"qkv", "redis"}) {
+    for (const QByteArray server : { "qkv", "redis" }) {
         auto row = [&server](const char *name, const char *args, int exitCode,
                              const QByteArray &out) {
             QTest::addRow("%s: %s", server.constData(), name)
@@ -137,7 +137,7 @@ void TestCli::piped_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QByteArray>("out");
-    for (const QByteArray server : {"qkv", "redis"}) {
+    for (const QByteArray server : { "qkv", "redis" }) {
         auto row = [&server](const char *name, const QStringList &args, const QByteArray &input,
                              const QByteArray &out) {
             QTest::addRow("%s: %s", server.constData(), name) << server << args << input << out;
@@ -204,28 +204,28 @@ void TestCli::sameAsRedisCli_data()
 {
     QTest::addColumn<QStringList>("args");
     const char *commands[] = {
-            "GET name",
-            "GET missing",
-            "MGET name missing",
-            "LRANGE list 0 -1",
-            "HGETALL hash",
-            "-3 HGETALL hash",
-            "-3 HGETALL missing",
-            "-3 SMEMBERS set",
-            "-3 ZRANGE zset 0 -1 WITHSCORES",
-            "-3 ZSCORE zset a",
-            "-3 XINFO STREAM stream",
-            "NOSUCHCOMMAND x",
-            "INFO keyspace",
-            "EVAL return{1,{2,{3,'x'}},redis.error_reply('E1'),false,'',{}} 0",
-            "EVAL return{{1,2},0,0,0,0,0,0,0,0,{3,{4}}} 0",
-            "-3 EVAL redis.setresp(3);return{map={a={1,{2,3}}}} 0",
-            "-3 EVAL redis.setresp(3);return{1,{map={a={1,2}}}} 0",
-            "-3 EVAL redis.setresp(3);return{map={b={map={x={1}}}}} 0",
+        "GET name",
+        "GET missing",
+        "MGET name missing",
+        "LRANGE list 0 -1",
+        "HGETALL hash",
+        "-3 HGETALL hash",
+        "-3 HGETALL missing",
+        "-3 SMEMBERS set",
+        "-3 ZRANGE zset 0 -1 WITHSCORES",
+        "-3 ZSCORE zset a",
+        "-3 XINFO STREAM stream",
+        "NOSUCHCOMMAND x",
+        "INFO keyspace",
+        "EVAL return{1,{2,{3,'x'}},redis.error_reply('E1'),false,'',{}} 0",
+        "EVAL return{{1,2},0,0,0,0,0,0,0,0,{3,{4}}} 0",
+        "-3 EVAL redis.setresp(3);return{map={a={1,{2,3}}}} 0",
+        "-3 EVAL redis.setresp(3);return{1,{map={a={1,2}}}} 0",
+        "-3 EVAL redis.setresp(3);return{map={b={map={x={1}}}}} 0",
     };
     for (const char *command : commands) {
         QTest::addRow("tty: %s", command)
-                << QStringList {QStringLiteral("--no-raw")} + split(command);
+                << QStringList { QStringLiteral("--no-raw") } + split(command);
         QTest::addRow("raw: %s", command) << split(command);
     }
 }

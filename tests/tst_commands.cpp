@@ -34,38 +34,69 @@ void TestCommands::replies_data()
 
     QTest::newRow("PING") << QByteArray("PING\r\n") << QByteArray("+PONG\r\n");
     QTest::newRow("PING msg") << QByteArray("PING hi\r\n") << QByteArray("$2\r\nhi\r\n");
-    QTest::newRow("PING arity") << QByteArray("PING a b\r\n") << QByteArray("-ERR wrong number of arguments for 'ping' command\r\n");
+    QTest::newRow("PING arity") << QByteArray(
+            "PING a b\r\n") << QByteArray("-ERR wrong number of arguments for 'ping' command\r\n");
     QTest::newRow("ECHO") << QByteArray("ECHO \"a b\"\r\n") << QByteArray("$3\r\na b\r\n");
-    QTest::newRow("ECHO arity") << QByteArray("ECHO\r\n") << QByteArray("-ERR wrong number of arguments for 'echo' command\r\n");
-    QTest::newRow("unknown") << QByteArray("FOO a b\r\n") << QByteArray("-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
-    QTest::newRow("unknown no args") << QByteArray("FOO\r\n") << QByteArray("-ERR unknown command 'FOO', with args beginning with: \r\n");
-    QTest::newRow("unknown subcommand") << QByteArray("CLIENT nope\r\n") << QByteArray("-ERR unknown subcommand 'nope'. Try CLIENT HELP.\r\n");
-    QTest::newRow("SET GET") << QByteArray("SET k v\r\nGET k\r\n") << QByteArray("+OK\r\n$1\r\nv\r\n");
+    QTest::newRow("ECHO arity") << QByteArray(
+            "ECHO\r\n") << QByteArray("-ERR wrong number of arguments for 'echo' command\r\n");
+    QTest::newRow("unknown")
+            << QByteArray("FOO a b\r\n")
+            << QByteArray("-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
+    QTest::newRow("unknown no args")
+            << QByteArray("FOO\r\n")
+            << QByteArray("-ERR unknown command 'FOO', with args beginning with: \r\n");
+    QTest::newRow("unknown subcommand")
+            << QByteArray("CLIENT nope\r\n")
+            << QByteArray("-ERR unknown subcommand 'nope'. Try CLIENT HELP.\r\n");
+    QTest::newRow("SET GET") << QByteArray("SET k v\r\nGET k\r\n")
+                             << QByteArray("+OK\r\n$1\r\nv\r\n");
     QTest::newRow("GET missing") << QByteArray("GET k\r\n") << QByteArray("$-1\r\n");
-    QTest::newRow("SET NX") << QByteArray("SET k v NX\r\nSET k w NX\r\nGET k\r\n") << QByteArray("+OK\r\n$-1\r\n$1\r\nv\r\n");
-    QTest::newRow("SET XX") << QByteArray("SET k v XX\r\nSET k v\r\nSET k w XX\r\nGET k\r\n") << QByteArray("$-1\r\n+OK\r\n+OK\r\n$1\r\nw\r\n");
-    QTest::newRow("SET GET option") << QByteArray("SET k v GET\r\nSET k w GET\r\n") << QByteArray("$-1\r\n$1\r\nv\r\n");
-    QTest::newRow("SET NX XX") << QByteArray("SET k v NX XX\r\n") << QByteArray("-ERR syntax error\r\n");
-    QTest::newRow("SET EX PX") << QByteArray("SET k v EX 1 PX 1\r\n") << QByteArray("-ERR syntax error\r\n");
-    QTest::newRow("SET EX 0") << QByteArray("SET k v EX 0\r\n") << QByteArray("-ERR invalid expire time in 'set' command\r\n");
-    QTest::newRow("SET EX text") << QByteArray("SET k v EX x\r\n") << QByteArray("-ERR value is not an integer or out of range\r\n");
-    QTest::newRow("SET EXAT past") << QByteArray("SET k v EXAT 1\r\nGET k\r\n") << QByteArray("+OK\r\n$-1\r\n");
-    QTest::newRow("SET KEEPTTL") << QByteArray("SET k v KEEPTTL\r\nGET k\r\n") << QByteArray("+OK\r\n$1\r\nv\r\n");
-    QTest::newRow("DEL") << QByteArray("SET a 1\r\nSET b 2\r\nDEL a b c a\r\n") << QByteArray("+OK\r\n+OK\r\n:2\r\n");
-    QTest::newRow("EXISTS repeats") << QByteArray("SET a 1\r\nEXISTS a a b\r\n") << QByteArray("+OK\r\n:2\r\n");
-    QTest::newRow("DBSIZE") << QByteArray("SET a 1\r\nSET b 1\r\nDBSIZE\r\n") << QByteArray("+OK\r\n+OK\r\n:2\r\n");
-    QTest::newRow("FLUSHALL") << QByteArray("SET a 1\r\nFLUSHALL\r\nDBSIZE\r\n") << QByteArray("+OK\r\n+OK\r\n:0\r\n");
-    QTest::newRow("FLUSHALL bad") << QByteArray("FLUSHALL NOW\r\n") << QByteArray("-ERR syntax error\r\n");
+    QTest::newRow("SET NX") << QByteArray("SET k v NX\r\nSET k w NX\r\nGET k\r\n")
+                            << QByteArray("+OK\r\n$-1\r\n$1\r\nv\r\n");
+    QTest::newRow("SET XX") << QByteArray("SET k v XX\r\nSET k v\r\nSET k w XX\r\nGET k\r\n")
+                            << QByteArray("$-1\r\n+OK\r\n+OK\r\n$1\r\nw\r\n");
+    QTest::newRow("SET GET option")
+            << QByteArray("SET k v GET\r\nSET k w GET\r\n") << QByteArray("$-1\r\n$1\r\nv\r\n");
+    QTest::newRow("SET NX XX") << QByteArray("SET k v NX XX\r\n")
+                               << QByteArray("-ERR syntax error\r\n");
+    QTest::newRow("SET EX PX") << QByteArray("SET k v EX 1 PX 1\r\n")
+                               << QByteArray("-ERR syntax error\r\n");
+    QTest::newRow("SET EX 0") << QByteArray("SET k v EX 0\r\n")
+                              << QByteArray("-ERR invalid expire time in 'set' command\r\n");
+    QTest::newRow("SET EX text") << QByteArray("SET k v EX x\r\n")
+                                 << QByteArray("-ERR value is not an integer or out of range\r\n");
+    QTest::newRow("SET EXAT past")
+            << QByteArray("SET k v EXAT 1\r\nGET k\r\n") << QByteArray("+OK\r\n$-1\r\n");
+    QTest::newRow("SET KEEPTTL") << QByteArray("SET k v KEEPTTL\r\nGET k\r\n")
+                                 << QByteArray("+OK\r\n$1\r\nv\r\n");
+    QTest::newRow("DEL") << QByteArray("SET a 1\r\nSET b 2\r\nDEL a b c a\r\n")
+                         << QByteArray("+OK\r\n+OK\r\n:2\r\n");
+    QTest::newRow("EXISTS repeats")
+            << QByteArray("SET a 1\r\nEXISTS a a b\r\n") << QByteArray("+OK\r\n:2\r\n");
+    QTest::newRow("DBSIZE") << QByteArray("SET a 1\r\nSET b 1\r\nDBSIZE\r\n")
+                            << QByteArray("+OK\r\n+OK\r\n:2\r\n");
+    QTest::newRow("FLUSHALL") << QByteArray("SET a 1\r\nFLUSHALL\r\nDBSIZE\r\n")
+                              << QByteArray("+OK\r\n+OK\r\n:0\r\n");
+    QTest::newRow("FLUSHALL bad") << QByteArray("FLUSHALL NOW\r\n")
+                                  << QByteArray("-ERR syntax error\r\n");
     QTest::newRow("QUIT stops") << QByteArray("QUIT\r\nPING\r\n") << QByteArray("+OK\r\n");
     QTest::newRow("EXIT stops") << QByteArray("EXIT\r\nPING\r\n") << QByteArray("+OK\r\n");
-    QTest::newRow("SELECT") << QByteArray("SELECT 1\r\nSET k v\r\nSELECT 0\r\nGET k\r\n") << QByteArray("+OK\r\n+OK\r\n+OK\r\n$-1\r\n");
-    QTest::newRow("SELECT range") << QByteArray("SELECT 16\r\n") << QByteArray("-ERR DB index is out of range\r\n");
-    QTest::newRow("CLIENT SETNAME") << QByteArray("CLIENT SETNAME x\r\nCLIENT GETNAME\r\n") << QByteArray("+OK\r\n$1\r\nx\r\n");
-    QTest::newRow("CLIENT SETNAME space") << QByteArray("CLIENT SETNAME \"a b\"\r\n") << QByteArray("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+    QTest::newRow("SELECT") << QByteArray("SELECT 1\r\nSET k v\r\nSELECT 0\r\nGET k\r\n")
+                            << QByteArray("+OK\r\n+OK\r\n+OK\r\n$-1\r\n");
+    QTest::newRow("SELECT range") << QByteArray("SELECT 16\r\n")
+                                  << QByteArray("-ERR DB index is out of range\r\n");
+    QTest::newRow("CLIENT SETNAME") << QByteArray("CLIENT SETNAME x\r\nCLIENT GETNAME\r\n")
+                                    << QByteArray("+OK\r\n$1\r\nx\r\n");
+    QTest::newRow("CLIENT SETNAME space") << QByteArray("CLIENT SETNAME \"a b\"\r\n")
+                                          << QByteArray("-ERR Client names cannot contain spaces, "
+                                                        "newlines or special characters.\r\n");
     QTest::newRow("INFO unknown") << QByteArray("INFO nosuch\r\n") << QByteArray("$0\r\n\r\n");
-    QTest::newRow("HELLO 4") << QByteArray("HELLO 4\r\n") << QByteArray("-NOPROTO unsupported protocol version\r\n");
+    QTest::newRow("HELLO 4") << QByteArray("HELLO 4\r\n")
+                             << QByteArray("-NOPROTO unsupported protocol version\r\n");
     QTest::newRow("RESP3 null") << QByteArray("HELLO 3\r\nGET nope\r\n").append("") << QByteArray();
-    QTest::newRow("protocol error") << QByteArray("PING\r\n*x\r\nPING\r\n") << QByteArray("+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n");
+    QTest::newRow("protocol error")
+            << QByteArray("PING\r\n*x\r\nPING\r\n")
+            << QByteArray("+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n");
 }
 
 void TestCommands::replies()
@@ -82,12 +113,13 @@ void TestCommands::replies()
 void TestCommands::infoSections()
 {
     const QByteArray output = run("SET a 1\r\nINFO\r\n");
-    for (const char *field : { "# Server\r\n", "redis_version:", "redis_mode:standalone", "uptime_in_seconds:",
-                               "uptime_in_days:", "# Clients\r\n", "connected_clients:1", "# Memory\r\n",
-                               "used_memory:", "# Stats\r\n", "total_connections_received:",
-                               "total_commands_processed:1", "instantaneous_ops_per_sec:", "keyspace_hits:",
-                               "# Replication\r\nrole:master", "# CPU\r\nused_cpu_sys:", "# Keyspace\r\n",
-                               "db0:keys=1,expires=0,avg_ttl=0\r\n" })
+    for (const char *field :
+         { "# Server\r\n", "redis_version:", "redis_mode:standalone",
+           "uptime_in_seconds:", "uptime_in_days:", "# Clients\r\n", "connected_clients:1",
+           "# Memory\r\n", "used_memory:", "# Stats\r\n",
+           "total_connections_received:", "total_commands_processed:1",
+           "instantaneous_ops_per_sec:", "keyspace_hits:", "# Replication\r\nrole:master",
+           "# CPU\r\nused_cpu_sys:", "# Keyspace\r\n", "db0:keys=1,expires=0,avg_ttl=0\r\n" })
         QVERIFY2(output.contains(field), field);
     const QByteArray keyspace = run("SET a 1 EX 100\r\nINFO keyspace\r\n");
     QVERIFY(keyspace.contains("# Keyspace\r\ndb0:keys=1,expires=1,avg_ttl="));
@@ -100,9 +132,10 @@ void TestCommands::clientList()
     QByteArrayList names;
     for (const QByteArray &field : fields)
         names.append(field.left(field.indexOf('=')));
-    QCOMPARE(names.join(' '), QByteArray("id addr laddr fd name age idle flags db sub psub ssub multi qbuf "
-                                         "qbuf-free argv-mem multi-mem rbs rbp obl oll omem tot-mem "
-                                         "events cmd user redir resp"));
+    QCOMPARE(names.join(' '),
+             QByteArray("id addr laddr fd name age idle flags db sub psub ssub multi qbuf "
+                        "qbuf-free argv-mem multi-mem rbs rbp obl oll omem tot-mem "
+                        "events cmd user redir resp"));
     QVERIFY(output.contains(" name=me "));
     QVERIFY(output.contains(" cmd=client|list "));
 }

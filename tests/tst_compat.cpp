@@ -38,7 +38,8 @@ QList<Sequence> loadSequences(QString *error)
 {
     QList<Sequence> sequences;
     const QDir dir(QStringLiteral(QKV_SOURCE_DIR "/tests/compat"));
-    for (const QString &fileName : dir.entryList({ QStringLiteral("*.txt") }, QDir::Files, QDir::Name)) {
+    for (const QString &fileName :
+         dir.entryList({ QStringLiteral("*.txt") }, QDir::Files, QDir::Name)) {
         QFile file(dir.filePath(fileName));
         if (!file.open(QIODevice::ReadOnly)) {
             *error = fileName + QStringLiteral(": ") + file.errorString();
@@ -53,11 +54,14 @@ QList<Sequence> loadSequences(QString *error)
             if (line.trimmed().isEmpty() || line.startsWith('#'))
                 continue;
             if (line.startsWith("=== ")) {
-                sequences.append({ fileName + QLatin1Char(':') + QString::fromUtf8(line.mid(4)), {} });
+                sequences.append(
+                        { fileName + QLatin1Char(':') + QString::fromUtf8(line.mid(4)), {} });
                 continue;
             }
             if (sequences.isEmpty()) {
-                *error = QStringLiteral("%1:%2: request before the first ===").arg(fileName).arg(lineNumber);
+                *error = QStringLiteral("%1:%2: request before the first ===")
+                                 .arg(fileName)
+                                 .arg(lineNumber);
                 return {};
             }
             Step step { Step::Kind::Command, {}, line };
@@ -143,8 +147,8 @@ public:
     QByteArray exchangeRaw(const QByteArray &bytes)
     {
         static const QByteArray sentinelRequest = RespFrame::request({ "ECHO", Sentinel });
-        static const QByteArray sentinelReply =
-                "$" + QByteArray::number(Sentinel.size()) + "\r\n" + Sentinel + "\r\n";
+        static const QByteArray sentinelReply
+                = "$" + QByteArray::number(Sentinel.size()) + "\r\n" + Sentinel + "\r\n";
         write(bytes + sentinelRequest);
         QElapsedTimer timer;
         timer.start();
@@ -264,8 +268,9 @@ QByteArray TestCompat::difference(const Sequence &sequence)
     for (qsizetype i = 0; i < qMax(expected.size(), actual.size()); ++i) {
         if (actual.value(i) == expected.value(i))
             continue;
-        const QByteArray request = i < sequence.steps.size() ? sequence.steps[i].text
-                                                             : QByteArrayLiteral("(end of sequence)");
+        const QByteArray request = i < sequence.steps.size()
+                ? sequence.steps[i].text
+                : QByteArrayLiteral("(end of sequence)");
         return "sequence: " + sequence.name.toUtf8() + "\n   request: " + request
                 + "\n     redis: " + RespFrame::escaped(expected.value(i))
                 + "\n       qkv: " + RespFrame::escaped(actual.value(i));
@@ -299,13 +304,16 @@ void TestCompat::bigRequests_data()
     QTest::newRow("inline 60000 bytes then newline") << "ECHO " + QByteArray(60000, 'b') + "\r\n";
     QTest::newRow("inline nul then 200 KB") << "PI" + QByteArray(1, '\0') + "NG\r\n" + big;
     QTest::newRow("multibulk count of 200 KB of digits") << "*" + digits;
-    QTest::newRow("multibulk nul in count then 200 KB") << "*1" + QByteArray(1, '\0') + "\r\n" + big;
+    QTest::newRow("multibulk nul in count then 200 KB")
+            << "*1" + QByteArray(1, '\0') + "\r\n" + big;
     QTest::newRow("bulk length of 200 KB of digits") << "*1\r\n$" + digits;
     QTest::newRow("bulk length nul then 200 KB") << "*1\r\n$4" + QByteArray(1, '\0') + "\r\n" + big;
     QTest::newRow("pipeline then 200 KB without newline") << "PING\r\nSET a 1\r\n" + big;
-    QTest::newRow("set and get of 1 MB") << RespFrame::request({ "SET", "k", QByteArray(1 << 20, 'v') })
-                                                + RespFrame::request({ "GET", "k" });
-    QTest::newRow("unknown command with a 200 KB argument") << RespFrame::request({ "FOO", QByteArray(200000, 'z') });
+    QTest::newRow("set and get of 1 MB")
+            << RespFrame::request({ "SET", "k", QByteArray(1 << 20, 'v') })
+                    + RespFrame::request({ "GET", "k" });
+    QTest::newRow("unknown command with a 200 KB argument")
+            << RespFrame::request({ "FOO", QByteArray(200000, 'z') });
 }
 
 void TestCompat::bigRequests()

@@ -20,7 +20,8 @@ ClientRow client(quint64 id, const char *name = "")
     return row;
 }
 
-CommandLogEntry entry(quint64 sequence, const char *command, const char *text, const char *who = "127.0.0.1:1")
+CommandLogEntry entry(quint64 sequence, const char *command, const char *text,
+                      const char *who = "127.0.0.1:1")
 {
     CommandLogEntry e;
     e.sequence = sequence;
@@ -32,7 +33,8 @@ CommandLogEntry entry(quint64 sequence, const char *command, const char *text, c
     return e;
 }
 
-KeyPage page(int db, const QByteArray &pattern, quint64 cursor, quint64 next, QList<QByteArray> keys)
+KeyPage page(int db, const QByteArray &pattern, quint64 cursor, quint64 next,
+             QList<QByteArray> keys)
 {
     KeyPage p;
     p.db = db;
@@ -87,7 +89,8 @@ void TestGuiModels::clientsUpdateKeepsSelection()
     const QModelIndexList rows = selection.selectedRows();
     QCOMPARE(rows.size(), 1);
     QCOMPARE(rows.first().data(ClientsModel::IdRole).toULongLong(), quint64(3));
-    QCOMPARE(model.index(rows.first().row(), ClientsModel::Commands).data().toString(), QStringLiteral("99"));
+    QCOMPARE(model.index(rows.first().row(), ClientsModel::Commands).data().toString(),
+             QStringLiteral("99"));
 }
 
 void TestGuiModels::keysPageWithFilter()
@@ -148,8 +151,10 @@ void TestGuiModels::commandLogFilters()
     CommandLogModel model;
     CommandLogFilter filter;
     filter.setSourceModel(&model);
-    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.append({ entry(1, "SET", "SET user:1 alice", "web@127.0.0.1:1"), entry(2, "GET", "GET user:1", "worker@127.0.0.1:2"),
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append({ entry(1, "SET", "SET user:1 alice", "web@127.0.0.1:1"),
+                   entry(2, "GET", "GET user:1", "worker@127.0.0.1:2"),
                    entry(3, "SET", "SET cart:9 x", "worker@127.0.0.1:2") },
                  0);
     filter.setCommand(QStringLiteral("set"));

@@ -149,8 +149,9 @@ void TestIntegration::manyConcurrentClients()
     // Every client writes before anyone reads, so the server holds all of them at once.
     for (int i = 0; i < Clients; ++i) {
         const QByteArray key = "client:" + QByteArray::number(i);
-        sockets[size_t(i)]->write(RespFrame::request({ "SET", key, "value-" + QByteArray::number(i) })
-                                  + RespFrame::request({ "GET", key }));
+        sockets[size_t(i)]->write(
+                RespFrame::request({ "SET", key, "value-" + QByteArray::number(i) })
+                + RespFrame::request({ "GET", key }));
     }
     for (int i = 0; i < Clients; ++i) {
         const QByteArray value = "value-" + QByteArray::number(i);
@@ -168,7 +169,8 @@ void TestIntegration::protocolErrorClosesOnlyThatClient()
     bad->write("PING\r\nSET a 1\r\n*x\r\nPING\r\n");
     bool closed = false;
     const QByteArray replies = readReplies(*bad, 3, &closed);
-    QCOMPARE(replies, QByteArray("+PONG\r\n+OK\r\n-ERR Protocol error: invalid multibulk length\r\n"));
+    QCOMPARE(replies,
+             QByteArray("+PONG\r\n+OK\r\n-ERR Protocol error: invalid multibulk length\r\n"));
     QVERIFY(closed);
     QCOMPARE(call(*good, { "GET", "a" }), QByteArray("$1\r\n1\r\n"));
 }
@@ -224,7 +226,8 @@ void TestIntegration::clientKillClosesSocket()
     const qsizetype lineStart = list.lastIndexOf('\n', at) + 1;
     const QByteArray addr = list.mid(lineStart).split(' ').at(1).mid(5);
     QCOMPARE(call(*killer, { "CLIENT", "KILL", addr }), QByteArray("+OK\r\n"));
-    QVERIFY(victim->waitForDisconnected(5000) || victim->state() == QAbstractSocket::UnconnectedState);
+    QVERIFY(victim->waitForDisconnected(5000)
+            || victim->state() == QAbstractSocket::UnconnectedState);
     QCOMPARE(call(*killer, { "PING" }), QByteArray("+PONG\r\n"));
 }
 

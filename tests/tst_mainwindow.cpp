@@ -40,7 +40,8 @@ void TestMainWindow::showsClientKeyAndCommand()
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, server.port());
     QVERIFY(client.waitForConnected(5000));
-    client.write(RespFrame::request({ "CLIENT", "SETNAME", "tester" }) + RespFrame::request({ "SET", "greeting", "hello" }));
+    client.write(RespFrame::request({ "CLIENT", "SETNAME", "tester" })
+                 + RespFrame::request({ "SET", "greeting", "hello" }));
     QTRY_VERIFY(client.bytesAvailable() >= 10);
     QCOMPARE(client.readAll(), QByteArray("+OK\r\n+OK\r\n"));
 
@@ -48,25 +49,31 @@ void TestMainWindow::showsClientKeyAndCommand()
     ClientsModel *clients = window.clientsModel();
     QTRY_COMPARE(clients->rowCount(), 1);
     QTRY_COMPARE(clients->index(0, ClientsModel::Name).data().toString(), QStringLiteral("tester"));
-    QTRY_COMPARE(clients->index(0, ClientsModel::LastCommand).data().toString(), QStringLiteral("set"));
+    QTRY_COMPARE(clients->index(0, ClientsModel::LastCommand).data().toString(),
+                 QStringLiteral("set"));
 
     // The command is in the log.
     CommandLogModel *log = window.commandLogModel();
     QTRY_VERIFY(log->rowCount() >= 2);
-    QCOMPARE(log->index(log->rowCount() - 1, CommandLogModel::Arguments).data().toString(), QStringLiteral("SET greeting hello"));
+    QCOMPARE(log->index(log->rowCount() - 1, CommandLogModel::Arguments).data().toString(),
+             QStringLiteral("SET greeting hello"));
     QCOMPARE(log->index(log->rowCount() - 1, CommandLogModel::Client).data().toString(),
-             QStringLiteral("tester@") + QString::fromLatin1(server.clients().begin()->second->peerAddress()));
+             QStringLiteral("tester@")
+                     + QString::fromLatin1(server.clients().begin()->second->peerAddress()));
 
     // The key is in the keys browser after a refresh.
     window.refreshKeys();
     QTRY_COMPARE(window.keysModel()->rowCount(), 1);
-    QCOMPARE(window.keysModel()->index(0, KeysModel::Key).data().toString(), QStringLiteral("greeting"));
-    QCOMPARE(window.keysModel()->index(0, KeysModel::Value).data().toString(), QStringLiteral("hello"));
+    QCOMPARE(window.keysModel()->index(0, KeysModel::Key).data().toString(),
+             QStringLiteral("greeting"));
+    QCOMPARE(window.keysModel()->index(0, KeysModel::Value).data().toString(),
+             QStringLiteral("hello"));
 
     // Disconnect the selected client: its socket closes.
     auto *view = window.findChild<QTableView *>(QStringLiteral("clientsView"));
     QVERIFY(view);
-    view->selectionModel()->select(view->model()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    view->selectionModel()->select(view->model()->index(0, 0),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
     auto *disconnect = window.findChild<QPushButton *>(QStringLiteral("disconnectButton"));
     QVERIFY(disconnect);
     disconnect->click();

@@ -102,52 +102,52 @@ void TestReplyReader::addRows()
     QTest::addColumn<Outcome>("expected");
     auto row = [](const char *name, const QByteArray &input, const QByteArrayList &replies,
                   const QByteArray &error = QByteArray()) {
-        QTest::newRow(name) << input << Outcome {replies, error};
+        QTest::newRow(name) << input << Outcome { replies, error };
     };
-    row("status", "+OK\r\n", {"+OK"});
-    row("empty status", "+\r\n", {"+"});
-    row("error", "-ERR bad thing\r\n", {"-ERR bad thing"});
-    row("integer", ":42\r\n", {":42"});
-    row("negative integer", ":-7\r\n", {":-7"});
+    row("status", "+OK\r\n", { "+OK" });
+    row("empty status", "+\r\n", { "+" });
+    row("error", "-ERR bad thing\r\n", { "-ERR bad thing" });
+    row("integer", ":42\r\n", { ":42" });
+    row("negative integer", ":-7\r\n", { ":-7" });
     row("integer limits", ":-9223372036854775808\r\n:9223372036854775807\r\n",
-        {":-9223372036854775808", ":9223372036854775807"});
-    row("bulk", "$5\r\nAlice\r\n", {"$Alice"});
-    row("empty bulk", "$0\r\n\r\n", {"$"});
-    row("bulk with CRLF inside", "$4\r\na\r\nb\r\n", {"$a\r\nb"});
-    row("binary bulk", QByteArray("$3\r\n\0\xff\r\r\n", 9), {QByteArray("$\0\xff\r", 4)});
-    row("nil bulk", "$-1\r\n", {"nil"});
-    row("nil array", "*-1\r\n", {"nil"});
-    row("resp3 null", "_\r\n", {"nil"});
-    row("array", "*2\r\n$1\r\na\r\n:1\r\n", {"*[$a :1]"});
-    row("empty array", "*0\r\n", {"*[]"});
-    row("array with nils", "*3\r\n$-1\r\n*-1\r\n_\r\n", {"*[nil nil nil]"});
-    row("nested", "*3\r\n*2\r\n:1\r\n*1\r\n:2\r\n*0\r\n+x\r\n", {"*[*[:1 *[:2]] *[] +x]"});
-    row("array ending in aggregates", "*2\r\n*1\r\n*1\r\n:1\r\n*0\r\n", {"*[*[*[:1]] *[]]"});
-    row("error inside array", "*2\r\n-ERR one\r\n:2\r\n", {"*[-ERR one :2]"});
-    row("map", "%2\r\n+a\r\n:1\r\n$1\r\nb\r\n*1\r\n:2\r\n", {"%[+a :1 $b *[:2]]"});
-    row("empty map", "%0\r\n", {"%[]"});
-    row("set", "~2\r\n+x\r\n+y\r\n", {"~[+x +y]"});
-    row("push", ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n", {">[$message $ch $hi]"});
-    row("double", ",1.5\r\n", {",1.5"});
-    row("double exponent", ",-1.25e-10\r\n", {",-1.25e-10"});
-    row("double inf", ",inf\r\n,-inf\r\n,nan\r\n", {",inf", ",-inf", ",nan"});
-    row("true", "#t\r\n", {"#t"});
-    row("false", "#f\r\n", {"#f"});
+        { ":-9223372036854775808", ":9223372036854775807" });
+    row("bulk", "$5\r\nAlice\r\n", { "$Alice" });
+    row("empty bulk", "$0\r\n\r\n", { "$" });
+    row("bulk with CRLF inside", "$4\r\na\r\nb\r\n", { "$a\r\nb" });
+    row("binary bulk", QByteArray("$3\r\n\0\xff\r\r\n", 9), { QByteArray("$\0\xff\r", 4) });
+    row("nil bulk", "$-1\r\n", { "nil" });
+    row("nil array", "*-1\r\n", { "nil" });
+    row("resp3 null", "_\r\n", { "nil" });
+    row("array", "*2\r\n$1\r\na\r\n:1\r\n", { "*[$a :1]" });
+    row("empty array", "*0\r\n", { "*[]" });
+    row("array with nils", "*3\r\n$-1\r\n*-1\r\n_\r\n", { "*[nil nil nil]" });
+    row("nested", "*3\r\n*2\r\n:1\r\n*1\r\n:2\r\n*0\r\n+x\r\n", { "*[*[:1 *[:2]] *[] +x]" });
+    row("array ending in aggregates", "*2\r\n*1\r\n*1\r\n:1\r\n*0\r\n", { "*[*[*[:1]] *[]]" });
+    row("error inside array", "*2\r\n-ERR one\r\n:2\r\n", { "*[-ERR one :2]" });
+    row("map", "%2\r\n+a\r\n:1\r\n$1\r\nb\r\n*1\r\n:2\r\n", { "%[+a :1 $b *[:2]]" });
+    row("empty map", "%0\r\n", { "%[]" });
+    row("set", "~2\r\n+x\r\n+y\r\n", { "~[+x +y]" });
+    row("push", ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n", { ">[$message $ch $hi]" });
+    row("double", ",1.5\r\n", { ",1.5" });
+    row("double exponent", ",-1.25e-10\r\n", { ",-1.25e-10" });
+    row("double inf", ",inf\r\n,-inf\r\n,nan\r\n", { ",inf", ",-inf", ",nan" });
+    row("true", "#t\r\n", { "#t" });
+    row("false", "#f\r\n", { "#f" });
     row("big number", "(3492890328409238509324850943850943825024385\r\n",
-        {"(3492890328409238509324850943850943825024385"});
-    row("negative big number", "(-12345678901234567890\r\n", {"(-12345678901234567890"});
-    row("verbatim", "=15\r\ntxt:Some string\r\n", {"=Some string"});
-    row("empty verbatim", "=4\r\nmkd:\r\n", {"="});
-    row("blob error", "!21\r\nSYNTAX invalid syntax\r\n", {"-SYNTAX invalid syntax"});
-    row("attribute before a value", "|1\r\n+ttl\r\n:3\r\n$1\r\nv\r\n", {"$v"});
-    row("attribute inside an array", "*2\r\n|1\r\n+a\r\n*1\r\n+b\r\n:1\r\n:2\r\n", {"*[:1 :2]"});
-    row("empty attribute", "|0\r\n+OK\r\n", {"+OK"});
+        { "(3492890328409238509324850943850943825024385" });
+    row("negative big number", "(-12345678901234567890\r\n", { "(-12345678901234567890" });
+    row("verbatim", "=15\r\ntxt:Some string\r\n", { "=Some string" });
+    row("empty verbatim", "=4\r\nmkd:\r\n", { "=" });
+    row("blob error", "!21\r\nSYNTAX invalid syntax\r\n", { "-SYNTAX invalid syntax" });
+    row("attribute before a value", "|1\r\n+ttl\r\n:3\r\n$1\r\nv\r\n", { "$v" });
+    row("attribute inside an array", "*2\r\n|1\r\n+a\r\n*1\r\n+b\r\n:1\r\n:2\r\n", { "*[:1 :2]" });
+    row("empty attribute", "|0\r\n+OK\r\n", { "+OK" });
     row("many replies", "+OK\r\n:1\r\n$1\r\nx\r\n*1\r\n:2\r\n_\r\n",
-        {"+OK", ":1", "$x", "*[:2]", "nil"});
+        { "+OK", ":1", "$x", "*[:2]", "nil" });
 
     row("bad type byte", "?x\r\n", {}, "Protocol error, got \"?\" as reply type byte");
     row("control type byte", "\x01\r\n", {}, "Protocol error, got \\x01 as reply type byte");
-    row("bad type after a reply", "+OK\r\nHTTP/1.1 400\r\n", {"+OK"},
+    row("bad type after a reply", "+OK\r\nHTTP/1.1 400\r\n", { "+OK" },
         "Protocol error, got \"H\" as reply type byte");
     row("bad type inside array", "*2\r\n:1\r\n@\r\n", {},
         "Protocol error, got \"@\" as reply type byte");

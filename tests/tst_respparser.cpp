@@ -72,41 +72,85 @@ void TestRespParser::parse_data()
 
     QTest::newRow("inline crlf") << QByteArray("PING\r\n") << L { { "PING" } } << QByteArray();
     QTest::newRow("inline lf") << QByteArray("PING\n") << L { { "PING" } } << QByteArray();
-    QTest::newRow("inline args") << QByteArray("SET k v\r\n") << L { { "SET", "k", "v" } } << QByteArray();
-    QTest::newRow("inline double quotes") << QByteArray("SET k \"a b\"\r\n") << L { { "SET", "k", "a b" } } << QByteArray();
-    QTest::newRow("inline single quotes") << QByteArray("SET k 'a\\'b'\n") << L { { "SET", "k", "a'b" } } << QByteArray();
-    QTest::newRow("inline hex escape") << QByteArray("ECHO \"\\x41\\x6a\"\n") << L { { "ECHO", "Aj" } } << QByteArray();
-    QTest::newRow("inline escapes") << QByteArray("ECHO \"\\n\\r\\t\\b\\a\\q\"\n") << L { { "ECHO", "\n\r\t\b\aq" } } << QByteArray();
-    QTest::newRow("inline quote mid word") << QByteArray("ECHO a\"b c\"\n") << L { { "ECHO", "ab c" } } << QByteArray();
-    QTest::newRow("inline empty quotes") << QByteArray("SET k \"\"\n") << L { { "SET", "k", "" } } << QByteArray();
-    QTest::newRow("inline empty lines skipped") << QByteArray("\r\n\n  \r\nPING\r\n") << L { { "PING" } } << QByteArray();
-    QTest::newRow("inline lone cr splits but does not end") << QByteArray("PING\rX\r\n") << L { { "PING", "X" } } << QByteArray();
-    QTest::newRow("inline unbalanced double") << QByteArray("SET k \"abc\r\n") << L {} << QByteArray("Protocol error: unbalanced quotes in request");
-    QTest::newRow("inline unbalanced single") << QByteArray("SET k 'abc\n") << L {} << QByteArray("Protocol error: unbalanced quotes in request");
-    QTest::newRow("inline text after closing quote") << QByteArray("SET k \"a\"b\n") << L {} << QByteArray("Protocol error: unbalanced quotes in request");
+    QTest::newRow("inline args") << QByteArray("SET k v\r\n") << L { { "SET", "k", "v" } }
+                                 << QByteArray();
+    QTest::newRow("inline double quotes")
+            << QByteArray("SET k \"a b\"\r\n") << L { { "SET", "k", "a b" } } << QByteArray();
+    QTest::newRow("inline single quotes")
+            << QByteArray("SET k 'a\\'b'\n") << L { { "SET", "k", "a'b" } } << QByteArray();
+    QTest::newRow("inline hex escape")
+            << QByteArray("ECHO \"\\x41\\x6a\"\n") << L { { "ECHO", "Aj" } } << QByteArray();
+    QTest::newRow("inline escapes") << QByteArray("ECHO \"\\n\\r\\t\\b\\a\\q\"\n")
+                                    << L { { "ECHO", "\n\r\t\b\aq" } } << QByteArray();
+    QTest::newRow("inline quote mid word")
+            << QByteArray("ECHO a\"b c\"\n") << L { { "ECHO", "ab c" } } << QByteArray();
+    QTest::newRow("inline empty quotes")
+            << QByteArray("SET k \"\"\n") << L { { "SET", "k", "" } } << QByteArray();
+    QTest::newRow("inline empty lines skipped")
+            << QByteArray("\r\n\n  \r\nPING\r\n") << L { { "PING" } } << QByteArray();
+    QTest::newRow("inline lone cr splits but does not end")
+            << QByteArray("PING\rX\r\n") << L { { "PING", "X" } } << QByteArray();
+    QTest::newRow("inline unbalanced double")
+            << QByteArray("SET k \"abc\r\n") << L {}
+            << QByteArray("Protocol error: unbalanced quotes in request");
+    QTest::newRow("inline unbalanced single")
+            << QByteArray("SET k 'abc\n") << L {}
+            << QByteArray("Protocol error: unbalanced quotes in request");
+    QTest::newRow("inline text after closing quote")
+            << QByteArray("SET k \"a\"b\n") << L {}
+            << QByteArray("Protocol error: unbalanced quotes in request");
     QTest::newRow("inline incomplete") << QByteArray("PING") << L {} << QByteArray();
 
-    QTest::newRow("multibulk ping") << QByteArray("*1\r\n$4\r\nPING\r\n") << L { { "PING" } } << QByteArray();
-    QTest::newRow("multibulk binary") << QByteArray("*2\r\n$4\r\nECHO\r\n$3\r\na\0b\r\n", 23) << L { { "ECHO", QByteArray("a\0b", 3) } } << QByteArray();
-    QTest::newRow("multibulk empty arg") << QByteArray("*2\r\n$4\r\nECHO\r\n$0\r\n\r\n") << L { { "ECHO", "" } } << QByteArray();
-    QTest::newRow("multibulk crlf inside payload") << QByteArray("*2\r\n$4\r\nECHO\r\n$4\r\na\r\nb\r\n") << L { { "ECHO", "a\r\nb" } } << QByteArray();
-    QTest::newRow("multibulk terminator unchecked") << QByteArray("*2\r\n$4\r\nECHO\r\n$1\r\naXY*1\r\n$4\r\nPING\r\n") << L { { "ECHO", "a" }, { "PING" } } << QByteArray();
-    QTest::newRow("multibulk count zero") << QByteArray("*0\r\n*1\r\n$4\r\nPING\r\n") << L { { "PING" } } << QByteArray();
-    QTest::newRow("multibulk count negative") << QByteArray("*-1\r\nPING\r\n") << L { { "PING" } } << QByteArray();
-    QTest::newRow("multibulk count leading zero") << QByteArray("*01\r\n") << L {} << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("multibulk count plus") << QByteArray("*+1\r\n") << L {} << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("multibulk count space") << QByteArray("* 1\r\n") << L {} << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("multibulk count letters") << QByteArray("*abc\r\n") << L {} << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("multibulk count over int max") << QByteArray("*2147483648\r\n") << L {} << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("multibulk count int max ok so far") << QByteArray("*2147483647\r\n") << L {} << QByteArray();
-    QTest::newRow("expected dollar") << QByteArray("*1\r\n+PING\r\n") << L {} << QByteArray("Protocol error: expected '$', got '+'");
-    QTest::newRow("expected dollar got cr") << QByteArray("*1\r\n\r\n") << L {} << QByteArray("Protocol error: expected '$', got ' '");
-    QTest::newRow("bulk length negative") << QByteArray("*1\r\n$-1\r\n") << L {} << QByteArray("Protocol error: invalid bulk length");
-    QTest::newRow("bulk length letters") << QByteArray("*1\r\n$x\r\n") << L {} << QByteArray("Protocol error: invalid bulk length");
-    QTest::newRow("bulk length over 512MB") << QByteArray("*1\r\n$536870913\r\n") << L {} << QByteArray("Protocol error: invalid bulk length");
-    QTest::newRow("bulk length 512MB waits") << QByteArray("*1\r\n$536870912\r\n") << L {} << QByteArray();
-    QTest::newRow("pipeline then error") << QByteArray("PING\r\n*1\r\n$4\r\nPING\r\n*x\r\nPING\r\n") << L { { "PING" }, { "PING" } } << QByteArray("Protocol error: invalid multibulk length");
-    QTest::newRow("mixed pipeline") << QByteArray("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nECHO there\n") << L { { "PING" }, { "ECHO", "hi" }, { "ECHO", "there" } } << QByteArray();
+    QTest::newRow("multibulk ping")
+            << QByteArray("*1\r\n$4\r\nPING\r\n") << L { { "PING" } } << QByteArray();
+    QTest::newRow("multibulk binary") << QByteArray("*2\r\n$4\r\nECHO\r\n$3\r\na\0b\r\n", 23)
+                                      << L { { "ECHO", QByteArray("a\0b", 3) } } << QByteArray();
+    QTest::newRow("multibulk empty arg")
+            << QByteArray("*2\r\n$4\r\nECHO\r\n$0\r\n\r\n") << L { { "ECHO", "" } } << QByteArray();
+    QTest::newRow("multibulk crlf inside payload")
+            << QByteArray("*2\r\n$4\r\nECHO\r\n$4\r\na\r\nb\r\n") << L { { "ECHO", "a\r\nb" } }
+            << QByteArray();
+    QTest::newRow("multibulk terminator unchecked")
+            << QByteArray("*2\r\n$4\r\nECHO\r\n$1\r\naXY*1\r\n$4\r\nPING\r\n")
+            << L { { "ECHO", "a" }, { "PING" } } << QByteArray();
+    QTest::newRow("multibulk count zero")
+            << QByteArray("*0\r\n*1\r\n$4\r\nPING\r\n") << L { { "PING" } } << QByteArray();
+    QTest::newRow("multibulk count negative")
+            << QByteArray("*-1\r\nPING\r\n") << L { { "PING" } } << QByteArray();
+    QTest::newRow("multibulk count leading zero")
+            << QByteArray("*01\r\n") << L {}
+            << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("multibulk count plus") << QByteArray("*+1\r\n") << L {}
+                                          << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("multibulk count space")
+            << QByteArray("* 1\r\n") << L {}
+            << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("multibulk count letters")
+            << QByteArray("*abc\r\n") << L {}
+            << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("multibulk count over int max")
+            << QByteArray("*2147483648\r\n") << L {}
+            << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("multibulk count int max ok so far")
+            << QByteArray("*2147483647\r\n") << L {} << QByteArray();
+    QTest::newRow("expected dollar") << QByteArray("*1\r\n+PING\r\n") << L {}
+                                     << QByteArray("Protocol error: expected '$', got '+'");
+    QTest::newRow("expected dollar got cr") << QByteArray("*1\r\n\r\n") << L {}
+                                            << QByteArray("Protocol error: expected '$', got ' '");
+    QTest::newRow("bulk length negative") << QByteArray("*1\r\n$-1\r\n") << L {}
+                                          << QByteArray("Protocol error: invalid bulk length");
+    QTest::newRow("bulk length letters") << QByteArray("*1\r\n$x\r\n") << L {}
+                                         << QByteArray("Protocol error: invalid bulk length");
+    QTest::newRow("bulk length over 512MB") << QByteArray("*1\r\n$536870913\r\n") << L {}
+                                            << QByteArray("Protocol error: invalid bulk length");
+    QTest::newRow("bulk length 512MB waits")
+            << QByteArray("*1\r\n$536870912\r\n") << L {} << QByteArray();
+    QTest::newRow("pipeline then error") << QByteArray("PING\r\n*1\r\n$4\r\nPING\r\n*x\r\nPING\r\n")
+                                         << L { { "PING" }, { "PING" } }
+                                         << QByteArray("Protocol error: invalid multibulk length");
+    QTest::newRow("mixed pipeline")
+            << QByteArray("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nECHO there\n")
+            << L { { "PING" }, { "ECHO", "hi" }, { "ECHO", "there" } } << QByteArray();
 }
 
 void TestRespParser::parse()
@@ -128,13 +172,15 @@ void TestRespParser::parse()
 
 void TestRespParser::tooBigInline()
 {
-    const Outcome outcome = parseInChunks(QByteArray(RespParser::InlineMaxSize + 1, 'a'), 4096, 4096);
+    const Outcome outcome
+            = parseInChunks(QByteArray(RespParser::InlineMaxSize + 1, 'a'), 4096, 4096);
     QCOMPARE(outcome.error, QByteArray("Protocol error: too big inline request"));
 }
 
 void TestRespParser::tooBigCountString()
 {
-    const Outcome outcome = parseInChunks("*" + QByteArray(RespParser::InlineMaxSize + 1, '1'), 4096, 4096);
+    const Outcome outcome
+            = parseInChunks("*" + QByteArray(RespParser::InlineMaxSize + 1, '1'), 4096, 4096);
     QCOMPARE(outcome.error, QByteArray("Protocol error: too big mbulk count string"));
 }
 

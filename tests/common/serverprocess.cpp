@@ -68,10 +68,10 @@ bool ServerProcess::startQkv(const QString &path, QString *error, const QStringL
 {
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process->start(path, QStringList { QStringLiteral("--headless"), QStringLiteral("--port"),
-                                         QStringLiteral("0"), QStringLiteral("--log-file"),
-                                         QString() }
-                                   + extraArgs);
+    m_process->start(path,
+                     QStringList { QStringLiteral("--headless"), QStringLiteral("--port"),
+                                   QStringLiteral("0"), QStringLiteral("--log-file"), QString() }
+                             + extraArgs);
     if (!m_process->waitForStarted(5000)) {
         *error = QStringLiteral("cannot start ") + path;
         return false;

@@ -11,12 +11,15 @@ ServerThread::ServerThread(ServerConfig config)
     m_thread.start();
     QObject context;
     context.moveToThread(&m_thread);
-    QMetaObject::invokeMethod(&context, [this, config] {
-        m_server = new Server(config);
-        QString error;
-        if (m_server->listen(&error))
-            m_port = m_server->port();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            &context,
+            [this, config] {
+                m_server = new Server(config);
+                QString error;
+                if (m_server->listen(&error))
+                    m_port = m_server->port();
+            },
+            Qt::BlockingQueuedConnection);
     context.moveToThread(QThread::currentThread());
 }
 
@@ -35,5 +38,6 @@ void ServerThread::run(const std::function<void(Server &)> &fn)
 {
     QObject context;
     context.moveToThread(&m_thread);
-    QMetaObject::invokeMethod(&context, [this, &fn] { fn(*m_server); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            &context, [this, &fn] { fn(*m_server); }, Qt::BlockingQueuedConnection);
 }

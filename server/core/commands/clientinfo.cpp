@@ -29,13 +29,12 @@ QByteArray describe(const Connection &client, const Connection &caller)
     return "id=" + number(qint64(client.id())) + " addr=" + client.peerAddress()
             + " laddr=" + client.localAddress() + " fd=" + number(client.fd())
             + " name=" + client.name() + " age=" + number((now - client.createdMs()) / 1000)
-            + " idle=" + number((now - client.lastInteractionMs()) / 1000)
-            + " flags=N db=" + number(client.dbIndex())
-            + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + number(queryBuffer) + " qbuf-free="
-            + number(queryBuffer ? 16384 - qMin<qsizetype>(queryBuffer, 16384) : 0)
+            + " idle=" + number((now - client.lastInteractionMs()) / 1000) + " flags=N db="
+            + number(client.dbIndex()) + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + number(queryBuffer)
+            + " qbuf-free=" + number(queryBuffer ? 16384 - qMin<qsizetype>(queryBuffer, 16384) : 0)
             + " argv-mem=" + number(argvMemory) + " multi-mem=0 rbs=" + number(queryBuffer)
-            + " rbp=" + number(queryBuffer) + " obl=" + number(output) + " oll=0 omem=0 tot-mem="
-            + number(queryBuffer + output + argvMemory)
+            + " rbp=" + number(queryBuffer) + " obl=" + number(output)
+            + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
             + " user=default redir=-1 resp=" + number(client.protocol());

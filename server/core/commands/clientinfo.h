@@ -8,8 +8,8 @@ class Connection;
 // What CLIENT LIST / CLIENT INFO say about a client, and the client name rules.
 namespace ClientInfo {
 
-inline constexpr char InvalidNameError[] =
-        "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr char InvalidNameError[]
+        = "ERR Client names cannot contain spaces, newlines or special characters.";
 
 bool isValidName(QByteArrayView name);
 // One CLIENT LIST line (without the newline), fields in Redis 7.0's order. `caller` is the

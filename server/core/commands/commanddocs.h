@@ -22,7 +22,7 @@ struct Argument
     const char *summary;
     const char *since;
     const char *deprecatedSince;
-    quint8 flags; // ArgFlag bits
+    quint8 flags;                    // ArgFlag bits
     std::vector<Argument> arguments; // for "oneof" and "block"
 };
 

@@ -118,8 +118,7 @@ struct Command
         , firstKey(firstKey)
         , lastKey(lastKey)
         , keyStep(keyStep)
-    {
-    }
+    { }
 
     QByteArray name;
     int arity;

@@ -49,7 +49,8 @@ bool parseInt(Connection &c, QByteArrayView text, int *value, const char *error)
 {
     long long parsed = 0;
     if (!Numbers::toLongLong(text, &parsed)) {
-        c.reply().error("ERR " + QByteArray(error ? error : "value is not an integer or out of range"));
+        c.reply().error("ERR "
+                        + QByteArray(error ? error : "value is not an integer or out of range"));
         return false;
     }
     if (parsed < INT_MIN || parsed > INT_MAX) {
@@ -136,8 +137,7 @@ void replyInvalidExpireTime(Connection &c)
     c.reply().error("ERR invalid expire time in '" + c.lastCommand() + "' command");
 }
 
-bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative,
-                       qint64 *at)
+bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative, qint64 *at)
 {
     long long value = 0;
     if (!parseLongLong(c, text, &value))
@@ -163,8 +163,7 @@ bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool re
 QByteArray typeName(ValueType type)
 {
     switch (type) {
-    case ValueType::String:
-        return QByteArrayLiteral("string");
+    case ValueType::String: return QByteArrayLiteral("string");
     }
     return QByteArrayLiteral("unknown");
 }

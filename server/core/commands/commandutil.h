@@ -47,8 +47,7 @@ bool checkStringLength(Connection &c, qint64 size, qint64 append);
 // The absolute expiry (ms) for SET/SETEX/PSETEX/GETEX's time argument, with Redis's rules
 // (getExpireMillisecondsOrReply): must be > 0, units checked for overflow; relative times are
 // added to now. Replies "-ERR invalid expire time in '<command>' command" on failure.
-bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative,
-                       qint64 *at);
+bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative, qint64 *at);
 void replyInvalidExpireTime(Connection &c);
 
 // TYPE's name for a value type ("string", "list", ...).

@@ -69,8 +69,8 @@ bool parseMemory(QByteArrayView text, unsigned long long *value)
 
 QByteArray outOfRange(long long min, long long max)
 {
-    return "argument must be between " + QByteArray::number(min) + " and "
-            + QByteArray::number(max) + " inclusive";
+    return "argument must be between " + QByteArray::number(min) + " and " + QByteArray::number(max)
+            + " inclusive";
 }
 
 // A signed byte count with units (Redis's long long MEMORY_CONFIG).
@@ -120,7 +120,8 @@ const std::vector<ConfigParameter> &configParameters()
               return QByteArray();
           } },
         { "maxmemory", [](const ServerConfig &) { return QByteArrayLiteral("0"); }, {} },
-        { "maxmemory-policy", [](const ServerConfig &) { return QByteArrayLiteral("noeviction"); },
+        { "maxmemory-policy",
+          [](const ServerConfig &) { return QByteArrayLiteral("noeviction"); },
           {} },
         { "proto-max-bulk-len",
           [](const ServerConfig &c) { return QByteArray::number(c.protoMaxBulkLength); },
@@ -128,7 +129,8 @@ const std::vector<ConfigParameter> &configParameters()
         { "client-query-buffer-limit",
           [](const ServerConfig &c) { return QByteArray::number(c.queryBufferLimit); },
           memorySetter(1024 * 1024, &ServerConfig::queryBufferLimit) },
-        { "tcp-backlog", [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); },
+        { "tcp-backlog",
+          [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); },
           {} },
         { "protected-mode", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
     };
@@ -149,9 +151,8 @@ void configGetCommand(Connection &c)
     // Names without glob characters are looked up as given and echoed as given, as Redis does.
     QList<std::pair<QByteArray, const ConfigParameter *>> found;
     auto seen = [&](const QByteArray &name) {
-        return std::any_of(found.cbegin(), found.cend(), [&](const auto &pair) {
-            return equalsIgnoreCase(pair.first, name);
-        });
+        return std::any_of(found.cbegin(), found.cend(),
+                           [&](const auto &pair) { return equalsIgnoreCase(pair.first, name); });
     };
     for (qsizetype j = 2; j < c.argc(); ++j) {
         const QByteArray pattern = cString(c.arg(j)).toByteArray();

@@ -123,8 +123,8 @@ void helloCommand(Connection &c)
             hasName = true;
             ++j;
         } else {
-            c.reply().error("ERR Syntax error in HELLO option '"
-                            + cString(c.arg(j)).toByteArray() + '\'');
+            c.reply().error("ERR Syntax error in HELLO option '" + cString(c.arg(j)).toByteArray()
+                            + '\'');
             return;
         }
     }
@@ -344,8 +344,9 @@ void registerConnectionCommands(CommandTable &table)
     using AclCategory::Connection;
     // Flags and categories as Redis 7.0 reports them in COMMAND INFO.
     constexpr quint32 Handshake = NoScript | Loading | Stale | Fast | NoAuth | AllowBusy;
-    table.add(Command { "ping", -1, Fast, pingCommand }.acl(Connection).withTips(
-            { "request_policy:all_shards", "response_policy:all_succeeded" }));
+    table.add(Command { "ping", -1, Fast, pingCommand }
+                      .acl(Connection)
+                      .withTips({ "request_policy:all_shards", "response_policy:all_succeeded" }));
     table.add(Command { "echo", 2, Loading | Stale | Fast, echoCommand }.acl(Connection));
     table.add(Command { "quit", -1, Handshake, quitCommand }.acl(Connection));
     // EXIT is qkv's own (the lab client's name for QUIT); Redis does not know it.
@@ -361,10 +362,12 @@ void registerConnectionCommands(CommandTable &table)
         Command { "id", 2, ClientFlags, clientIdCommand }.acl(Connection),
         Command { "setname", 3, ClientFlags, clientSetnameCommand }.acl(Connection),
         Command { "getname", 2, ClientFlags, clientGetnameCommand }.acl(Connection),
-        Command { "list", -2, Admin | ClientFlags, clientListCommand }.acl(Connection).withTips(
-                { "nondeterministic_output" }),
-        Command { "info", 2, ClientFlags, clientInfoCommand }.acl(Connection).withTips(
-                { "nondeterministic_output" }),
+        Command { "list", -2, Admin | ClientFlags, clientListCommand }
+                .acl(Connection)
+                .withTips({ "nondeterministic_output" }),
+        Command { "info", 2, ClientFlags, clientInfoCommand }
+                .acl(Connection)
+                .withTips({ "nondeterministic_output" }),
         Command { "kill", -3, Admin | ClientFlags, clientKillCommand }.acl(Connection),
         // SETINFO is Redis 7.2's; 7.0 does not have it, but redis-py 5 sends it.
         Command { "setinfo", 4, ClientFlags, clientSetinfoCommand }.acl(Connection),

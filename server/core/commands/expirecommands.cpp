@@ -176,17 +176,23 @@ void registerExpireCommands(CommandTable &table)
     const std::vector<KeySpec> update { { RW | Update, 1 } };
     const std::vector<KeySpec> read { { RO | Access, 1 } };
     table.add(Command { "expire", -3, Write | Fast, expireCommand, 1, 1, 1 }.acl(Ks).keys(update));
-    table.add(Command { "pexpire", -3, Write | Fast, pexpireCommand, 1, 1, 1 }.acl(Ks).keys(update));
-    table.add(Command { "expireat", -3, Write | Fast, expireatCommand, 1, 1, 1 }.acl(Ks).keys(update));
+    table.add(
+            Command { "pexpire", -3, Write | Fast, pexpireCommand, 1, 1, 1 }.acl(Ks).keys(update));
+    table.add(Command { "expireat", -3, Write | Fast, expireatCommand, 1, 1, 1 }.acl(Ks).keys(
+            update));
     table.add(Command { "pexpireat", -3, Write | Fast, pexpireatCommand, 1, 1, 1 }.acl(Ks).keys(
             update));
-    table.add(Command { "ttl", 2, ReadOnly | Fast, ttlCommand, 1, 1, 1 }.acl(Ks).keys(read).withTips(
-            { "nondeterministic_output" }));
-    table.add(Command { "pttl", 2, ReadOnly | Fast, pttlCommand, 1, 1, 1 }.acl(Ks).keys(read).withTips(
-            { "nondeterministic_output" }));
+    table.add(
+            Command { "ttl", 2, ReadOnly | Fast, ttlCommand, 1, 1, 1 }.acl(Ks).keys(read).withTips(
+                    { "nondeterministic_output" }));
+    table.add(Command { "pttl", 2, ReadOnly | Fast, pttlCommand, 1, 1, 1 }
+                      .acl(Ks)
+                      .keys(read)
+                      .withTips({ "nondeterministic_output" }));
     table.add(Command { "expiretime", 2, ReadOnly | Fast, expiretimeCommand, 1, 1, 1 }.acl(Ks).keys(
             read));
-    table.add(Command { "pexpiretime", 2, ReadOnly | Fast, pexpiretimeCommand, 1, 1, 1 }.acl(Ks).keys(
-            read));
+    table.add(
+            Command { "pexpiretime", 2, ReadOnly | Fast, pexpiretimeCommand, 1, 1, 1 }.acl(Ks).keys(
+                    read));
     table.add(Command { "persist", 2, Write | Fast, persistCommand, 1, 1, 1 }.acl(Ks).keys(update));
 }

@@ -97,9 +97,10 @@ void serverSection(Writer &w, Server &server, qint64 now)
     w.field("redis_git_dirty", 0);
     w.field("redis_build_id", QByteArrayLiteral("0"));
     w.field("redis_mode", QByteArrayLiteral("standalone"));
-    w.field("os", (QSysInfo::kernelType() + QLatin1Char(' ') + QSysInfo::kernelVersion()
-                   + QLatin1Char(' ') + QSysInfo::currentCpuArchitecture())
-                          .toUtf8());
+    w.field("os",
+            (QSysInfo::kernelType() + QLatin1Char(' ') + QSysInfo::kernelVersion()
+             + QLatin1Char(' ') + QSysInfo::currentCpuArchitecture())
+                    .toUtf8());
     w.field("arch_bits", qint64(QSysInfo::WordSize));
     w.field("monotonic_clock", QByteArrayLiteral("POSIX clock_gettime"));
     w.field("multiplexing_api", QByteArray(server.poller()->name()));
@@ -382,11 +383,11 @@ void commandstatsSection(Writer &w, Server &server)
     for (const Command *command : rows) {
         if (command->calls == 0 && command->rejectedCalls == 0 && command->failedCalls == 0)
             continue;
-        const double perCall = command->calls ? double(command->microseconds) / double(command->calls) : 0;
+        const double perCall
+                = command->calls ? double(command->microseconds) / double(command->calls) : 0;
         w.line("cmdstat_" + command->fullName + ":calls=" + QByteArray::number(command->calls)
-               + ",usec=" + QByteArray::number(command->microseconds)
-               + ",usec_per_call=" + fixed(perCall)
-               + ",rejected_calls=" + QByteArray::number(command->rejectedCalls)
+               + ",usec=" + QByteArray::number(command->microseconds) + ",usec_per_call="
+               + fixed(perCall) + ",rejected_calls=" + QByteArray::number(command->rejectedCalls)
                + ",failed_calls=" + QByteArray::number(command->failedCalls));
     }
 }

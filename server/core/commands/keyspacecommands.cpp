@@ -6,8 +6,8 @@
 #include "store/globmatch.h"
 #include "store/keyspace.h"
 
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 
@@ -149,9 +149,8 @@ void scanCommand(Connection &c)
     QByteArrayList keys;
     long long steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
-        cursor = c.db().scan(cursor, [&](const KeyEntry &entry) {
-            keys.append(entry.key().toByteArray());
-        });
+        cursor = c.db().scan(
+                cursor, [&](const KeyEntry &entry) { keys.append(entry.key().toByteArray()); });
     } while (cursor && steps-- && keys.size() < count);
 
     const bool matchAll = pattern.isNull() || pattern == "*";
@@ -332,10 +331,12 @@ void registerKeyspaceCommands(CommandTable &table)
             { "request_policy:all_shards", "nondeterministic_output" }));
     table.add(Command { "dbsize", 1, ReadOnly | Fast, dbsizeCommand }.acl(Ks).withTips(
             { "request_policy:all_shards", "response_policy:agg_sum" }));
-    table.add(Command { "flushall", -1, Write, flushallCommand }.acl(Ks | Dangerous).withTips(
-            allShardsSucceed));
-    table.add(Command { "flushdb", -1, Write, flushdbCommand }.acl(Ks | Dangerous).withTips(
-            allShardsSucceed));
+    table.add(Command { "flushall", -1, Write, flushallCommand }
+                      .acl(Ks | Dangerous)
+                      .withTips(allShardsSucceed));
+    table.add(Command { "flushdb", -1, Write, flushdbCommand }
+                      .acl(Ks | Dangerous)
+                      .withTips(allShardsSucceed));
     table.add(Command { "copy", -3, Write | DenyOom, copyCommand, 1, 2, 1 }.acl(Ks).keys(
             { { RO | Access, 1 }, { OW | Update, 2 } }));
     table.add(Command { "move", 3, Write | Fast, moveCommand, 1, 1, 1 }.acl(Ks).keys(

@@ -60,22 +60,26 @@ constexpr NamedBit CommandFlagNames[] = {
 };
 
 constexpr const char *AclCategoryNames[] = {
-    "keyspace", "read",  "write",     "set",        "sortedset",   "list",     "hash",
-    "string",   "bitmap", "hyperloglog", "geo",     "stream",      "pubsub",   "admin",
-    "fast",     "slow",  "blocking",  "dangerous",  "connection",  "transaction", "scripting",
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting",
 };
 
 constexpr NamedBit KeyFlagNames[] = {
-    { KeyFlag::RO, "RO" },          { KeyFlag::RW, "RW" },
-    { KeyFlag::OW, "OW" },          { KeyFlag::RM, "RM" },
-    { KeyFlag::Access, "access" },  { KeyFlag::Update, "update" },
-    { KeyFlag::Insert, "insert" },  { KeyFlag::Delete, "delete" },
-    { KeyFlag::NotKey, "not_key" }, { KeyFlag::Incomplete, "incomplete" },
+    { KeyFlag::RO, "RO" },
+    { KeyFlag::RW, "RW" },
+    { KeyFlag::OW, "OW" },
+    { KeyFlag::RM, "RM" },
+    { KeyFlag::Access, "access" },
+    { KeyFlag::Update, "update" },
+    { KeyFlag::Insert, "insert" },
+    { KeyFlag::Delete, "delete" },
+    { KeyFlag::NotKey, "not_key" },
+    { KeyFlag::Incomplete, "incomplete" },
     { KeyFlag::VariableFlags, "variable_flags" },
 };
 
-template<size_t N>
-void replyBitNames(ReplyWriter &r, quint32 bits, const NamedBit (&names)[N])
+template<size_t N> void replyBitNames(ReplyWriter &r, quint32 bits, const NamedBit (&names)[N])
 {
     qsizetype count = 0;
     for (const NamedBit &name : names)
@@ -223,8 +227,9 @@ void replyArgumentDocs(ReplyWriter &r, const std::vector<CommandDocs::Argument> 
 // extension) still gets the fields redis-cli reads, so that its help keeps working.
 void replyCommandDocs(ReplyWriter &r, const Command &command)
 {
-    static const CommandDocs::Doc fallback { "", "", "generic", nullptr, 0, nullptr, nullptr,
-                                             {}, {} };
+    static const CommandDocs::Doc fallback {
+        "", "", "generic", nullptr, 0, nullptr, nullptr, {}, {}
+    };
     const CommandDocs::Doc *found = CommandDocs::find(command.fullName);
     const CommandDocs::Doc &doc = found ? *found : fallback;
     const bool hasSubcommands = !command.subcommands.empty();
@@ -380,14 +385,10 @@ void commandListCommand(Connection &c)
     }
     auto passes = [&](const Command &command) {
         switch (filter) {
-        case Filter::None:
-            return true;
-        case Filter::Module:
-            return false; // qkv has no modules
-        case Filter::AclCategory:
-            return (aclCategories(command) & category) != 0;
-        case Filter::Pattern:
-            return globMatch(argument, command.fullName, true);
+        case Filter::None: return true;
+        case Filter::Module: return false; // qkv has no modules
+        case Filter::AclCategory: return (aclCategories(command) & category) != 0;
+        case Filter::Pattern: return globMatch(argument, command.fullName, true);
         }
         return false;
     };
@@ -442,16 +443,20 @@ void registerServerCommands(CommandTable &table)
             { "nondeterministic_output" }));
 
     constexpr quint32 Introspection = Loading | Stale;
-    Command command = Command { "command", -1, Introspection, commandCommand }.acl(Connection).withTips(
-            { "nondeterministic_output_order" });
+    Command command = Command { "command", -1, Introspection, commandCommand }
+                              .acl(Connection)
+                              .withTips({ "nondeterministic_output_order" });
     command.subcommands = {
         Command { "count", 2, Introspection, commandCountCommand }.acl(Connection),
-        Command { "info", -2, Introspection, commandInfoCommand }.acl(Connection).withTips(
-                { "nondeterministic_output_order" }),
-        Command { "docs", -2, Introspection, commandDocsCommand }.acl(Connection).withTips(
-                { "nondeterministic_output_order" }),
-        Command { "list", -2, Introspection, commandListCommand }.acl(Connection).withTips(
-                { "nondeterministic_output_order" }),
+        Command { "info", -2, Introspection, commandInfoCommand }
+                .acl(Connection)
+                .withTips({ "nondeterministic_output_order" }),
+        Command { "docs", -2, Introspection, commandDocsCommand }
+                .acl(Connection)
+                .withTips({ "nondeterministic_output_order" }),
+        Command { "list", -2, Introspection, commandListCommand }
+                .acl(Connection)
+                .withTips({ "nondeterministic_output_order" }),
     };
     table.add(std::move(command));
 

@@ -429,8 +429,7 @@ void registerStringCommands(CommandTable &table)
     table.add(Command { "getdel", 2, Write | Fast, getdelCommand, 1, 1, 1 }.acl(Str).keys(
             { { RW | Access | Delete, 1 } }));
     table.add(Command { "getex", -2, Write | Fast, getexCommand, 1, 1, 1 }.acl(Str).keys(
-            { { RW | Access | Update, 1, 0, 1, 0,
-                "RW and UPDATE because it changes the TTL" } }));
+            { { RW | Access | Update, 1, 0, 1, 0, "RW and UPDATE because it changes the TTL" } }));
     table.add(Command { "mget", -2, ReadOnly | Fast, mgetCommand, 1, -1, 1 }
                       .acl(Str)
                       .keys({ { RO | Access, 1, -1 } })

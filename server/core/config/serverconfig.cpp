@@ -3,8 +3,8 @@
 #include <QCommandLineParser>
 #include <QHostAddress>
 
-bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *config,
-                                 QString *error, bool *exitNow)
+bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *config, QString *error,
+                                 bool *exitNow)
 {
     *exitNow = false;
     QCommandLineParser parser;
@@ -20,23 +20,26 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
     const QCommandLineOption port(QStringLiteral("port"),
                                   QStringLiteral("TCP port; 0 picks a free one (default 6379)."),
                                   QStringLiteral("port"), QString::number(config->port));
-    const QCommandLineOption logFile(QStringLiteral("log-file"),
-                                     QStringLiteral("Log file; \"\" for none (default logs/server.log)."),
-                                     QStringLiteral("path"), config->logFile);
-    const QCommandLineOption maxClients(QStringLiteral("maxclients"),
-                                        QStringLiteral("Maximum connected clients (default 10000)."),
-                                        QStringLiteral("n"), QString::number(config->maxClients));
+    const QCommandLineOption logFile(
+            QStringLiteral("log-file"),
+            QStringLiteral("Log file; \"\" for none (default logs/server.log)."),
+            QStringLiteral("path"), config->logFile);
+    const QCommandLineOption maxClients(
+            QStringLiteral("maxclients"),
+            QStringLiteral("Maximum connected clients (default 10000)."), QStringLiteral("n"),
+            QString::number(config->maxClients));
     const QCommandLineOption requirePass(QStringLiteral("requirepass"),
                                          QStringLiteral("Password clients must AUTH with."),
                                          QStringLiteral("password"));
     const QCommandLineOption commandLogRate(
             QStringLiteral("log-commands"),
-            QStringLiteral("Commands per second written to the log file, 0 for none (default 1000)."),
+            QStringLiteral(
+                    "Commands per second written to the log file, 0 for none (default 1000)."),
             QStringLiteral("rate"), QString::number(config->commandLogRate));
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Echo every log line to stderr."));
-    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, commandLogRate,
-                        verbose });
+    parser.addOptions(
+            { headless, bind, port, logFile, maxClients, requirePass, commandLogRate, verbose });
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();

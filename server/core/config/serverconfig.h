@@ -12,7 +12,7 @@ struct ServerConfig
     int port = 6379;
     bool headless = false;
     QString logFile = QStringLiteral("logs/server.log");
-    bool verbose = false;      // echo info lines to stderr too
+    bool verbose = false; // echo info lines to stderr too
     int maxClients = 10000;
     int databases = 16;
     int listenBacklog = 511;
@@ -24,6 +24,6 @@ struct ServerConfig
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.
-    static bool fromArguments(const QStringList &arguments, ServerConfig *config,
-                              QString *error, bool *exitNow);
+    static bool fromArguments(const QStringList &arguments, ServerConfig *config, QString *error,
+                              bool *exitNow);
 };

@@ -154,8 +154,8 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             m_reply.error("ERR " + m_parser.errorText());
             m_server.stats().countError(QByteArrayLiteral("ERR"));
             qCInfo(lcClients).noquote()
-                    << "client" << m_id << QString::fromLatin1(m_peer) << "protocol error:"
-                    << QString::fromLatin1(m_parser.errorText());
+                    << "client" << m_id << QString::fromLatin1(m_peer)
+                    << "protocol error:" << QString::fromLatin1(m_parser.errorText());
             m_closeAfterReply = true;
             break;
         }
@@ -182,7 +182,8 @@ void Connection::execute()
         QByteArray args;
         for (size_t i = 1; i < argv.size() && args.size() < 128; ++i)
             args += '\'' + cString(argv[i], 128 - args.size()) + "' ";
-        reject(nullptr, "ERR unknown command '" + cString(argv[0], 128)
+        reject(nullptr,
+               "ERR unknown command '" + cString(argv[0], 128)
                        + "', with args beginning with: " + args);
         return;
     }
@@ -195,7 +196,8 @@ void Connection::execute()
     if (!command->subcommands.empty() && argv.size() >= 2) {
         Command *sub = CommandTable::findSubcommand(*command, argv[1]);
         if (!sub) {
-            reject(command, "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+            reject(command,
+                   "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
                            + upperName(command->name) + " HELP.");
             return;
         }
@@ -233,7 +235,8 @@ void Connection::execute()
     if (command->flags & CommandFlag::NoLog)
         return;
     CommandLog &log = m_server.commandLog();
-    const bool toFile = lcCommands().isInfoEnabled() && m_server.allowCommandLogLine(m_commandTimeMs);
+    const bool toFile
+            = lcCommands().isInfoEnabled() && m_server.allowCommandLogLine(m_commandTimeMs);
     const bool toRing = log.admit(m_commandTimeMs);
     if (!toRing && !toFile)
         return;
@@ -244,7 +247,8 @@ void Connection::execute()
                                      << QString::fromLatin1(text) << micros << "us";
     }
     if (toRing)
-        log.record(m_commandTimeMs, m_id, who, command->fullName.toUpper(), std::move(text), micros);
+        log.record(m_commandTimeMs, m_id, who, command->fullName.toUpper(), std::move(text),
+                   micros);
 }
 
 void Connection::kill()
@@ -260,8 +264,8 @@ void Connection::flushOutput()
     if (m_fd < 0 || m_closed)
         return;
     while (m_outPos < m_out.size()) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos),
-                                 MSG_NOSIGNAL);
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos,
+                                 size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
         if (n > 0) {
             m_outPos += n;
             m_bytesOut += quint64(n);

@@ -21,8 +21,7 @@ class Connection final : public PollHandler
 {
 public:
     // fd < 0 makes a connection without a socket: feed() bytes in, takeOutput() replies.
-    Connection(Server &server, int fd, quint64 id, QByteArray peerAddress,
-               QByteArray localAddress);
+    Connection(Server &server, int fd, quint64 id, QByteArray peerAddress, QByteArray localAddress);
     ~Connection() override;
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
@@ -91,7 +90,7 @@ private:
     QByteArray m_libVersion;
     QByteArray m_lastCommand;
 
-    QByteArray m_in;  // unconsumed input only; empty between requests
+    QByteArray m_in; // unconsumed input only; empty between requests
     QByteArray m_out;
     qsizetype m_outPos = 0;
     RespParser m_parser;

@@ -11,12 +11,15 @@ namespace {
 
 uint32_t epollEvents(int events)
 {
-    return ((events & Poller::Readable) ? EPOLLIN : 0u) | ((events & Poller::Writable) ? EPOLLOUT : 0u);
+    return ((events & Poller::Readable) ? EPOLLIN : 0u)
+            | ((events & Poller::Writable) ? EPOLLOUT : 0u);
 }
 
 } // namespace
 
-EpollPoller::EpollPoller(QObject *parent) : Poller(parent), m_epollFd(epoll_create1(EPOLL_CLOEXEC))
+EpollPoller::EpollPoller(QObject *parent)
+    : Poller(parent)
+    , m_epollFd(epoll_create1(EPOLL_CLOEXEC))
 {
     if (m_epollFd < 0)
         return;

@@ -2,7 +2,9 @@
 
 #include <QSocketNotifier>
 
-NotifierPoller::NotifierPoller(QObject *parent) : Poller(parent) { }
+NotifierPoller::NotifierPoller(QObject *parent)
+    : Poller(parent)
+{ }
 
 NotifierPoller::~NotifierPoller()
 {
@@ -16,10 +18,8 @@ bool NotifierPoller::add(int fd, int events, PollHandler *handler)
 {
     Watch watch { new QSocketNotifier(fd, QSocketNotifier::Read, this),
                   new QSocketNotifier(fd, QSocketNotifier::Write, this), handler };
-    connect(watch.read, &QSocketNotifier::activated, this,
-            [this, fd] { dispatch(fd, Readable); });
-    connect(watch.write, &QSocketNotifier::activated, this,
-            [this, fd] { dispatch(fd, Writable); });
+    connect(watch.read, &QSocketNotifier::activated, this, [this, fd] { dispatch(fd, Readable); });
+    connect(watch.write, &QSocketNotifier::activated, this, [this, fd] { dispatch(fd, Writable); });
     m_watches.insert(fd, watch);
     modify(fd, events, handler);
     return true;

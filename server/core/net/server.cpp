@@ -89,8 +89,9 @@ bool Server::listen(QString *error)
         *error = m_listener->errorString();
         return false;
     }
-    qCInfo(lcServer).noquote() << "listening on" << address.toString() + QLatin1Char(':')
-                    + QString::number(port()) << "poller" << QLatin1String(m_poller->name());
+    qCInfo(lcServer).noquote() << "listening on"
+                               << address.toString() + QLatin1Char(':') + QString::number(port())
+                               << "poller" << QLatin1String(m_poller->name());
     return true;
 }
 

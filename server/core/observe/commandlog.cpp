@@ -2,7 +2,9 @@
 
 #include <QStringBuilder>
 
-CommandLog::CommandLog(int capacity) : m_ring(size_t(qMax(1, capacity))) { }
+CommandLog::CommandLog(int capacity)
+    : m_ring(size_t(qMax(1, capacity)))
+{ }
 
 bool CommandLog::admit(qint64 timeMs)
 {

@@ -42,8 +42,8 @@ public:
     quint64 lastSequence() const { return m_next - 1; }
 
     // Renders a command for logs: arguments cut to maxArgLength bytes, at most maxArgs shown.
-    static QByteArray describe(const std::vector<QByteArrayView> &args,
-                               int maxArgLength = 64, int maxArgs = 16);
+    static QByteArray describe(const std::vector<QByteArrayView> &args, int maxArgLength = 64,
+                               int maxArgs = 16);
 
 private:
     std::vector<CommandLogEntry> m_ring;

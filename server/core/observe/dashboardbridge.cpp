@@ -54,7 +54,8 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     const ServerStats &stats = m_server->stats();
     ServerSnapshot s;
     s.timeMs = now;
-    s.address = m_server->address().toString() + QLatin1Char(':') + QString::number(m_server->port());
+    s.address
+            = m_server->address().toString() + QLatin1Char(':') + QString::number(m_server->port());
     s.uptimeSeconds = (now - stats.startMs()) / 1000;
     s.connectedClients = qint64(m_server->clients().size());
     for (int i = 0; i < m_server->databaseCount(); ++i)

@@ -30,7 +30,8 @@ const char *levelName(QtMsgType type)
 
 } // namespace
 
-LogSink::LogSink(const QString &path, QObject *parent) : QObject(parent)
+LogSink::LogSink(const QString &path, QObject *parent)
+    : QObject(parent)
 {
     if (!path.isEmpty()) {
         QDir().mkpath(QFileInfo(path).absolutePath());
@@ -61,7 +62,9 @@ void LogSink::handleMessage(QtMsgType type, const QMessageLogContext &context,
 
 void LogSink::append(QtMsgType type, const char *category, const QString &message)
 {
-    QByteArray line = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")).toUtf8();
+    QByteArray line = QDateTime::currentDateTime()
+                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
+                              .toUtf8();
     line += ' ';
     line += levelName(type);
     line += ' ';

@@ -10,7 +10,9 @@
 class ServerStats
 {
 public:
-    explicit ServerStats(qint64 startMs) : m_startMs(startMs) { }
+    explicit ServerStats(qint64 startMs)
+        : m_startMs(startMs)
+    { }
 
     qint64 startMs() const { return m_startMs; }
 

@@ -12,7 +12,7 @@ namespace {
 QByteArray hexByte(uchar c)
 {
     static const char digits[] = "0123456789abcdef";
-    const char pair[2] = {digits[c >> 4], digits[c & 0xf]};
+    const char pair[2] = { digits[c >> 4], digits[c & 0xf] };
     return QByteArray(pair, 2);
 }
 

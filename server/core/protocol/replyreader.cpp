@@ -164,7 +164,7 @@ ReplyReader::Status ReplyReader::parse(const QByteArray &buffer, qsizetype *pos,
         case Step::Open:
             if (count > 0) {
                 element.elements.reserve(qsizetype(qMin(count, MaxReserve)));
-                m_stack.push_back({std::move(element), count, attribute});
+                m_stack.push_back({ std::move(element), count, attribute });
                 continue;
             }
             if (attribute)

@@ -8,25 +8,27 @@
 class ReplyWriter
 {
 public:
-    explicit ReplyWriter(QByteArray *out) : m_out(out) { }
+    explicit ReplyWriter(QByteArray *out)
+        : m_out(out)
+    { }
 
     void setProtocol(int version) { m_resp3 = version >= 3; }
     int protocol() const { return m_resp3 ? 3 : 2; }
 
-    void simple(QByteArrayView text);        // +text
+    void simple(QByteArrayView text); // +text
     void ok() { simple("OK"); }
     // -text; text carries its own code ("ERR ...", "WRONGTYPE ..."). CR/LF become spaces.
     void error(const QByteArray &text);
-    void integer(long long value);           // :value
-    void bulk(QByteArrayView data);          // $len data
-    void null();                             // $-1 (RESP2) or _ (RESP3)
-    void nullArray();                        // *-1 (RESP2) or _ (RESP3)
-    void arrayHeader(qsizetype count);       // *count
-    void mapHeader(qsizetype pairs);         // %pairs, or *2n in RESP2
-    void setHeader(qsizetype count);         // ~count, or *count in RESP2
-    void doubleValue(double value);          // ,value, or a bulk string in RESP2
+    void integer(long long value);     // :value
+    void bulk(QByteArrayView data);    // $len data
+    void null();                       // $-1 (RESP2) or _ (RESP3)
+    void nullArray();                  // *-1 (RESP2) or _ (RESP3)
+    void arrayHeader(qsizetype count); // *count
+    void mapHeader(qsizetype pairs);   // %pairs, or *2n in RESP2
+    void setHeader(qsizetype count);   // ~count, or *count in RESP2
+    void doubleValue(double value);    // ,value, or a bulk string in RESP2
     void verbatim(QByteArrayView data, QByteArrayView format = "txt"); // =len fmt:data, or bulk
-    void boolean(bool value);                // #t/#f, or :1/:0 in RESP2
+    void boolean(bool value);                                          // #t/#f, or :1/:0 in RESP2
 
     // Error replies written so far, for INFO's total_error_replies.
     quint64 errorCount() const { return m_errors; }

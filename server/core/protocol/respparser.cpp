@@ -13,7 +13,8 @@ namespace {
 // for more input until the size limit turns it into an error, exactly as in Redis.
 const char *findTerminator(const char *from, const char *end, char terminator)
 {
-    const char *found = static_cast<const char *>(std::memchr(from, terminator, size_t(end - from)));
+    const char *found
+            = static_cast<const char *>(std::memchr(from, terminator, size_t(end - from)));
     if (std::memchr(from, '\0', size_t((found ? found : end) - from)))
         return nullptr;
     return found;

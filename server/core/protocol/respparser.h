@@ -16,8 +16,7 @@
 class RespParser
 {
 public:
-    enum class Status
-    {
+    enum class Status {
         NeedMore, // no complete request at *pos; *pos is unchanged or skipped empty requests
         Command,  // args() holds the request; *pos is past it
         Error     // errorText() holds Redis's reply text (without "-ERR "); close after reply

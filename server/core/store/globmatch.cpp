@@ -13,8 +13,8 @@ char fold(char c, bool noCase)
 // Redis's skipLongerMatches: once the rest of the pattern after a '*' matched nowhere in the
 // rest of the string, letting an earlier '*' swallow more cannot help, so every pending '*'
 // gives up at once instead of backtracking exponentially ("*a*a*a...b" on "aaaa...").
-bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, bool noCase,
-           int depth, bool *skipLonger)
+bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, bool noCase, int depth,
+           bool *skipLonger)
 {
     if (depth > 1000)
         return false;
@@ -33,9 +33,7 @@ bool match(const char *p, const char *pEnd, const char *s, const char *sEnd, boo
             }
             *skipLonger = true;
             return false;
-        case '?':
-            ++s;
-            break;
+        case '?': ++s; break;
         case '[': {
             ++p;
             const bool negate = p < pEnd && *p == '^';

@@ -27,8 +27,7 @@ quint64 reverseBits(quint64 v)
 Keyspace::Keyspace()
     : m_buckets(MinBuckets, nullptr)
     , m_seed(QRandomGenerator::system()->generate64())
-{
-}
+{ }
 
 Keyspace::~Keyspace()
 {
@@ -53,8 +52,8 @@ KeyEntry *Keyspace::createEntry(QByteArrayView key)
     void *memory = std::malloc(sizeof(KeyEntry) + size_t(key.size()));
     if (!memory)
         throw std::bad_alloc();
-    auto *entry = new (memory) KeyEntry { nullptr, -1, QByteArray(), quint32(key.size()), -1,
-                                          ValueType::String };
+    auto *entry = new (memory)
+            KeyEntry { nullptr, -1, QByteArray(), quint32(key.size()), -1, ValueType::String };
     std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
     return entry;
 }

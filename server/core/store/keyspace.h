@@ -6,10 +6,7 @@
 #include <functional>
 #include <vector>
 
-enum class ValueType : quint8
-{
-    String
-};
+enum class ValueType : quint8 { String };
 
 // One key with its value: a single allocation holding this header followed by the key bytes.
 struct KeyEntry

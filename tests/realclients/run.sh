@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real clients against qkv-server: redis-cli (one-shot, piped, --scan, --latency),
-# redis-benchmark, and redis-py. Bounded in time; prints "N passed, M failed".
+# redis-benchmark, redis-py and ioredis. Bounded in time; prints "N passed, M failed".
 set -uo pipefail
 server=${1:?usage: run.sh path/to/qkv-server}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +42,14 @@ if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
     check "redis-py" timeout 60 /usr/bin/python3 "$here/redis_py_test.py" "$port"
 else
     echo "python3-redis not installed: redis-py skipped"
+fi
+# ioredis comes from the npm registry, pinned by package-lock.json, installed outside the tree.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    cp "$here/ioredis/package.json" "$here/ioredis/package-lock.json" "$here/ioredis/ioredis_test.js" "$work/"
+    check "ioredis install (npm ci)" timeout 180 npm ci --prefix "$work" --no-audit --no-fund --loglevel=error
+    check "ioredis" timeout 60 node "$work/ioredis_test.js" "$port"
+else
+    echo "node/npm not installed: ioredis skipped"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,75 @@
+// ioredis against qkv-server: the calls Node applications make. Prints "ioredis: N passed,
+// M failed" and exits non-zero on any failure.
+'use strict';
+const Redis = require('ioredis');
+
+const port = Number(process.argv[2]);
+const checks = [];
+const check = (name, condition) => checks.push([name, Boolean(condition)]);
+
+async function main() {
+    // connectionName makes ioredis send CLIENT SETNAME; the ready check parses INFO.
+    const r = new Redis({ port, host: '127.0.0.1', connectionName: 'io-test', lazyConnect: true,
+                          maxRetriesPerRequest: 1 });
+    await r.connect();
+    check('ready', r.status === 'ready');
+    await r.flushall();
+    check('ping', (await r.ping()) === 'PONG');
+    check('set/get', (await r.set('name', 'Alice')) === 'OK' && (await r.get('name')) === 'Alice');
+    check('set nx', (await r.set('name', 'Bob', 'NX')) === null);
+    check('set ex get', (await r.set('name', 'Carol', 'EX', 100, 'GET')) === 'Alice'
+          && (await r.ttl('name')) > 0);
+    check('incr', (await r.incr('n')) === 1 && (await r.incrby('n', 41)) === 42);
+    check('incrbyfloat', (await r.incrbyfloat('f', '2.5')) === '2.5');
+    check('mset/mget', (await r.mset({ a: '1', b: '2' })) === 'OK'
+          && JSON.stringify(await r.mget('a', 'b', 'missing')) === '["1","2",null]');
+    const binary = Buffer.from([0, 255, 13, 10, 1]);
+    await r.set(Buffer.from('bin\x00key'), binary);
+    check('binary', Buffer.compare(await r.getBuffer(Buffer.from('bin\x00key')), binary) === 0);
+
+    const pipe = r.pipeline();
+    for (let i = 0; i < 500; ++i)
+        pipe.set(`user:${i}`, i);
+    const results = await pipe.exec();
+    check('pipeline', results.length === 500 && results.every(([err, ok]) => !err && ok === 'OK'));
+
+    const seen = new Set();
+    await new Promise((resolve, reject) => {
+        r.scanStream({ match: 'user:*', count: 50 })
+            .on('data', (keys) => keys.forEach((k) => seen.add(k)))
+            .on('end', resolve)
+            .on('error', reject);
+    });
+    check('scanStream', seen.size === 500);
+
+    await r.set('short', 'x', 'PX', 100);
+    const pttl = await r.pttl('short');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    check('expiry', pttl > 0 && pttl <= 100 && (await r.exists('short')) === 0);
+
+    const info = await r.info();
+    check('info', /redis_version:7\./.test(info) && /db0:keys=\d+,expires=\d+/.test(info));
+    check('client name', (await r.client('GETNAME')) === 'io-test'
+          && (await r.client('LIST')).includes('name=io-test'));
+
+    try {
+        await r.call('NOSUCHCOMMAND', 'x');
+        check('error reply', false);
+    } catch (err) {
+        check('error reply', err.message.startsWith('ERR unknown command'));
+    }
+
+    const db3 = new Redis({ port, host: '127.0.0.1', db: 3 });
+    check('select', (await db3.set('in3', 'x')) === 'OK' && (await r.get('in3')) === null);
+    db3.disconnect();
+    r.disconnect();
+}
+
+main()
+    .catch((err) => checks.push([`exception: ${err.message}`, false]))
+    .finally(() => {
+        const failed = checks.filter(([, ok]) => !ok).map(([name]) => name);
+        failed.forEach((name) => console.log(`ioredis check failed: ${name}`));
+        console.log(`ioredis: ${checks.length - failed.length} passed, ${failed.length} failed`);
+        process.exit(failed.length ? 1 : 0);
+    });

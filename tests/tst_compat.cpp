@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -236,6 +237,7 @@ private slots:
     void compare();
     void bigRequests_data();
     void bigRequests();
+    void monitor();
     void cleanupTestCase();
 
 private:
@@ -323,6 +325,77 @@ void TestCompat::bigRequests()
                               { { Step::Kind::Raw, input, "(generated)" } } };
     const QByteArray difference = this->difference(sequence);
     QVERIFY2(difference.isEmpty(), difference.left(2000).constData());
+}
+
+// What a MONITOR client receives while another client runs commands: its lines, with the
+// timestamp and the client's port (the only values that differ between servers) replaced.
+QByteArrayList monitorTranscript(quint16 port)
+{
+    static const QList<QByteArrayList> commands = {
+        { "SET", "k", "v" },
+        { "NOSUCH" },
+        { "GET" },
+        { "INCR", "k" },
+        { "AUTH", "secret" },
+        { "AUTH", "user", "pass" },
+        { "AUTH", "a", "b", "c" },
+        { "HELLO", "3", "AUTH", "u", "pw" },
+        { "HELLO", "2", "AUTH", "u", "pw", "SETNAME", "x" },
+        { "HELLO", "4", "AUTH", "u", "pw" },
+        { "HELLO", "3", "FOO", "AUTH", "u", "pw" },
+        { "CONFIG", "GET", "port" },
+        { "CLIENT", "SETNAME", "abc" },
+        { "CLIENT", "LIST" },
+        { "CLIENT", "GETNAME" },
+        { "CLIENT", "KILL", "ID", "999999" },
+        { "SELECT", "3" },
+        { "SET", QByteArray("a\0b\n\xff\t\"\\", 9), "123" },
+        { "DEBUG", "SLEEP", "0" },
+        { "FLUSHALL" },
+        { "SWAPDB", "0", "1" },
+        { "TIME" },
+        { "DBSIZE" },
+        { "INFO", "server" },
+        { "FUNCTION", "FLUSH" },
+        { "get", "k" },
+        { "RESET" },
+        { "ECHO", "end" },
+    };
+    static const QRegularExpression variable(
+            QStringLiteral("^\\+\\d+\\.\\d{6} \\[(\\d+) 127\\.0\\.0\\.1:\\d+\\]"));
+    if (!flushAll(port))
+        return { "<FLUSHALL failed>" };
+    Session monitor(port);
+    Session client(port);
+    monitor.write(RespFrame::request({ "MONITOR" }));
+    QByteArrayList transcript { monitor.readReply() };
+    // A second MONITOR has no reply at all: the PING's reply comes next, then its own line.
+    monitor.write(RespFrame::request({ "MONITOR" }) + RespFrame::request({ "PING" }));
+    transcript << monitor.readReply() << monitor.readReply();
+    for (const QByteArrayList &command : commands) {
+        client.write(RespFrame::request(command));
+        client.readReply();
+    }
+    for (int i = 0; i < 100 && !transcript.last().contains("\"end\""); ++i)
+        transcript << monitor.readReply();
+    for (QByteArray &line : transcript)
+        line = QString::fromLatin1(line)
+                       .replace(variable, QStringLiteral("+T [\\1 ADDR]"))
+                       .toLatin1();
+    return transcript;
+}
+
+void TestCompat::monitor()
+{
+    const QByteArrayList expected = monitorTranscript(m_redis.port());
+    const QByteArrayList actual = monitorTranscript(m_qkv.port());
+    QVERIFY2(expected.size() > 20, expected.join().constData());
+    for (qsizetype i = 0; i < qMax(expected.size(), actual.size()); ++i) {
+        const QByteArray message = "line " + QByteArray::number(i)
+                + "\n   redis: " + RespFrame::escaped(expected.value(i))
+                + "\n     qkv: " + RespFrame::escaped(actual.value(i));
+        QVERIFY2(expected.value(i) == actual.value(i), message.constData());
+    }
 }
 
 void TestCompat::cleanupTestCase()

@@ -37,6 +37,14 @@ cli FLUSHALL >/dev/null
 for i in $(seq 1 300); do echo "SET scan:$i $i"; done | cli >/dev/null
 check "redis-cli --scan" test "$(cli --scan --pattern 'scan:*' | sort -u | wc -l)" -eq 300
 check "redis-cli --latency" bash -c "timeout 5 redis-cli -p $port --latency --raw -i 1 2>/dev/null | head -1 | grep -qE '^[0-9]'"
+monitor_seen() { # redis-cli monitor sees a command run by another client
+    (timeout 3 redis-cli -p "$port" monitor >"$work/monitor" 2>&1 &)
+    sleep 1
+    cli SET monitored 1 >/dev/null
+    sleep 2.5
+    grep -q '"SET" "monitored" "1"' "$work/monitor"
+}
+check "redis-cli monitor" monitor_seen
 check "redis-benchmark" bash -c "timeout 120 redis-benchmark -p $port -t set,get,incr,ping,mset -n 20000 -q 2>&1 | tr '\r' '\n' | grep -c 'requests per second' | grep -qx 6"
 if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
     check "redis-py" timeout 60 /usr/bin/python3 "$here/redis_py_test.py" "$port"

@@ -77,6 +77,9 @@ void authCommand(Connection &c)
         replySyntaxError(c);
         return;
     }
+    // Hidden from MONITOR even when the password is then refused.
+    for (qsizetype i = 1; i < c.argc(); ++i)
+        c.redactArgument(i);
     if (c.argc() == 2) {
         if (c.server().config().requirePass.isEmpty()) {
             c.reply().error("ERR AUTH <password> called without any password configured for "
@@ -112,6 +115,8 @@ void helloCommand(Connection &c)
         if (equalsIgnoreCase(c.arg(j), "AUTH") && more >= 2) {
             user = c.arg(j + 1);
             password = c.arg(j + 2);
+            c.redactArgument(j + 1);
+            c.redactArgument(j + 2);
             hasAuth = true;
             j += 2;
         } else if (equalsIgnoreCase(c.arg(j), "SETNAME") && more >= 1) {
@@ -167,6 +172,10 @@ void helloCommand(Connection &c)
 
 void resetCommand(Connection &c)
 {
+    if (c.isMonitor()) {
+        c.setMonitor(false);
+        c.server().removeMonitor(&c);
+    }
     c.selectDb(0);
     c.setProtocol(2);
     c.setName(QByteArray());

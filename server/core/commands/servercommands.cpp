@@ -430,6 +430,17 @@ void debugCommand(Connection &c)
                     "set this option in the configuration file, and then restart the server.");
 }
 
+// From now on the client receives every command the server runs (see Server::feedMonitors).
+void monitorCommand(Connection &c)
+{
+    // Already monitoring: Redis ignores it without a reply.
+    if (c.isMonitor())
+        return;
+    c.setMonitor(true);
+    c.server().addMonitor(&c);
+    c.reply().ok();
+}
+
 } // namespace
 
 void registerServerCommands(CommandTable &table)
@@ -469,6 +480,7 @@ void registerServerCommands(CommandTable &table)
     table.add(std::move(function));
 
     table.add({ "debug", -2, Admin | NoScript | Loading | Stale, debugCommand });
+    table.add({ "monitor", 1, Admin | NoScript | Loading | Stale, monitorCommand });
 
     // Browsers speaking HTTP to the port: drop the connection without a reply.
     table.add({ "post", -1, CloseAfter | NoAuth | Loading | Stale, nullptr });

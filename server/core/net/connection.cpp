@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -17,6 +18,9 @@ namespace {
 constexpr qsizetype ReadChunk = 16 * 1024;
 // Big arguments are read in chunks up to this size rather than 16 KB at a time.
 constexpr qsizetype MaxReadChunk = 8 * 1024 * 1024;
+// A monitor that does not read its lines is disconnected here, Redis's hard output limit
+// for replicas and monitors.
+constexpr qsizetype MonitorOutputLimit = 256 * 1024 * 1024;
 
 // Redis formats names and arguments with %s: a NUL byte ends them.
 QByteArrayView cString(QByteArrayView s, qsizetype max)
@@ -217,6 +221,7 @@ void Connection::execute()
     const quint64 errorsBefore = m_reply.errorCount();
     const auto start = std::chrono::steady_clock::now();
     m_lastCommand = command->fullName;
+    m_redacted.clear();
     m_inCommand = true;
     command->handler(*this);
     m_inCommand = false;
@@ -231,6 +236,10 @@ void Connection::execute()
     }
     ++m_commandsProcessed;
     ++m_server.stats().totalCommands;
+    // Administrative commands are too sensitive to show, as in Redis.
+    if (m_server.hasMonitors()
+        && !(command->flags & (CommandFlag::Admin | CommandFlag::SkipMonitor)))
+        m_server.feedMonitors(*this);
 
     if (command->flags & CommandFlag::NoLog)
         return;
@@ -257,6 +266,26 @@ void Connection::kill()
         m_closeAfterReply = true;
     else
         close("killed");
+}
+
+bool Connection::isRedacted(qsizetype i) const
+{
+    return std::find(m_redacted.begin(), m_redacted.end(), i) != m_redacted.end();
+}
+
+void Connection::pushOutput(const QByteArray &bytes)
+{
+    if (m_closed || m_closeAfterReply)
+        return;
+    m_out += bytes;
+    if (outputBufferSize() > MonitorOutputLimit) {
+        qCWarning(lcClients).noquote()
+                << "client" << m_id << QString::fromLatin1(m_peer) << "closed: output buffer over"
+                << MonitorOutputLimit / (1024 * 1024) << "MB";
+        close("output buffer limit");
+        return;
+    }
+    m_server.scheduleFlush(this);
 }
 
 void Connection::flushOutput()

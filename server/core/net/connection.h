@@ -45,6 +45,17 @@ public:
     void closeAfterReply() { m_closeAfterReply = true; }
     // CLIENT KILL and the dashboard: close now, or after the reply when it is the caller.
     void kill();
+    // AUTH and HELLO: MONITOR shows this argument of the current command as "(redacted)".
+    void redactArgument(qsizetype i) { m_redacted.push_back(i); }
+    bool isRedacted(qsizetype i) const;
+
+    // --- output ---
+    // Writes what is queued; the server calls it after a round for output pushed from outside.
+    void flushOutput();
+    // Queues bytes that are not a reply to this client's own command (MONITOR lines).
+    void pushOutput(const QByteArray &bytes);
+    bool isMonitor() const { return m_monitor; }
+    void setMonitor(bool on) { m_monitor = on; }
 
     // --- identity and counters ---
     quint64 id() const { return m_id; }
@@ -76,7 +87,6 @@ private:
     qsizetype processBuffer(const QByteArray &buffer);
     void execute();
     bool reject(Command *command, const QByteArray &message);
-    void flushOutput();
     void setInterest(int events);
     void close(const char *reason);
 
@@ -89,6 +99,7 @@ private:
     QByteArray m_libName;
     QByteArray m_libVersion;
     QByteArray m_lastCommand;
+    std::vector<qsizetype> m_redacted; // of the current command; empty for nearly every one
 
     QByteArray m_in; // unconsumed input only; empty between requests
     QByteArray m_out;
@@ -102,6 +113,7 @@ private:
     bool m_closeAfterReply = false;
     bool m_closed = false;
     bool m_inCommand = false;
+    bool m_monitor = false;
     qint64 m_createdMs;
     qint64 m_lastInteractionMs;
     qint64 m_commandTimeMs;

@@ -4,15 +4,20 @@
 #include "listener.h"
 #include "observe/logsink.h"
 #include "poller.h"
+#include "protocol/repr.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
+
+#include <algorithm>
+#include <utility>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace {
@@ -166,6 +171,7 @@ void Server::acceptSocket(qintptr descriptor)
 void Server::closeConnection(Connection *connection, const char *reason)
 {
     m_clients.erase(connection->id());
+    removeMonitor(connection);
     m_closed.push_back(connection);
     qCInfo(lcClients).noquote() << "client" << connection->id() << "disconnected"
                                 << QString::fromLatin1(connection->peerAddress()) + QLatin1Char(':')
@@ -184,6 +190,58 @@ void Server::freeClosed()
     for (Connection *connection : m_closed)
         delete connection;
     m_closed.clear();
+}
+
+void Server::addMonitor(Connection *connection)
+{
+    m_monitors.push_back(connection);
+}
+
+void Server::removeMonitor(Connection *connection)
+{
+    m_monitors.erase(std::remove(m_monitors.begin(), m_monitors.end(), connection),
+                     m_monitors.end());
+}
+
+void Server::feedMonitors(const Connection &source)
+{
+    // "+<seconds>.<micros> [<db> <addr>] "arg" "arg"...", the arguments as the client sent
+    // them, passwords redacted.
+    timeval now {};
+    gettimeofday(&now, nullptr);
+    QByteArray line = '+' + QByteArray::number(qint64(now.tv_sec)) + '.'
+            + QByteArray::number(qint64(now.tv_usec)).rightJustified(6, '0') + " ["
+            + QByteArray::number(source.dbIndex()) + ' ' + source.peerAddress() + "] ";
+    for (qsizetype i = 0; i < source.argc(); ++i) {
+        if (i)
+            line += ' ';
+        Repr::appendQuoted(line,
+                           source.isRedacted(i) ? QByteArrayView("(redacted)") : source.arg(i));
+    }
+    line += "\r\n";
+    // A copy: a monitor that overflows closes, and leaves m_monitors while we walk it.
+    const std::vector<Connection *> monitors = m_monitors;
+    for (Connection *monitor : monitors)
+        monitor->pushOutput(line);
+}
+
+void Server::scheduleFlush(Connection *connection)
+{
+    m_pendingFlush.push_back(connection->id());
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &Server::flushPending, Qt::QueuedConnection);
+    }
+}
+
+void Server::flushPending()
+{
+    m_flushScheduled = false;
+    const std::vector<quint64> ids = std::exchange(m_pendingFlush, {});
+    for (quint64 id : ids) {
+        if (Connection *connection = client(id))
+            connection->flushOutput();
+    }
 }
 
 bool Server::allowCommandLogLine(qint64 nowMs)

@@ -60,6 +60,15 @@ public:
     // Rate cap for command lines in the log file (--log-commands per second).
     bool allowCommandLogLine(qint64 nowMs);
 
+    // MONITOR: every command run by any client is sent to these, as Redis formats it.
+    void addMonitor(Connection *connection);
+    void removeMonitor(Connection *connection);
+    bool hasMonitors() const { return !m_monitors.empty(); }
+    void feedMonitors(const Connection &source);
+    // Output queued on a client outside its own event (MONITOR lines) is written after the
+    // current round of events, once per round, as Redis does before it sleeps.
+    void scheduleFlush(Connection *connection);
+
 signals:
     void clientConnected(quint64 id);
     void clientDisconnected(quint64 id);
@@ -67,6 +76,7 @@ signals:
 private:
     void acceptSocket(qintptr fd);
     void freeClosed();
+    void flushPending();
     void cron();
 
     ServerConfig m_config;
@@ -76,12 +86,15 @@ private:
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::map<quint64, Connection *> m_clients;
     std::vector<Connection *> m_closed;
+    std::vector<Connection *> m_monitors;
+    std::vector<quint64> m_pendingFlush; // client ids: a client may close before the flush
     Listener *m_listener;
     Poller *m_poller;
     QTimer m_cron;
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;
+    bool m_flushScheduled = false;
     qint64 m_logSecond = 0;
     int m_logLinesThisSecond = 0;
     quint64 m_logLinesSkipped = 0;

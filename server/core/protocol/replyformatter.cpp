@@ -1,5 +1,7 @@
 #include "replyformatter.h"
 
+#include "repr.h"
+
 #include <QByteArrayList>
 #include <QLocale>
 
@@ -14,29 +16,6 @@ QByteArray hexByte(uchar c)
     static const char digits[] = "0123456789abcdef";
     const char pair[2] = { digits[c >> 4], digits[c & 0xf] };
     return QByteArray(pair, 2);
-}
-
-// redis-cli's sdscatrepr: printable ASCII as is, the rest escaped, in double quotes.
-QByteArray quoted(const QByteArray &s)
-{
-    QByteArray out = "\"";
-    for (const char c : s) {
-        switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '"': out += "\\\""; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        default:
-            if (c >= 0x20 && c < 0x7f)
-                out += c;
-            else
-                out += "\\x" + hexByte(uchar(c));
-        }
-    }
-    return out + '"';
 }
 
 // Length of the well-formed UTF-8 sequence at p (no overlongs, surrogates or code points past
@@ -141,7 +120,7 @@ QByteArray tty(const Reply &r, const QByteArray &prefix)
     case Reply::Type::Integer: return "(integer) " + QByteArray::number(r.integer) + '\n';
     case Reply::Type::Double: return "(double) " + r.string + '\n';
     case Reply::Type::BigNumber: return "(big number) " + r.string + '\n';
-    case Reply::Type::Bulk: return quoted(r.string) + '\n';
+    case Reply::Type::Bulk: return Repr::quoted(r.string) + '\n';
     case Reply::Type::Verbatim: return r.string + '\n';
     case Reply::Type::Nil: return QByteArrayLiteral("(nil)\n");
     case Reply::Type::Boolean:

@@ -95,6 +95,9 @@ int run(QCoreApplication &app, const ServerConfig &config)
                     server->port());
         std::fflush(stdout);
         applyTheme(static_cast<QApplication &>(app));
+        // SHUTDOWN from a client stops the whole program, window included, as SIGTERM does.
+        QObject::connect(server, &Server::shutdownRequested, &app, &QCoreApplication::quit,
+                         Qt::QueuedConnection);
         MainWindow window;
         connectWindow(&window, bridge);
         window.show();

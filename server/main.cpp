@@ -53,6 +53,7 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
                 server.port());
     std::fflush(stdout);
 
+    QObject::connect(&server, &Server::shutdownRequested, &app, &QCoreApplication::quit);
     const int status = app.exec();
     server.close();
     qCInfo(lcServer) << "shutdown complete";

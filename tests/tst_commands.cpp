@@ -97,6 +97,35 @@ void TestCommands::replies_data()
     QTest::newRow("protocol error")
             << QByteArray("PING\r\n*x\r\nPING\r\n")
             << QByteArray("+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n");
+    // Bits and LCS: the compatibility tests cover them against redis-server; these rows keep
+    // the essentials checked where redis-server is not installed.
+    QTest::newRow("SETBIT GETBIT")
+            << QByteArray("SETBIT k 9 1\r\nSETBIT k 9 0\r\nGETBIT k 9\r\nGET k\r\n")
+            << QByteArray(":0\r\n:1\r\n:0\r\n$2\r\n\0\0\r\n", 20);
+    QTest::newRow("SETBIT limit")
+            << QByteArray("SETBIT k 4294967296 1\r\n")
+            << QByteArray("-ERR bit offset is not an integer or out of range\r\n");
+    QTest::newRow("BITCOUNT BITPOS")
+            << QByteArray("SET k foobar\r\nBITCOUNT k 5 30 BIT\r\n"
+                          "BITPOS k 1 2 -1 BYTE\r\nBITPOS k 0 0 -1 BIT\r\n")
+            << QByteArray("+OK\r\n:17\r\n:17\r\n:0\r\n");
+    QTest::newRow("BITOP") << QByteArray("SET a ab\r\nBITOP NOT d a\r\nBITOP OR d a nokey\r\n"
+                                         "GET d\r\nBITOP AND d nokey\r\nEXISTS d\r\n")
+                           << QByteArray("+OK\r\n:2\r\n:2\r\n$2\r\nab\r\n:0\r\n:0\r\n");
+    QTest::newRow("BITFIELD overflow")
+            << QByteArray("BITFIELD k OVERFLOW SAT INCRBY i8 0 200 OVERFLOW FAIL INCRBY i8 0 1 "
+                          "OVERFLOW WRAP INCRBY u2 #4 5\r\n")
+            << QByteArray("*3\r\n:127\r\n$-1\r\n:1\r\n");
+    QTest::newRow("BITFIELD_RO write")
+            << QByteArray("BITFIELD_RO k SET u8 0 1\r\n")
+            << QByteArray("-ERR BITFIELD_RO only supports the GET subcommand\r\n");
+    QTest::newRow("LCS IDX") << QByteArray("MSET a ohmytext b mynewtext\r\nLCS a b\r\n"
+                                           "LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN\r\n")
+                             << QByteArray("+OK\r\n$6\r\nmytext\r\n*4\r\n$7\r\nmatches\r\n*1\r\n"
+                                           "*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n"
+                                           "$3\r\nlen\r\n:6\r\n");
+    QTest::newRow("SUBSTR") << QByteArray("SET k hello\r\nSUBSTR k 1 -2\r\n")
+                            << QByteArray("+OK\r\n$3\r\nell\r\n");
 }
 
 void TestCommands::replies()

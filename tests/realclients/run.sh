@@ -59,5 +59,15 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 else
     echo "node/npm not installed: ioredis skipped"
 fi
+# Last: SHUTDOWN stops the server cleanly (exit status 0).
+shutdown_exits() {
+    cli SHUTDOWN NOSAVE >/dev/null 2>&1
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    ! kill -0 "$pid" 2>/dev/null && wait "$pid"
+}
+check "redis-cli shutdown" shutdown_exits
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

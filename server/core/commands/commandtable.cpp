@@ -33,6 +33,8 @@ CommandTable::CommandTable()
     registerServerCommands(*this);
     registerExpireCommands(*this);
     registerConfigCommands(*this);
+    registerBitCommands(*this);
+    registerSlowlogCommands(*this);
 }
 
 void CommandTable::add(Command command)

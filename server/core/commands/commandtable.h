@@ -24,7 +24,6 @@ enum : quint32 {
     Loading = 1 << 6,     // allowed while loading
     NoScript = 1 << 7,    // not allowed from scripts
     DenyOom = 1 << 8,     // may grow memory
-    NoLog = 1 << 9,       // never shown in the command log (AUTH: passwords)
     CloseAfter = 1 << 10, // the cross-protocol guard (POST, Host:): close without a reply
     Blocking = 1 << 11,   // may block the client
     PubSub = 1 << 12,     // pub/sub related
@@ -185,3 +184,5 @@ void registerKeyspaceCommands(CommandTable &table);
 void registerServerCommands(CommandTable &table);
 void registerExpireCommands(CommandTable &table);
 void registerConfigCommands(CommandTable &table);
+void registerBitCommands(CommandTable &table);
+void registerSlowlogCommands(CommandTable &table);

@@ -25,7 +25,8 @@ struct ConfigParameter
 {
     const char *name;
     std::function<QByteArray(const ServerConfig &)> value;
-    Setter set; // empty: cannot change while running ("can't set immutable config")
+    Setter set;             // empty: cannot change while running ("can't set immutable config")
+    bool sensitive = false; // a secret: CONFIG SET's value is redacted from SLOWLOG
 };
 
 // Redis's memtoull: digits with an optional unit (b k kb m mb g gb, any case).
@@ -73,6 +74,20 @@ QByteArray outOfRange(long long min, long long max)
             + " inclusive";
 }
 
+// A plain integer (Redis's INTEGER_CONFIG): string2ll's digits, the whole argument.
+Setter integerSetter(long long min, long long max, long long ServerConfig::*field)
+{
+    return [min, max, field](ServerConfig &config, QByteArrayView text) -> QByteArray {
+        long long value = 0;
+        if (!Numbers::toLongLong(text, &value))
+            return "argument couldn't be parsed into an integer";
+        if (value < min || value > max)
+            return outOfRange(min, max);
+        config.*field = value;
+        return QByteArray();
+    };
+}
+
 // A signed byte count with units (Redis's long long MEMORY_CONFIG).
 Setter memorySetter(long long min, long long ServerConfig::*field)
 {
@@ -99,7 +114,7 @@ const std::vector<ConfigParameter> &configParameters()
           // Redis's unsigned int range; ours is an int, so larger values are refused too.
           [](ServerConfig &config, QByteArrayView text) -> QByteArray {
               long long value = 0;
-              if (!Numbers::toLongLong(cString(text), &value))
+              if (!Numbers::toLongLong(text, &value))
                   return "argument couldn't be parsed into an integer";
               if (value < 1 || value > UINT_MAX)
                   return outOfRange(1, UINT_MAX);
@@ -118,7 +133,8 @@ const std::vector<ConfigParameter> &configParameters()
           [](ServerConfig &config, QByteArrayView text) {
               config.requirePass = text.toByteArray();
               return QByteArray();
-          } },
+          },
+          true },
         { "maxmemory", [](const ServerConfig &) { return QByteArrayLiteral("0"); }, {} },
         { "maxmemory-policy",
           [](const ServerConfig &) { return QByteArrayLiteral("noeviction"); },
@@ -133,6 +149,13 @@ const std::vector<ConfigParameter> &configParameters()
           [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); },
           {} },
         { "protected-mode", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
+        { "slowlog-log-slower-than",
+          [](const ServerConfig &c) { return QByteArray::number(c.slowlogLogSlowerThan); },
+          integerSetter(-1, LLONG_MAX, &ServerConfig::slowlogLogSlowerThan) },
+        { "slowlog-max-len",
+          [](const ServerConfig &c) { return QByteArray::number(c.slowlogMaxLen); },
+          // Redis's unsigned long, bounded by LONG_MAX.
+          integerSetter(0, LLONG_MAX, &ServerConfig::slowlogMaxLen) },
     };
     return parameters;
 }
@@ -182,6 +205,13 @@ void configSetCommand(Connection &c)
         replySyntaxError(c);
         return;
     }
+    // Secrets stay out of SLOWLOG even when the command fails: Redis redacts every sensitive
+    // value while it looks the names up, before it reports any error.
+    for (qsizetype j = 2; j < c.argc(); j += 2) {
+        const ConfigParameter *parameter = findParameter(c.arg(j));
+        if (parameter && parameter->sensitive)
+            c.redactArgument(j + 1);
+    }
     std::vector<const ConfigParameter *> parameters;
     for (qsizetype j = 2; j < c.argc(); j += 2) {
         const ConfigParameter *parameter = findParameter(c.arg(j));
@@ -213,6 +243,11 @@ void configSetCommand(Connection &c)
         }
     }
     c.server().config() = updated;
+    // Redis trims the slow log after every command while it is enabled; since record() trims as
+    // it adds, a shorter slowlog-max-len (or the log turned back on) is the only other way it
+    // can be over, so trimming here keeps the same entries.
+    if (updated.slowlogLogSlowerThan >= 0)
+        c.server().slowLog().trim(updated.slowlogMaxLen);
     c.reply().ok();
 }
 

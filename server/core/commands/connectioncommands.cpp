@@ -361,8 +361,8 @@ void registerConnectionCommands(CommandTable &table)
     // EXIT is qkv's own (the lab client's name for QUIT); Redis does not know it.
     table.add(Command { "exit", -1, Handshake, quitCommand }.acl(Connection));
     table.add(Command { "select", 2, Loading | Stale | Fast, selectCommand }.acl(Connection));
-    table.add(Command { "auth", -2, Handshake | NoLog, authCommand }.acl(Connection));
-    table.add(Command { "hello", -1, Handshake | NoLog, helloCommand }.acl(Connection));
+    table.add(Command { "auth", -2, Handshake, authCommand }.acl(Connection));
+    table.add(Command { "hello", -1, Handshake, helloCommand }.acl(Connection));
     table.add(Command { "reset", 1, Handshake, resetCommand }.acl(Connection));
 
     constexpr quint32 ClientFlags = NoScript | Loading | Stale;

@@ -5,6 +5,7 @@
 #include "info.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "observe/logsink.h"
 #include "store/globmatch.h"
 
 #include <QDateTime>
@@ -441,6 +442,48 @@ void monitorCommand(Connection &c)
     c.reply().ok();
 }
 
+// qkv keeps nothing on disk, so SHUTDOWN has nothing to save: it stops listening, closes every
+// client (the caller gets no reply, as in Redis) and lets the process exit cleanly. SAVE asks
+// for what qkv cannot do and fails the way a failed save fails in Redis.
+void shutdownCommand(Connection &c)
+{
+    bool save = false;
+    bool noSave = false;
+    bool other = false;
+    bool abort = false;
+    for (qsizetype i = 1; i < c.argc(); ++i) {
+        if (argIs(c.arg(i), "NOSAVE"))
+            noSave = true;
+        else if (argIs(c.arg(i), "SAVE"))
+            save = true;
+        else if (argIs(c.arg(i), "NOW") || argIs(c.arg(i), "FORCE"))
+            other = true;
+        else if (argIs(c.arg(i), "ABORT"))
+            abort = true;
+        else {
+            replySyntaxError(c);
+            return;
+        }
+    }
+    if ((abort && (save || noSave || other)) || (save && noSave)) {
+        replySyntaxError(c);
+        return;
+    }
+    if (abort) {
+        // Shutting down never waits here (no replicas to catch up), so there is none to abort.
+        c.reply().error("ERR No shutdown in progress.");
+        return;
+    }
+    if (save) {
+        qCWarning(lcServer) << "SHUTDOWN SAVE refused: qkv has no persistence";
+        c.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
+    qCWarning(lcServer).noquote() << "User requested shutdown from"
+                                  << QString::fromLatin1(c.peerAddress());
+    c.server().shutdown();
+}
+
 } // namespace
 
 void registerServerCommands(CommandTable &table)
@@ -481,6 +524,8 @@ void registerServerCommands(CommandTable &table)
 
     table.add({ "debug", -2, Admin | NoScript | Loading | Stale, debugCommand });
     table.add({ "monitor", 1, Admin | NoScript | Loading | Stale, monitorCommand });
+    table.add({ "shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy,
+                shutdownCommand });
 
     // Browsers speaking HTTP to the port: drop the connection without a reply.
     table.add({ "post", -1, CloseAfter | NoAuth | Loading | Stale, nullptr });

@@ -8,7 +8,11 @@
 
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
+#include <vector>
 
 using namespace CommandUtil;
 
@@ -377,6 +381,143 @@ void getrangeCommand(Connection &c)
         c.reply().bulk(QByteArrayView(entry->value).sliced(start, end - start + 1));
 }
 
+// LCS: the longest common subsequence of two strings, as Redis's lcsCommand computes it (the
+// same table and the same walk back through it, so that ties pick the same characters and
+// ranges).
+void lcsCommand(Connection &c)
+{
+    const KeyEntry *first = lookupRead(c, c.arg(1));
+    const KeyEntry *second = lookupRead(c, c.arg(2));
+    if ((first && first->type != ValueType::String)
+        || (second && second->type != ValueType::String)) {
+        c.reply().error("ERR The specified keys must contain string values");
+        return;
+    }
+    const QByteArray a = first ? first->value : QByteArray();
+    const QByteArray b = second ? second->value : QByteArray();
+
+    bool wantIdx = false;
+    bool wantLen = false;
+    bool withMatchLen = false;
+    long long minMatchLen = 0;
+    for (qsizetype j = 3; j < c.argc(); ++j) {
+        const QByteArrayView option = c.arg(j);
+        if (argIs(option, "IDX")) {
+            wantIdx = true;
+        } else if (argIs(option, "LEN")) {
+            wantLen = true;
+        } else if (argIs(option, "WITHMATCHLEN")) {
+            withMatchLen = true;
+        } else if (argIs(option, "MINMATCHLEN") && j + 1 < c.argc()) {
+            if (!parseLongLong(c, c.arg(++j), &minMatchLen))
+                return;
+            minMatchLen = qMax(minMatchLen, 0LL);
+        } else {
+            replySyntaxError(c);
+            return;
+        }
+    }
+    if (wantIdx && wantLen) {
+        c.reply().error("ERR If you want both the length and indexes, please just use IDX.");
+        return;
+    }
+    if (a.size() >= qsizetype(UINT32_MAX - 1) || b.size() >= qsizetype(UINT32_MAX - 1)) {
+        c.reply().error("ERR String too long for LCS");
+        return;
+    }
+    const auto aLength = quint32(a.size());
+    const auto bLength = quint32(b.size());
+    // The table is transient but may be huge: Redis caps it at proto-max-bulk-len bytes.
+    const quint64 cells = quint64(aLength + 1) * quint64(bLength + 1);
+    if (cells > quint64(c.server().config().protoMaxBulkLength) / sizeof(quint32)) {
+        c.reply().error("ERR Insufficient memory, transient memory for LCS exceeds "
+                        "proto-max-bulk-len");
+        return;
+    }
+    std::unique_ptr<quint32[]> table(new (std::nothrow) quint32[cells]);
+    if (!table) {
+        c.reply().error("ERR Insufficient memory, failed allocating transient memory for LCS");
+        return;
+    }
+    // lcs(i, j): the LCS length of a's first i bytes and b's first j bytes.
+    auto lcs = [&](quint32 i, quint32 j) -> quint32 & {
+        return table[j + quint64(i) * (bLength + 1)];
+    };
+    for (quint32 i = 0; i <= aLength; ++i) {
+        for (quint32 j = 0; j <= bLength; ++j) {
+            if (i == 0 || j == 0)
+                lcs(i, j) = 0;
+            else if (a[i - 1] == b[j - 1])
+                lcs(i, j) = lcs(i - 1, j - 1) + 1;
+            else
+                lcs(i, j) = qMax(lcs(i - 1, j), lcs(i, j - 1));
+        }
+    }
+    const quint32 length = lcs(aLength, bLength);
+    if (wantLen) {
+        c.reply().integer(length);
+        return;
+    }
+
+    // Walk back from the end, collecting the common bytes and the ranges of contiguous
+    // matches (aStart == aLength: no range open).
+    struct Match
+    {
+        quint32 aStart, aEnd, bStart, bEnd;
+    };
+    std::vector<Match> matches;
+    QByteArray common(qsizetype(length), Qt::Uninitialized);
+    Match range { aLength, 0, 0, 0 };
+    for (quint32 i = aLength, j = bLength, index = length; i > 0 && j > 0;) {
+        bool closeRange = false;
+        if (a[i - 1] == b[j - 1]) {
+            common[--index] = a[i - 1];
+            if (range.aStart == aLength) {
+                range = { i - 1, i - 1, j - 1, j - 1 };
+            } else if (range.aStart == i && range.bStart == j) {
+                --range.aStart;
+                --range.bStart;
+            } else {
+                closeRange = true;
+            }
+            closeRange = closeRange || range.aStart == 0 || range.bStart == 0;
+            --i;
+            --j;
+        } else {
+            if (lcs(i - 1, j) > lcs(i, j - 1))
+                --i;
+            else
+                --j;
+            closeRange = range.aStart != aLength;
+        }
+        if (closeRange) {
+            if (range.aEnd - range.aStart + 1 >= minMatchLen)
+                matches.push_back(range);
+            range.aStart = aLength;
+        }
+    }
+    if (!wantIdx) {
+        c.reply().bulk(common);
+        return;
+    }
+    c.reply().mapHeader(2);
+    c.reply().bulk("matches");
+    c.reply().arrayHeader(qsizetype(matches.size()));
+    for (const Match &match : matches) {
+        c.reply().arrayHeader(withMatchLen ? 3 : 2);
+        c.reply().arrayHeader(2);
+        c.reply().integer(match.aStart);
+        c.reply().integer(match.aEnd);
+        c.reply().arrayHeader(2);
+        c.reply().integer(match.bStart);
+        c.reply().integer(match.bEnd);
+        if (withMatchLen)
+            c.reply().integer(match.aEnd - match.aStart + 1);
+    }
+    c.reply().bulk("len");
+    c.reply().integer(length);
+}
+
 void setrangeCommand(Connection &c)
 {
     long long offset = 0;
@@ -459,6 +600,11 @@ void registerStringCommands(CommandTable &table)
             { { RO, 1 } }));
     table.add(Command { "getrange", 4, ReadOnly, getrangeCommand, 1, 1, 1 }.acl(Str).keys(
             { { RO | Access, 1 } }));
+    // SUBSTR is GETRANGE's old name, kept by Redis with its own row.
+    table.add(Command { "substr", 4, ReadOnly, getrangeCommand, 1, 1, 1 }.acl(Str).keys(
+            { { RO | Access, 1 } }));
+    table.add(Command { "lcs", -3, ReadOnly, lcsCommand, 1, 2, 1 }.acl(Str).keys(
+            { { RO | Access, 1, 1 } }));
     table.add(Command { "setrange", 4, Write | DenyOom, setrangeCommand, 1, 1, 1 }.acl(Str).keys(
             { { RW | Update, 1 } }));
 }

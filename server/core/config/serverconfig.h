@@ -21,6 +21,10 @@ struct ServerConfig
     QByteArray requirePass;
     int commandLogRate = 1000; // command lines per second written to the log file; 0 = none
     int commandLogCapacity = 10000;
+    // SLOWLOG: commands that run at least this many microseconds are logged (-1: none, 0: all),
+    // and the log keeps this many entries.
+    long long slowlogLogSlowerThan = 10000;
+    long long slowlogMaxLen = 128;
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.

@@ -236,20 +236,23 @@ void Connection::execute()
     }
     ++m_commandsProcessed;
     ++m_server.stats().totalCommands;
+    // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.
+    const ServerConfig &config = m_server.config();
+    if (SlowLog::isSlow(micros, config.slowlogLogSlowerThan)
+        && !(command->flags & CommandFlag::SkipSlowlog))
+        m_server.slowLog().record(argv, m_redacted, micros, m_peer, m_name, config.slowlogMaxLen);
     // Administrative commands are too sensitive to show, as in Redis.
     if (m_server.hasMonitors()
         && !(command->flags & (CommandFlag::Admin | CommandFlag::SkipMonitor)))
         m_server.feedMonitors(*this);
 
-    if (command->flags & CommandFlag::NoLog)
-        return;
     CommandLog &log = m_server.commandLog();
     const bool toFile
             = lcCommands().isInfoEnabled() && m_server.allowCommandLogLine(m_commandTimeMs);
     const bool toRing = log.admit(m_commandTimeMs);
     if (!toRing && !toFile)
         return;
-    QByteArray text = CommandLog::describe(argv);
+    QByteArray text = CommandLog::describe(argv, m_redacted);
     const QByteArray who = m_name.isEmpty() ? m_peer : m_name + '@' + m_peer;
     if (toFile) {
         qCInfo(lcCommands).noquote() << "client" << m_id << QString::fromLatin1(who)

@@ -116,8 +116,20 @@ void Server::close()
         m_listener->close();
         qCInfo(lcServer) << "stopped listening";
     }
-    while (!m_clients.empty())
-        m_clients.begin()->second->kill();
+    // Over a copy: a client closing leaves m_clients, except the one whose command is running
+    // (SHUTDOWN's caller), which closes after its reply.
+    std::vector<Connection *> clients;
+    clients.reserve(m_clients.size());
+    for (const auto &entry : m_clients)
+        clients.push_back(entry.second);
+    for (Connection *connection : clients)
+        connection->kill();
+}
+
+void Server::shutdown()
+{
+    close();
+    emit shutdownRequested();
 }
 
 qsizetype Server::totalKeys() const

@@ -4,6 +4,7 @@
 #include "config/serverconfig.h"
 #include "observe/commandlog.h"
 #include "observe/serverstats.h"
+#include "observe/slowlog.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -20,8 +21,8 @@ class Listener;
 class Poller;
 
 // The whole server on one thread, as in Redis: the listener, every connection, the databases,
-// counters and the command log. Nothing here is locked; other threads (the dashboard) talk to
-// it through queued calls only.
+// counters, the command log and the slow log. Nothing here is locked; other threads (the
+// dashboard) talk to it through queued calls only.
 class Server final : public QObject
 {
     Q_OBJECT
@@ -33,14 +34,17 @@ public:
     bool listen(QString *error);
     QHostAddress address() const;
     quint16 port() const;
-    // Stops listening and closes every client (shutdown).
+    // Stops listening and closes every client.
     void close();
+    // SHUTDOWN: close(), then ask the application to exit (shutdownRequested).
+    void shutdown();
 
     const ServerConfig &config() const { return m_config; }
     ServerConfig &config() { return m_config; }
     CommandTable &commands() { return m_commands; }
     ServerStats &stats() { return m_stats; }
     CommandLog &commandLog() { return m_commandLog; }
+    SlowLog &slowLog() { return m_slowLog; }
     Poller *poller() const { return m_poller; }
 
     Keyspace &database(int index) { return *m_databases[size_t(index)]; }
@@ -72,6 +76,8 @@ public:
 signals:
     void clientConnected(quint64 id);
     void clientDisconnected(quint64 id);
+    // The process should stop, as on SIGTERM.
+    void shutdownRequested();
 
 private:
     void acceptSocket(qintptr fd);
@@ -83,6 +89,7 @@ private:
     CommandTable m_commands;
     ServerStats m_stats;
     CommandLog m_commandLog;
+    SlowLog m_slowLog;
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::map<quint64, Connection *> m_clients;
     std::vector<Connection *> m_closed;

@@ -1,5 +1,9 @@
 #include "commandlog.h"
 
+#include "protocol/repr.h"
+
+#include <algorithm>
+
 #include <QStringBuilder>
 
 CommandLog::CommandLog(int capacity)
@@ -52,7 +56,8 @@ std::vector<CommandLogEntry> CommandLog::entriesAfter(quint64 after, quint64 *mi
     return result;
 }
 
-QByteArray CommandLog::describe(const std::vector<QByteArrayView> &args, int maxArgLength,
+QByteArray CommandLog::describe(const std::vector<QByteArrayView> &args,
+                                const std::vector<qsizetype> &redacted, int maxArgLength,
                                 int maxArgs)
 {
     QByteArray text;
@@ -60,32 +65,20 @@ QByteArray CommandLog::describe(const std::vector<QByteArrayView> &args, int max
     for (int i = 0; i < shown; ++i) {
         if (i)
             text += ' ';
+        if (std::find(redacted.begin(), redacted.end(), i) != redacted.end()) {
+            text += "(redacted)";
+            continue;
+        }
         const QByteArrayView arg = args[size_t(i)];
         const QByteArrayView cut = arg.first(qMin<qsizetype>(arg.size(), maxArgLength));
-        bool plain = !cut.isEmpty();
-        for (char c : cut) {
-            if (c <= ' ' || c >= 127 || c == '"' || c == '\\')
-                plain = false;
-        }
-        if (plain) {
+        // Plain words stay bare for readability; anything else is quoted as redis-cli would.
+        const bool plain = !cut.isEmpty() && std::all_of(cut.begin(), cut.end(), [](char c) {
+            return c > ' ' && c < 127 && c != '"' && c != '\\' && c != '\'';
+        });
+        if (plain)
             text += cut;
-        } else {
-            text += '"';
-            for (char c : cut) {
-                if (c == '"' || c == '\\') {
-                    text += '\\';
-                    text += c;
-                } else if (c < ' ' || c >= 127) {
-                    static const char hex[] = "0123456789abcdef";
-                    text += "\\x";
-                    text += hex[(uchar(c) >> 4) & 15];
-                    text += hex[uchar(c) & 15];
-                } else {
-                    text += c;
-                }
-            }
-            text += '"';
-        }
+        else
+            Repr::appendQuoted(text, cut);
         if (arg.size() > maxArgLength)
             text += QByteArrayLiteral("...(") + QByteArray::number(arg.size()) + " bytes)";
     }

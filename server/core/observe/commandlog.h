@@ -41,8 +41,10 @@ public:
     std::vector<CommandLogEntry> entriesAfter(quint64 after, quint64 *missed) const;
     quint64 lastSequence() const { return m_next - 1; }
 
-    // Renders a command for logs: arguments cut to maxArgLength bytes, at most maxArgs shown.
-    static QByteArray describe(const std::vector<QByteArrayView> &args, int maxArgLength = 64,
+    // Renders a command for logs: arguments cut to maxArgLength bytes, at most maxArgs shown,
+    // those at the redacted positions (passwords) as "(redacted)".
+    static QByteArray describe(const std::vector<QByteArrayView> &args,
+                               const std::vector<qsizetype> &redacted = {}, int maxArgLength = 64,
                                int maxArgs = 16);
 
 private:

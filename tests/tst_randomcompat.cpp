@@ -208,6 +208,18 @@ private:
                  racy ? Compare::Shape : Compare::Raw };
     }
 
+    // Bit offsets, small ones mostly (strings stay short), "#n" for BITFIELD, and invalid ones.
+    QByteArray bitOffset()
+    {
+        // clang-format off
+        static const std::vector<QByteArray> offsets = {
+            "0", "1", "7", "8", "13", "31", "64", "100", "-1", "x", "#0", "#1", "#3", "4294967295",
+            "4294967296",
+        };
+        // clang-format on
+        return oneOf(offsets);
+    }
+
     QByteArray pattern()
     {
         // clang-format off
@@ -227,7 +239,7 @@ private:
 
     Step command()
     {
-        switch (pick(52)) {
+        switch (pick(60)) {
         case 0:
         case 1:
         case 2: return { QByteArrayList { "SET", key(), value() } + setOptions(false) };
@@ -344,6 +356,53 @@ private:
             return { { "HELLO", oneOf<QByteArray>({ "2", "3", "3", "4", "x" }) }, Compare::Shape };
         case 49: return { { "FUNCTION", "FLUSH", oneOf<QByteArray>({ "SYNC", "ASYNC", "NOW" }) } };
         case 50: return { { "DEBUG", "OBJECT", key() } };
+        case 51:
+            return { { "SETBIT", key(), bitOffset(), oneOf<QByteArray>({ "0", "1", "2", "x" }) } };
+        case 52: return { { "GETBIT", key(), bitOffset() } };
+        case 53: {
+            QByteArrayList args { chance(50) ? "BITCOUNT" : "BITPOS", key() };
+            if (args[0] == "BITPOS")
+                args << oneOf<QByteArray>({ "0", "1", "2" });
+            if (chance(70))
+                args << integer() << integer();
+            if (chance(40))
+                args << oneOf<QByteArray>({ "BIT", "BYTE", "bit", "FOO" });
+            return { args };
+        }
+        case 54: {
+            QByteArrayList args { "BITOP", oneOf<QByteArray>({ "AND", "OR", "XOR", "NOT", "FOO" }),
+                                  key() };
+            for (int i = pick(3) + 1; i > 0; --i)
+                args << key();
+            return { args };
+        }
+        case 55: {
+            QByteArrayList args { chance(80) ? "BITFIELD" : "BITFIELD_RO", key() };
+            for (int i = pick(3) + 1; i > 0; --i) {
+                const QByteArray type
+                        = oneOf<QByteArray>({ "i8", "u8", "i5", "u63", "i64", "u64", "x" });
+                switch (pick(4)) {
+                case 0: args << "GET" << type << bitOffset(); break;
+                case 1: args << "SET" << type << bitOffset() << integer(); break;
+                case 2: args << "INCRBY" << type << bitOffset() << integer(); break;
+                default:
+                    args << "OVERFLOW" << oneOf<QByteArray>({ "WRAP", "SAT", "FAIL", "x" });
+                    break;
+                }
+            }
+            return { args };
+        }
+        case 56: {
+            QByteArrayList args { "LCS", key(), key() };
+            if (chance(50))
+                args << oneOf<QByteArray>({ "LEN", "IDX", "IDX", "FOO" });
+            if (chance(30))
+                args << "MINMATCHLEN" << integer();
+            if (chance(30))
+                args << "WITHMATCHLEN";
+            return { args };
+        }
+        case 57: return { { "SUBSTR", key(), integer(), integer() } };
         default: return { { "GET", key() } };
         }
     }

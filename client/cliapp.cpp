@@ -128,7 +128,8 @@ bool CliApp::execute(const QList<QByteArrayList> &commands, Reply *last)
                 && reply.type != Reply::Type::Error) {
                 m_options.db = args.at(1).toInt(); // for the prompt and for reconnecting
             }
-            if (subscribe) {
+            // After SUBSCRIBE or MONITOR the server only streams: follow it, as redis-cli does.
+            if (subscribe || (is(args.first(), "monitor") && reply.type != Reply::Type::Error)) {
                 listen(args);
                 return false;
             }
@@ -146,8 +147,8 @@ bool CliApp::executeBatch(QList<QByteArrayList> *batch)
     return answered;
 }
 
-// After SUBSCRIBE the connection only delivers messages: print them as they come, until it
-// closes.
+// After SUBSCRIBE or MONITOR the connection only delivers messages: print them as they come,
+// until it closes.
 void CliApp::listen(const QByteArrayList &args)
 {
     Reply reply;

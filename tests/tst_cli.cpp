@@ -3,8 +3,12 @@
 // byte-for-byte the same as redis-cli's.
 #include "common/serverprocess.h"
 
+#include "common/respframe.h"
+
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTest>
 
 namespace {
@@ -39,6 +43,33 @@ Result runCli(quint16 port, const QStringList &args, const QByteArray &input = Q
     return run(QStringLiteral(QKV_CLI_PATH), port, args, input);
 }
 
+// What a client started with MONITOR prints while another connection runs two commands,
+// with the timestamps and client ports (which differ from run to run) replaced.
+QByteArray monitorOutput(const QString &program, quint16 port, const QStringList &args)
+{
+    QProcess cli;
+    cli.start(program,
+              QStringList { QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                            QString::number(port) }
+                      + args + QStringList { QStringLiteral("MONITOR") });
+    QByteArray out;
+    while (!out.contains("OK") && cli.waitForReadyRead(5000))
+        out += cli.readAllStandardOutput();
+    QTcpSocket other;
+    other.connectToHost(QHostAddress::LocalHost, port);
+    other.waitForConnected(5000);
+    other.write(RespFrame::request({ "SET", "a b", "x\ny" })
+                + RespFrame::request({ "GET", "end" }));
+    other.waitForBytesWritten(5000);
+    while (!out.contains("end") && cli.waitForReadyRead(5000))
+        out += cli.readAllStandardOutput();
+    cli.kill();
+    cli.waitForFinished(5000);
+    static const QRegularExpression variable(
+            QStringLiteral("\\d+\\.\\d{6} \\[(\\d+) 127\\.0\\.0\\.1:\\d+\\]"));
+    return QString::fromLatin1(out).replace(variable, QStringLiteral("T [\\1 ADDR]")).toLatin1();
+}
+
 QStringList split(const char *args)
 {
     return QString::fromUtf8(args).split(QLatin1Char(' '));
@@ -61,6 +92,8 @@ private slots:
     void connectionRefused();
     void sameAsRedisCli_data();
     void sameAsRedisCli();
+    void monitor_data();
+    void monitor();
 
 private:
     quint16 port(const QByteArray &server);
@@ -244,6 +277,25 @@ void TestCli::sameAsRedisCli()
             == 0;
     QVERIFY(loaded);
     QCOMPARE(runCli(m_redis.port(), args).out, run(redisCli, m_redis.port(), args).out);
+}
+
+void TestCli::monitor_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("tty") << QStringList { QStringLiteral("--no-raw") };
+    QTest::newRow("raw") << QStringList();
+}
+
+// MONITOR streams until interrupted, printed as redis-cli prints it.
+void TestCli::monitor()
+{
+    QFETCH(QStringList, args);
+    const QString redisCli = QStandardPaths::findExecutable(QStringLiteral("redis-cli"));
+    if (m_redis.port() == 0 || redisCli.isEmpty())
+        QSKIP("redis-server or redis-cli is not installed");
+    const QByteArray expected = monitorOutput(redisCli, m_redis.port(), args);
+    QVERIFY2(expected.contains("\"GET\" \"end\""), expected.constData());
+    QCOMPARE(monitorOutput(QStringLiteral(QKV_CLI_PATH), m_qkv.port(), args), expected);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -208,13 +208,13 @@ private:
                  racy ? Compare::Shape : Compare::Raw };
     }
 
-    // Bit offsets, small ones mostly (strings stay short), "#n" for BITFIELD, and invalid ones.
+    // Bit offsets, small ones mostly (strings stay short: the largest legal offset would make
+    // a 512 MB value), "#n" for BITFIELD, and invalid ones.
     QByteArray bitOffset()
     {
         // clang-format off
         static const std::vector<QByteArray> offsets = {
-            "0", "1", "7", "8", "13", "31", "64", "100", "-1", "x", "#0", "#1", "#3", "4294967295",
-            "4294967296",
+            "0", "1", "7", "8", "13", "31", "64", "100", "-1", "x", "#0", "#1", "#3", "4294967296",
         };
         // clang-format on
         return oneOf(offsets);

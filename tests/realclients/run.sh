@@ -54,8 +54,12 @@ fi
 # ioredis comes from the npm registry, pinned by package-lock.json, installed outside the tree.
 if command -v node >/dev/null && command -v npm >/dev/null; then
     cp "$here/ioredis/package.json" "$here/ioredis/package-lock.json" "$here/ioredis/ioredis_test.js" "$work/"
-    check "ioredis install (npm ci)" timeout 180 npm ci --prefix "$work" --no-audit --no-fund --loglevel=error
-    check "ioredis" timeout 60 node "$work/ioredis_test.js" "$port"
+    # The registry being out of reach is not qkv's failure: say so and go on.
+    if timeout 180 npm ci --prefix "$work" --no-audit --no-fund --loglevel=error >"$work/npm" 2>&1; then
+        check "ioredis" timeout 60 node "$work/ioredis_test.js" "$port"
+    else
+        echo "SKIP ioredis: npm ci failed: $(tail -c 300 "$work/npm")"
+    fi
 else
     echo "node/npm not installed: ioredis skipped"
 fi

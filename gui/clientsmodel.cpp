@@ -2,10 +2,8 @@
 
 #include "formatting.h"
 
-#include <QHash>
-
 ClientsModel::ClientsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : SnapshotTableModel(parent)
 { }
 
 int ClientsModel::rowCount(const QModelIndex &parent) const
@@ -64,36 +62,7 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
 
 void ClientsModel::update(const QList<ClientRow> &clients)
 {
-    QHash<quint64, const ClientRow *> incoming;
-    for (const ClientRow &row : clients)
-        incoming.insert(row.id, &row);
-
-    // Gone clients leave, from the bottom up so earlier row numbers stay valid.
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (!incoming.contains(m_rows.at(row).id)) {
-            beginRemoveRows({}, row, row);
-            m_rows.removeAt(row);
-            endRemoveRows();
-        }
-    }
-    QHash<quint64, int> present;
-    for (int row = 0; row < m_rows.size(); ++row) {
-        m_rows[row] = *incoming.value(m_rows.at(row).id);
-        present.insert(m_rows.at(row).id, row);
-    }
-    if (!m_rows.isEmpty())
-        emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
-                         { Qt::DisplayRole, SortRole, Qt::ToolTipRole });
-    QList<ClientRow> added;
-    for (const ClientRow &row : clients) {
-        if (!present.contains(row.id))
-            added.append(row);
-    }
-    if (!added.isEmpty()) {
-        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added.size()) - 1);
-        m_rows.append(added);
-        endInsertRows();
-    }
+    sync(m_rows, clients, KeptRows::Refresh);
 }
 
 quint64 ClientsModel::idAt(int row) const

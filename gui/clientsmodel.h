@@ -1,12 +1,10 @@
 #pragma once
 
 #include "observe/serversnapshot.h"
+#include "snapshottablemodel.h"
 
-#include <QAbstractTableModel>
-
-// Connected clients, one row each. Updated from snapshots by id, so rows that stay keep their
-// place (and the view its selection); Qt::UserRole gives the sort key of a cell.
-class ClientsModel final : public QAbstractTableModel
+// Connected clients, one row each, following snapshots by id (see SnapshotTableModel).
+class ClientsModel final : public SnapshotTableModel
 {
     Q_OBJECT
 public:
@@ -23,9 +21,6 @@ public:
         BytesOut,
         ColumnCount
     };
-    static constexpr int SortRole = Qt::UserRole;
-    static constexpr int IdRole = Qt::UserRole + 1;
-
     explicit ClientsModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;

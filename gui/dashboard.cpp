@@ -62,6 +62,10 @@ void connectWindow(MainWindow *window, DashboardBridge *bridge)
     QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl);
     QObject::connect(window, &MainWindow::valueRequested, bridge, &DashboardBridge::setValue);
     QObject::connect(window, &MainWindow::flushAllRequested, bridge, &DashboardBridge::flushAll);
+    QObject::connect(window, &MainWindow::slowLogThresholdRequested, bridge,
+                     &DashboardBridge::setSlowLogThreshold);
+    QObject::connect(window, &MainWindow::slowLogResetRequested, bridge,
+                     &DashboardBridge::resetSlowLog);
 }
 
 int run(QCoreApplication &app, const ServerConfig &config)

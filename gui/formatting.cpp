@@ -20,6 +20,29 @@ QString duration(qint64 seconds)
     return QStringLiteral("%1d %2h").arg(seconds / 86400).arg(seconds % 86400 / 3600);
 }
 
+QString micros(qint64 microseconds)
+{
+    // Three significant digits at most: enough to compare durations at a glance.
+    const auto scaled = [](double value, const char *unit) -> QString {
+        const int decimals = value < 10 ? 2 : value < 100 ? 1 : 0;
+        QString text = QString::number(value, 'f', decimals);
+        if (decimals > 0) {
+            while (text.endsWith(QLatin1Char('0')))
+                text.chop(1);
+            if (text.endsWith(QLatin1Char('.')))
+                text.chop(1);
+        }
+        return text + QLatin1Char(' ') + QLatin1String(unit);
+    };
+    if (microseconds < 1000)
+        return QStringLiteral("%1 µs").arg(microseconds);
+    if (microseconds < 1000 * 1000)
+        return scaled(double(microseconds) / 1e3, "ms");
+    if (microseconds < 60 * 1000 * 1000)
+        return scaled(double(microseconds) / 1e6, "s");
+    return duration(microseconds / (1000 * 1000));
+}
+
 QString count(quint64 value)
 {
     QLocale locale(QLocale::English);

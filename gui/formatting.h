@@ -7,6 +7,7 @@ namespace Formatting {
 
 QString bytes(qint64 bytes);                // "1.5 MB"
 QString duration(qint64 seconds);           // "3d 4h", "5m 12s"
+QString micros(qint64 microseconds);        // "850 µs", "12.5 ms", "2.25 s", then as duration()
 QString count(quint64 value);               // "1,234,567"
 QString rate(double perSecond);             // "12.3k"
 QString ttl(qint64 milliseconds);           // "-" for none, "42s", "3h 5m"

@@ -5,6 +5,7 @@
 #include "commandlogmodel.h"
 #include "formatting.h"
 #include "keysmodel.h"
+#include "slowlogmodel.h"
 #include "sparkchart.h"
 #include "stattile.h"
 
@@ -26,6 +27,7 @@
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -36,6 +38,7 @@ namespace {
 
 constexpr int KeysPerPage = 200;
 constexpr qint64 LiveKeysIntervalMs = 2000;
+constexpr qint64 ThresholdRequestTimeoutMs = 1000;
 
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 {
@@ -86,6 +89,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_keysSorted(sorted(m_keys, KeysModel::SortRole, this))
     , m_log(new CommandLogModel(10000, this))
     , m_logFilter(new CommandLogFilter(this))
+    , m_slowLog(new SlowLogModel(this))
+    , m_slowLogSorted(sorted(m_slowLog, SlowLogModel::SortRole, this))
 {
     setWindowTitle(tr("qkv dashboard"));
     setWindowIcon(QIcon(QStringLiteral(":/qkv/qkv.svg")));
@@ -116,6 +121,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(createClientsTab(), tr("Clients"));
     m_tabs->addTab(createKeysTab(), tr("Keys"));
     m_tabs->addTab(createCommandLogTab(), tr("Command log"));
+    m_tabs->addTab(createSlowLogTab(), tr("Slow log"));
     m_serverLog = new QPlainTextEdit(m_tabs);
     m_serverLog->setReadOnly(true);
     m_serverLog->setMaximumBlockCount(5000);
@@ -266,6 +272,51 @@ QWidget *MainWindow::createCommandLogTab()
     return page;
 }
 
+QWidget *MainWindow::createSlowLogTab()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *bar = new QHBoxLayout;
+    m_slowLogSummary = new QLabel(page);
+    m_slowLogSummary->setObjectName(QStringLiteral("slowLogSummary"));
+    auto *thresholdLabel = new QLabel(tr("Log commands taking at least"), page);
+    m_slowLogThreshold = new QSpinBox(page);
+    m_slowLogThreshold->setObjectName(QStringLiteral("slowLogThreshold"));
+    // The values CONFIG SET slowlog-log-slower-than takes (up to what an int holds: 35 min).
+    m_slowLogThreshold->setRange(-1, std::numeric_limits<int>::max());
+    m_slowLogThreshold->setSpecialValueText(tr("Off"));
+    m_slowLogThreshold->setSuffix(QStringLiteral(" µs"));
+    m_slowLogThreshold->setGroupSeparatorShown(true);
+    m_slowLogThreshold->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    m_slowLogThreshold->setMinimumWidth(120);
+    // Only finished values go to the server, not every digit while one is typed.
+    m_slowLogThreshold->setKeyboardTracking(false);
+    m_slowLogThreshold->setToolTip(
+            tr("slowlog-log-slower-than, in microseconds: 0 logs every command, Off (-1) none"));
+    thresholdLabel->setBuddy(m_slowLogThreshold);
+    auto *reset = new QPushButton(tr("Reset"), page);
+    reset->setObjectName(QStringLiteral("slowLogResetButton"));
+    reset->setToolTip(tr("Empty the server's slow log (SLOWLOG RESET)"));
+    bar->addWidget(m_slowLogSummary, 1);
+    bar->addWidget(thresholdLabel);
+    bar->addWidget(m_slowLogThreshold);
+    bar->addWidget(reset);
+    layout->addLayout(bar);
+
+    m_slowLogView = makeTable(m_slowLogSorted, page);
+    m_slowLogView->setObjectName(QStringLiteral("slowLogView"));
+    m_slowLogView->setSortingEnabled(true);
+    m_slowLogView->sortByColumn(SlowLogModel::Id, Qt::DescendingOrder);
+    m_slowLogView->horizontalHeader()->resizeSection(SlowLogModel::Time, 150);
+    m_slowLogView->horizontalHeader()->resizeSection(SlowLogModel::Duration, 90);
+    m_slowLogView->horizontalHeader()->resizeSection(SlowLogModel::Client, 200);
+    layout->addWidget(m_slowLogView);
+
+    connect(m_slowLogThreshold, &QSpinBox::valueChanged, this, &MainWindow::setSlowLogThreshold);
+    connect(reset, &QPushButton::clicked, this, &MainWindow::resetSlowLog);
+    return page;
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -325,6 +376,8 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
             m_commandFilter->addItem(QString::fromLatin1(entry.command));
         }
     }
+    applySlowLog(s);
+
     // One append per snapshot: a layout pass per line would cost more than the server's work.
     if (!s.logLines.isEmpty())
         m_serverLog->appendPlainText(QString::fromUtf8(s.logLines.join('\n')));
@@ -335,6 +388,41 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
                               .arg(s.address, Formatting::count(quint64(s.totalKeys)))
                               .arg(std::count_if(s.keysPerDb.cbegin(), s.keysPerDb.cend(),
                                                  [](qint64 n) { return n > 0; })));
+}
+
+void MainWindow::applySlowLog(const ServerSnapshot &s)
+{
+    if (s.slowLogChanged)
+        m_slowLog->update(s.slowLog);
+    QString setting;
+    if (s.slowLogSlowerThan < 0)
+        setting = tr("Slow log off, last %1 kept");
+    else if (s.slowLogSlowerThan == 0)
+        setting = tr("Every command logged, last %1 kept");
+    else
+        setting = tr("Commands slower than %1, last %2 kept")
+                          .arg(Formatting::micros(s.slowLogSlowerThan));
+    setting = setting.arg(Formatting::count(quint64(s.slowLogMaxLen)));
+    m_slowLogSummary->setText(
+            setting + QStringLiteral("  ·  ")
+            + (s.slowLogLength == 1
+                       ? tr("1 entry")
+                       : tr("%1 entries").arg(Formatting::count(quint64(s.slowLogLength))))
+            + (s.slowLogLength > m_slowLog->rowCount()
+                       ? tr(" (newest %1 shown)").arg(m_slowLog->rowCount())
+                       : QString()));
+
+    // The spin box follows the server (CONFIG SET from any client) unless the user is typing
+    // in it, or a value asked for has not reached the server yet.
+    if (m_thresholdRequestedMs != 0
+        && (s.slowLogSlowerThan == m_requestedThreshold
+            || s.timeMs - m_thresholdRequestedMs > ThresholdRequestTimeoutMs))
+        m_thresholdRequestedMs = 0;
+    if (m_thresholdRequestedMs == 0 && !m_slowLogThreshold->hasFocus()) {
+        const QSignalBlocker blocker(m_slowLogThreshold);
+        m_slowLogThreshold->setValue(
+                int(qMin<long long>(s.slowLogSlowerThan, m_slowLogThreshold->maximum())));
+    }
 }
 
 void MainWindow::applyKeyPage(const KeyPage &page)
@@ -452,6 +540,20 @@ void MainWindow::copyConnectionString()
 {
     QApplication::clipboard()->setText(m_connection);
     statusBar()->showMessage(tr("Copied %1").arg(m_connection), 3000);
+}
+
+void MainWindow::setSlowLogThreshold(int micros)
+{
+    m_requestedThreshold = micros;
+    m_thresholdRequestedMs = QDateTime::currentMSecsSinceEpoch();
+    const QSignalBlocker blocker(m_slowLogThreshold);
+    m_slowLogThreshold->setValue(micros);
+    emit slowLogThresholdRequested(micros);
+}
+
+void MainWindow::resetSlowLog()
+{
+    emit slowLogResetRequested();
 }
 
 void MainWindow::updateDroppedLabel(quint64 dropped)

@@ -16,8 +16,10 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSortFilterProxyModel;
+class QSpinBox;
 class QTabWidget;
 class QTableView;
+class SlowLogModel;
 class SparkChart;
 class StatTile;
 
@@ -32,6 +34,7 @@ public:
     ClientsModel *clientsModel() const { return m_clients; }
     KeysModel *keysModel() const { return m_keys; }
     CommandLogModel *commandLogModel() const { return m_log; }
+    SlowLogModel *slowLogModel() const { return m_slowLog; }
     int snapshotsReceived() const { return m_snapshots; }
 
 public slots:
@@ -49,6 +52,8 @@ public slots:
     void exportCommandLog();
     void flushAll();
     void copyConnectionString();
+    void setSlowLogThreshold(int micros);
+    void resetSlowLog();
 
 signals:
     void killClientRequested(quint64 id);
@@ -57,14 +62,18 @@ signals:
     void ttlRequested(int db, const QByteArray &key, qint64 seconds);
     void valueRequested(int db, const QByteArray &key, const QByteArray &value);
     void flushAllRequested();
+    void slowLogThresholdRequested(qint64 micros);
+    void slowLogResetRequested();
 
 private:
     QWidget *createClientsTab();
     QWidget *createKeysTab();
     QWidget *createCommandLogTab();
+    QWidget *createSlowLogTab();
     void createMenus();
     QByteArray selectedKey() const;
     void updateDroppedLabel(quint64 dropped);
+    void applySlowLog(const ServerSnapshot &snapshot);
 
     StatTile *m_address;
     StatTile *m_uptime;
@@ -101,6 +110,16 @@ private:
     QSet<QByteArray> m_commandNames;
     QLabel *m_dropped = nullptr;
     bool m_followLog = true;
+
+    SlowLogModel *m_slowLog;
+    QSortFilterProxyModel *m_slowLogSorted;
+    QTableView *m_slowLogView = nullptr;
+    QLabel *m_slowLogSummary = nullptr;
+    QSpinBox *m_slowLogThreshold = nullptr;
+    // The threshold asked for and not yet seen in a snapshot: until then (or a second passes)
+    // snapshots built before the request must not put the old value back in the spin box.
+    qint64 m_requestedThreshold = 0;
+    qint64 m_thresholdRequestedMs = 0;
 
     QPlainTextEdit *m_serverLog = nullptr;
     QLabel *m_status = nullptr;

@@ -1,12 +1,18 @@
-// The dashboard's table models: rows follow snapshots, filters, pause, export, selection.
+// The dashboard's table models: rows follow snapshots, filters, pause, export, selection,
+// sorting; and how durations are written.
 #include "clientsmodel.h"
 #include "commandlogfilter.h"
 #include "commandlogmodel.h"
+#include "formatting.h"
 #include "keysmodel.h"
+#include "slowlogmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>
+#include <QDateTime>
 #include <QItemSelectionModel>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTest>
 
 namespace {
@@ -31,6 +37,34 @@ CommandLogEntry entry(quint64 sequence, const char *command, const char *text,
     e.text = text;
     e.durationUs = 3;
     return e;
+}
+
+SlowLogEntry slow(quint64 id, qint64 durationUs, QByteArrayList args = { "GET", "k" })
+{
+    SlowLogEntry e;
+    e.id = id;
+    e.time = 1700000000 + qint64(id);
+    e.durationUs = durationUs;
+    e.args = args;
+    e.client = "127.0.0.1:" + QByteArray::number(50000 + id);
+    return e;
+}
+
+// The server's slow log as a snapshot carries it: newest first.
+QList<SlowLogEntry> slowLog(quint64 oldest, quint64 newest)
+{
+    QList<SlowLogEntry> entries;
+    for (quint64 id = newest + 1; id-- > oldest;)
+        entries.append(slow(id, qint64(id) * 1000));
+    return entries;
+}
+
+QList<quint64> ids(const QAbstractItemModel &model)
+{
+    QList<quint64> out;
+    for (int row = 0; row < model.rowCount(); ++row)
+        out.append(model.index(row, 0).data(SnapshotTableModel::IdRole).toULongLong());
+    return out;
 }
 
 KeyPage page(int db, const QByteArray &pattern, quint64 cursor, quint64 next,
@@ -60,6 +94,12 @@ private slots:
     void commandLogPause();
     void commandLogFilters();
     void commandLogExport();
+    void slowLogRowsFollowEntries();
+    void slowLogUnchangedKeepsRowsAndSelection();
+    void slowLogCells();
+    void slowLogSorting();
+    void micros_data();
+    void micros();
 };
 
 void TestGuiModels::clientsFollowConnectsAndDisconnects()
@@ -177,6 +217,125 @@ void TestGuiModels::commandLogExport()
     const QList<QByteArray> lines = buffer.data().split('\n');
     QCOMPARE(lines.size(), 4); // header, two rows, the empty tail
     QVERIFY(lines[1].endsWith("\tSET\tSET k v\t3"));
+}
+
+void TestGuiModels::slowLogRowsFollowEntries()
+{
+    SlowLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.update(slowLog(0, 2));
+    QCOMPARE(ids(model), QList<quint64>({ 2, 1, 0 }));
+    // Two new commands were slow and slowlog-max-len is 4: the oldest leaves.
+    model.update(slowLog(1, 4));
+    QCOMPARE(ids(model), QList<quint64>({ 4, 3, 2, 1 }));
+    // SLOWLOG RESET, then one more slow command: ids go on counting.
+    model.update({});
+    QCOMPARE(model.rowCount(), 0);
+    model.update(slowLog(5, 5));
+    QCOMPARE(ids(model), QList<quint64>({ 5 }));
+}
+
+void TestGuiModels::slowLogUnchangedKeepsRowsAndSelection()
+{
+    SlowLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QItemSelectionModel selection(&model);
+    model.update(slowLog(0, 3));
+    selection.select(model.index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removals(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+    model.update(slowLog(0, 3));
+    QCOMPARE(resets.size() + inserts.size() + removals.size() + changes.size(), 0);
+
+    model.update(slowLog(1, 5)); // new ones on top, the oldest gone: the selection follows
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(inserts.size(), 1);
+    QCOMPARE(removals.size(), 1);
+    const QModelIndexList rows = selection.selectedRows();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().data(SlowLogModel::IdRole).toULongLong(), quint64(2));
+    QCOMPARE(rows.first().row(), 3);
+}
+
+void TestGuiModels::slowLogCells()
+{
+    SlowLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    SlowLogEntry named = slow(7, 12500, { "SET", "greeting", "hello world" });
+    named.name = "worker";
+    QByteArrayList many;
+    for (int i = 0; i < 40; ++i)
+        many.append(QByteArray(10, char('a' + i % 26)));
+    const SlowLogEntry anonymous = slow(6, 250, many);
+    model.update({ named, anonymous });
+
+    QCOMPARE(model.index(0, SlowLogModel::Id).data().toULongLong(), quint64(7));
+    QCOMPARE(model.index(0, SlowLogModel::Time).data().toString(),
+             QDateTime::fromSecsSinceEpoch(named.time).toString(u"yyyy-MM-dd HH:mm:ss"));
+    QCOMPARE(model.index(0, SlowLogModel::Duration).data().toString(), QStringLiteral("12.5 ms"));
+    QCOMPARE(model.index(1, SlowLogModel::Duration).data().toString(), QStringLiteral("250 µs"));
+    QCOMPARE(model.index(0, SlowLogModel::Client).data().toString(),
+             QStringLiteral("worker@127.0.0.1:50007"));
+    QCOMPARE(model.index(1, SlowLogModel::Client).data().toString(),
+             QStringLiteral("127.0.0.1:50006"));
+    // Arguments as the entry holds them; one with a space is quoted so it stays one.
+    QCOMPARE(model.index(0, SlowLogModel::CommandLine).data().toString(),
+             QStringLiteral("SET greeting \"hello world\""));
+
+    // A long command line is shortened in the cell and whole in the tooltip.
+    const QString full = QString::fromLatin1(many.join(' '));
+    const QString shown = model.index(1, SlowLogModel::CommandLine).data().toString();
+    QCOMPARE(shown.size(), SlowLogModel::DisplayLength + 1);
+    QVERIFY(shown.endsWith(QStringLiteral("…")));
+    QVERIFY(full.startsWith(shown.chopped(1)));
+    QVERIFY(model.index(1, SlowLogModel::CommandLine)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(full));
+}
+
+void TestGuiModels::slowLogSorting()
+{
+    SlowLogModel model;
+    QSortFilterProxyModel sorted;
+    sorted.setSourceModel(&model);
+    sorted.setSortRole(SlowLogModel::SortRole);
+    sorted.setDynamicSortFilter(true);
+    QAbstractItemModelTester tester(&sorted,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Durations that sort differently as numbers and as text (9 ms > 10 ms as text).
+    model.update({ slow(3, 9000), slow(2, 120), slow(1, 10000), slow(0, 2000000) });
+    sorted.sort(SlowLogModel::Duration, Qt::DescendingOrder);
+    QCOMPARE(ids(sorted), QList<quint64>({ 0, 1, 3, 2 }));
+    // A new entry lands in its sorted place.
+    model.update({ slow(4, 9500), slow(3, 9000), slow(2, 120), slow(1, 10000), slow(0, 2000000) });
+    QCOMPARE(ids(sorted), QList<quint64>({ 0, 1, 4, 3, 2 }));
+    sorted.sort(SlowLogModel::Id, Qt::AscendingOrder);
+    QCOMPARE(ids(sorted), QList<quint64>({ 0, 1, 2, 3, 4 }));
+}
+
+void TestGuiModels::micros_data()
+{
+    QTest::addColumn<qint64>("micros");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("0") << qint64(0) << QStringLiteral("0 µs");
+    QTest::newRow("999") << qint64(999) << QStringLiteral("999 µs");
+    QTest::newRow("1000") << qint64(1000) << QStringLiteral("1 ms");
+    QTest::newRow("2346") << qint64(2346) << QStringLiteral("2.35 ms");
+    QTest::newRow("10000") << qint64(10000) << QStringLiteral("10 ms");
+    QTest::newRow("12500") << qint64(12500) << QStringLiteral("12.5 ms");
+    QTest::newRow("250000") << qint64(250000) << QStringLiteral("250 ms");
+    QTest::newRow("1500000") << qint64(1500000) << QStringLiteral("1.5 s");
+    QTest::newRow("90000000") << qint64(90000000) << QStringLiteral("1m 30s");
+}
+
+void TestGuiModels::micros()
+{
+    QFETCH(qint64, micros);
+    QFETCH(QString, text);
+    QCOMPARE(Formatting::micros(micros), text);
 }
 
 QTEST_GUILESS_MAIN(TestGuiModels)

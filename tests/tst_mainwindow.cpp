@@ -1,5 +1,6 @@
 // The window against a live in-process server: a real client connects, sets a key; the window
-// shows the client, the key and the command; Disconnect closes that client's socket.
+// shows the client, the key and the command; Disconnect closes that client's socket. The Slow
+// log tab sets the server's threshold, shows what a client ran, and empties the log.
 #include "clientsmodel.h"
 #include "commandlogmodel.h"
 #include "common/respframe.h"
@@ -9,9 +10,13 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "observe/dashboardbridge.h"
+#include "slowlogmodel.h"
 
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTcpSocket>
 #include <QTest>
@@ -22,6 +27,7 @@ class TestMainWindow : public QObject
 
 private slots:
     void showsClientKeyAndCommand();
+    void slowLogTab();
 };
 
 void TestMainWindow::showsClientKeyAndCommand()
@@ -80,6 +86,57 @@ void TestMainWindow::showsClientKeyAndCommand()
     QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
     QTRY_COMPARE(clients->rowCount(), 0);
     QVERIFY(window.snapshotsReceived() > 0);
+}
+
+void TestMainWindow::slowLogTab()
+{
+    ServerConfig config;
+    config.port = 0;
+    Server server(config);
+    QString error;
+    QVERIFY2(server.listen(&error), qPrintable(error));
+    DashboardBridge bridge(&server, nullptr);
+    MainWindow window;
+    Dashboard::connectWindow(&window, &bridge);
+    window.show();
+    auto *tabs = window.findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    auto *view = window.findChild<QTableView *>(QStringLiteral("slowLogView"));
+    QVERIFY(view);
+    tabs->setCurrentIndex(tabs->indexOf(view->parentWidget()));
+    QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Slow log"));
+    auto *summary = window.findChild<QLabel *>(QStringLiteral("slowLogSummary"));
+    QVERIFY(summary);
+    QTRY_VERIFY(summary->text().startsWith(QStringLiteral("Commands slower than 10 ms, last 128")));
+
+    // Threshold 0 from the tab: the server logs every command from then on.
+    auto *threshold = window.findChild<QSpinBox *>(QStringLiteral("slowLogThreshold"));
+    QVERIFY(threshold);
+    QCOMPARE(threshold->value(), 10000);
+    threshold->setValue(0);
+    QTRY_COMPARE(server.config().slowlogLogSlowerThan, 0LL);
+    QTRY_VERIFY(summary->text().startsWith(QStringLiteral("Every command logged")));
+    QCOMPARE(threshold->value(), 0);
+
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(RespFrame::request({ "SET", "slow key", "value" }));
+    QTRY_VERIFY(client.bytesAvailable() >= 5);
+    QCOMPARE(client.readAll(), QByteArray("+OK\r\n"));
+
+    SlowLogModel *slowLog = window.slowLogModel();
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(slowLog->index(0, SlowLogModel::CommandLine).data().toString(),
+             QStringLiteral("SET \"slow key\" value"));
+    QCOMPARE(slowLog->index(0, SlowLogModel::Client).data().toString(),
+             QString::fromLatin1(server.clients().begin()->second->peerAddress()));
+
+    auto *reset = window.findChild<QPushButton *>(QStringLiteral("slowLogResetButton"));
+    QVERIFY(reset);
+    reset->click();
+    QTRY_COMPARE(view->model()->rowCount(), 0);
+    QCOMPARE(server.slowLog().size(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)

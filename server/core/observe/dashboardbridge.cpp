@@ -98,6 +98,20 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     m_lastSkipped = log.skipped();
     if (!s.commands.empty())
         m_lastCommand = s.commands.back().sequence;
+
+    const SlowLog &slowLog = m_server->slowLog();
+    s.slowLogSlowerThan = m_server->config().slowlogLogSlowerThan;
+    s.slowLogMaxLen = m_server->config().slowlogMaxLen;
+    s.slowLogLength = slowLog.size();
+    const quint64 newest = slowLog.size() > 0 ? slowLog.entries().front().id : 0;
+    if (slowLog.size() != m_slowLogLength || newest != m_slowLogNewest) {
+        m_slowLogLength = slowLog.size();
+        m_slowLogNewest = newest;
+        s.slowLogChanged = true;
+        const qsizetype shown = qMin<qsizetype>(slowLog.size(), MaxSlowLogRows);
+        s.slowLog = QList<SlowLogEntry>(slowLog.entries().cbegin(),
+                                        slowLog.entries().cbegin() + shown);
+    }
     if (m_logSink) {
         for (const LogLine &line : m_logSink->linesAfter(m_lastLogLine)) {
             s.logLines.append(line.text);
@@ -176,4 +190,21 @@ void DashboardBridge::flushAll()
     for (int i = 0; i < m_server->databaseCount(); ++i)
         m_server->database(i).clear();
     qCInfo(lcServer) << "FLUSHALL from the dashboard";
+}
+
+void DashboardBridge::setSlowLogThreshold(qint64 micros)
+{
+    if (micros < -1)
+        return;
+    ServerConfig &config = m_server->config();
+    config.slowlogLogSlowerThan = micros;
+    // What CONFIG SET does after a change: turning the log back on trims it to slowlog-max-len.
+    if (micros >= 0)
+        m_server->slowLog().trim(config.slowlogMaxLen);
+    qCInfo(lcServer) << "slowlog-log-slower-than set to" << micros << "from the dashboard";
+}
+
+void DashboardBridge::resetSlowLog()
+{
+    m_server->slowLog().reset();
 }

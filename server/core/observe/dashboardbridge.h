@@ -17,6 +17,7 @@ class DashboardBridge final : public QObject
 public:
     static constexpr int SnapshotIntervalMs = 200;
     static constexpr int MaxClientRows = 2000;
+    static constexpr int MaxSlowLogRows = 1000;
 
     // Neither is owned; both must outlive the bridge. logSink may be null.
     DashboardBridge(Server *server, const LogSink *logSink, QObject *parent = nullptr);
@@ -33,6 +34,10 @@ public slots:
     void setTtl(int db, const QByteArray &key, qint64 seconds);
     void setValue(int db, const QByteArray &key, const QByteArray &value);
     void flushAll();
+    // As CONFIG SET slowlog-log-slower-than: micros >= -1 (-1 logs nothing, 0 every command).
+    void setSlowLogThreshold(qint64 micros);
+    // SLOWLOG RESET.
+    void resetSlowLog();
 
 signals:
     void snapshotReady(const ServerSnapshot &snapshot);
@@ -48,4 +53,8 @@ private:
     quint64 m_lastCommand = 0;
     quint64 m_lastSkipped = 0;
     quint64 m_lastLogLine = 0;
+    // What the last snapshot said of the slow log: its entries are sent again only when its
+    // length or newest id moves (entries are only added at the front and dropped at the back).
+    qsizetype m_slowLogLength = -1;
+    quint64 m_slowLogNewest = 0;
 };

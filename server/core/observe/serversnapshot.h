@@ -1,6 +1,7 @@
 #pragma once
 
 #include "commandlog.h"
+#include "slowlog.h"
 
 #include <QByteArray>
 #include <QList>
@@ -49,6 +50,14 @@ struct ServerSnapshot
     std::vector<CommandLogEntry> commands;
     quint64 droppedCommands = 0;
     QList<QByteArray> logLines; // new server log lines since the previous snapshot
+    // SLOWLOG: its settings and length in every snapshot; its entries (newest first, at most
+    // DashboardBridge::MaxSlowLogRows) only when the log changed since the previous snapshot,
+    // as it changes rarely and is sent whole.
+    long long slowLogSlowerThan = 0; // slowlog-log-slower-than, in µs (-1: off, 0: all)
+    long long slowLogMaxLen = 0;     // slowlog-max-len
+    qint64 slowLogLength = 0;
+    bool slowLogChanged = false;
+    QList<SlowLogEntry> slowLog;
 };
 
 // One page of a SCAN-like walk over a database for the keys browser.

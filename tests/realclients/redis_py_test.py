@@ -51,6 +51,34 @@ check("select", redis.Redis(port=port, db=3, decode_responses=True).set("in3", "
 check("type/rename", r.type("a") == "string" and r.rename("a", "a2") and r.get("a2") == "1")
 check("delete", r.delete("a2", "b", "nothing") == 2)
 
+# Transactions: redis-py's default pipeline wraps its commands in MULTI/EXEC.
+tx = r.pipeline()  # transaction=True
+tx.set("tx:a", "1").incr("tx:a").get("tx:a").incrby("tx:missing", 5)
+check("transactional pipeline", tx.execute() == [True, 2, "2", 5])
+tx = r.pipeline()
+tx.set("tx:s", "x").incr("tx:s").get("tx:s")
+try:
+    tx.execute()
+    check("transaction runtime error", False)
+except redis.ResponseError:
+    check("transaction runtime error", r.get("tx:s") == "x")
+other = redis.Redis(port=port, decode_responses=True)
+attempts = []
+
+
+def bump(pipe):
+    value = int(pipe.get("tx:counter") or 0)
+    if not attempts:
+        other.set("tx:counter", 100)  # another client changes the watched key once
+    attempts.append(value)
+    pipe.multi()
+    pipe.set("tx:counter", value + 1)
+
+
+r.set("tx:counter", 1)
+r.transaction(bump, "tx:counter")
+check("watch retry", attempts == [1, 100] and r.get("tx:counter") == "101")
+
 failed = [name for name, ok in checks if not ok]
 for name in failed:
     print(f"redis-py check failed: {name}")

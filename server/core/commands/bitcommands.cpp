@@ -57,13 +57,15 @@ void setBitAt(QByteArray &s, quint64 bit, bool on)
 }
 
 // Redis's lookupStringForBitCommand: the key for writing, created or zero-padded so that
-// maxBit exists. nullptr after replying an error.
-KeyEntry *lookupBitsWrite(Connection &c, quint64 maxBit)
+// maxBit exists; *grown says whether either happened. nullptr after replying an error.
+KeyEntry *lookupBitsWrite(Connection &c, quint64 maxBit, bool *grown)
 {
     KeyEntry *entry = nullptr;
+    *grown = false;
     if (!lookupStringWrite(c, c.arg(1), &entry))
         return nullptr;
     const qsizetype size = qsizetype(maxBit >> 3) + 1;
+    *grown = !entry || entry->value.size() < size;
     if (!entry)
         return c.db().setString(c.arg(1), QByteArray(size, '\0'));
     if (entry->value.size() < size)
@@ -81,11 +83,15 @@ void setbitCommand(Connection &c)
         c.reply().error("ERR bit is not an integer or out of range");
         return;
     }
-    KeyEntry *entry = lookupBitsWrite(c, offset);
+    bool grown = false;
+    KeyEntry *entry = lookupBitsWrite(c, offset, &grown);
     if (!entry)
         return;
     const bool old = bitAt(entry->value, offset);
     setBitAt(entry->value, offset, on);
+    // As in Redis, setting a bit to what it was changes nothing for WATCH.
+    if (grown || old != bool(on))
+        c.db().signalModified(c.arg(1));
     c.reply().integer(old);
 }
 
@@ -438,8 +444,8 @@ bool signedOverflow(qint64 value, qint64 increment, int bits, Overflow mode, qin
 }
 
 // SET and INCRBY on one field: replies the old value (SET) or the new one (INCRBY), or a null
-// when the result overflows under FAIL (then nothing is written).
-void writeField(Connection &c, QByteArray &s, const BitfieldOp &op)
+// when the result overflows under FAIL (then nothing is written). True when the field changed.
+bool writeField(Connection &c, QByteArray &s, const BitfieldOp &op)
 {
     const qint64 old = getField(s, op.offset, op.bits, op.isSigned);
     const qint64 base = op.kind == BitfieldOp::IncrBy ? old : op.value;
@@ -457,10 +463,11 @@ void writeField(Connection &c, QByteArray &s, const BitfieldOp &op)
     }
     if (overflowed && op.overflow == Overflow::Fail) {
         c.reply().null();
-        return;
+        return false;
     }
     setField(s, op.offset, op.bits, quint64(result));
     c.reply().integer(op.kind == BitfieldOp::IncrBy ? result : old);
+    return getField(s, op.offset, op.bits, op.isSigned) != old;
 }
 
 // BITFIELD and BITFIELD_RO (Redis's bitfieldGeneric): every operation is parsed before any
@@ -521,19 +528,24 @@ void bitfieldGeneric(Connection &c, bool readOnlyCommand)
         return;
     } else {
         // Created and grown as in Redis, even if every write then fails under OVERFLOW FAIL.
-        entry = lookupBitsWrite(c, highestBit);
+        bool grown = false;
+        entry = lookupBitsWrite(c, highestBit, &grown);
         if (!entry)
             return;
     }
 
     c.reply().arrayHeader(qsizetype(ops.size()));
+    bool written = false;
     for (const BitfieldOp &op : ops) {
         if (op.kind != BitfieldOp::Get)
-            writeField(c, entry->value, op);
+            written |= writeField(c, entry->value, op);
         else
             c.reply().integer(getField(entry ? QByteArrayView(entry->value) : QByteArrayView(),
                                        op.offset, op.bits, op.isSigned));
     }
+    // As in Redis, WATCH sees a change only when a field's value changed.
+    if (written)
+        c.db().signalModified(c.arg(1));
 }
 
 void bitfieldCommand(Connection &c)

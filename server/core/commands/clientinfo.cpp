@@ -26,16 +26,28 @@ QByteArray describe(const Connection &client, const Connection &caller)
     const qsizetype queryBuffer = client.queryBufferSize();
     const qsizetype output = client.outputBufferSize();
     auto number = [](qint64 v) { return QByteArray::number(v); };
+    // Redis's flag letters, in its order: O monitor, x in MULTI, d a watched key changed.
+    const Transaction &transaction = client.transaction();
+    QByteArray flags;
+    if (client.isMonitor())
+        flags += 'O';
+    if (transaction.isActive())
+        flags += 'x';
+    if (transaction.isDirty())
+        flags += 'd';
+    if (flags.isEmpty())
+        flags = "N";
     return "id=" + number(qint64(client.id())) + " addr=" + client.peerAddress()
             + " laddr=" + client.localAddress() + " fd=" + number(client.fd())
             + " name=" + client.name() + " age=" + number((now - client.createdMs()) / 1000)
-            + " idle=" + number((now - client.lastInteractionMs()) / 1000)
-            + " flags=" + (client.isMonitor() ? "O" : "N") + " db=" + number(client.dbIndex())
-            + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + number(queryBuffer)
+            + " idle=" + number((now - client.lastInteractionMs()) / 1000) + " flags=" + flags
+            + " db=" + number(client.dbIndex()) + " sub=0 psub=0 ssub=0 multi="
+            + number(transaction.isActive() ? transaction.queuedCount() : -1)
+            + " qbuf=" + number(queryBuffer)
             + " qbuf-free=" + number(queryBuffer ? 16384 - qMin<qsizetype>(queryBuffer, 16384) : 0)
-            + " argv-mem=" + number(argvMemory) + " multi-mem=0 rbs=" + number(queryBuffer)
-            + " rbp=" + number(queryBuffer) + " obl=" + number(output)
-            + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
+            + " argv-mem=" + number(argvMemory) + " multi-mem=" + number(transaction.queuedBytes())
+            + " rbs=" + number(queryBuffer) + " rbp=" + number(queryBuffer) + " obl="
+            + number(output) + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
             + " user=default redir=-1 resp=" + number(client.protocol());

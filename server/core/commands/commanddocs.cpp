@@ -636,7 +636,28 @@ const QHash<QByteArray, Doc> &table()
         {
           { "key", "key", 0, nullptr, nullptr, nullptr, nullptr, 0, {} },
           { "start", "integer", -1, nullptr, nullptr, nullptr, nullptr, 0, {} },
-          { "end", "integer", -1, nullptr, nullptr, nullptr, nullptr, 0, {} } } } }
+          { "end", "integer", -1, nullptr, nullptr, nullptr, nullptr, 0, {} } } } },
+    { "multi",
+      { "Mark the start of a transaction block", "1.2.0", "transactions", "O(1)", 0, nullptr, nullptr,
+        {  },
+        {} } },
+    { "exec",
+      { "Execute all commands issued after MULTI", "1.2.0", "transactions", "Depends on commands in the transaction", 0, nullptr, nullptr,
+        {  },
+        {} } },
+    { "discard",
+      { "Discard all commands issued after MULTI", "2.0.0", "transactions", "O(N), when N is the number of queued commands", 0, nullptr, nullptr,
+        {  },
+        {} } },
+    { "watch",
+      { "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0", "transactions", "O(1) for every key.", 0, nullptr, nullptr,
+        {  },
+        {
+          { "key", "key", 0, nullptr, nullptr, nullptr, nullptr, ArgMultiple, {} } } } },
+    { "unwatch",
+      { "Forget about all watched keys", "2.2.0", "transactions", "O(1)", 0, nullptr, nullptr,
+        {  },
+        {} } }
     };
     return docs;
 }

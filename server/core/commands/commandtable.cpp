@@ -35,6 +35,7 @@ CommandTable::CommandTable()
     registerConfigCommands(*this);
     registerBitCommands(*this);
     registerSlowlogCommands(*this);
+    registerTransactionCommands(*this);
 }
 
 void CommandTable::add(Command command)

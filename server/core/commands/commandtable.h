@@ -34,6 +34,12 @@ enum : quint32 {
     NoMulti = 1 << 17,
     AllowBusy = 1 << 18,
     MovableKeys = 1 << 19, // key positions depend on the arguments
+    // qkv's own, not reported by COMMAND: runs at once inside MULTI instead of being queued
+    // (EXEC DISCARD MULTI WATCH QUIT RESET, as Redis's processCommand lists them).
+    NoQueue = 1 << 20,
+    // Refused before it is run or queued, as Redis refuses DEBUG while enable-debug-command is
+    // off (its default); not reported by COMMAND in 7.0.
+    Protected = 1 << 21,
 };
 }
 
@@ -186,3 +192,4 @@ void registerExpireCommands(CommandTable &table);
 void registerConfigCommands(CommandTable &table);
 void registerBitCommands(CommandTable &table);
 void registerSlowlogCommands(CommandTable &table);
+void registerTransactionCommands(CommandTable &table);

@@ -134,7 +134,7 @@ bool checkStringLength(Connection &c, qint64 size, qint64 append)
 
 void replyInvalidExpireTime(Connection &c)
 {
-    c.reply().error("ERR invalid expire time in '" + c.lastCommand() + "' command");
+    c.reply().error("ERR invalid expire time in '" + c.commandName() + "' command");
 }
 
 bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative, qint64 *at)

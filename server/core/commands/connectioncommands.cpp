@@ -180,6 +180,7 @@ void resetCommand(Connection &c)
     c.setProtocol(2);
     c.setName(QByteArray());
     c.setAuthenticated(c.server().config().requirePass.isEmpty());
+    c.transaction().discard();
     c.reply().simple("RESET");
 }
 
@@ -357,13 +358,13 @@ void registerConnectionCommands(CommandTable &table)
                       .acl(Connection)
                       .withTips({ "request_policy:all_shards", "response_policy:all_succeeded" }));
     table.add(Command { "echo", 2, Loading | Stale | Fast, echoCommand }.acl(Connection));
-    table.add(Command { "quit", -1, Handshake, quitCommand }.acl(Connection));
+    table.add(Command { "quit", -1, Handshake | NoQueue, quitCommand }.acl(Connection));
     // EXIT is qkv's own (the lab client's name for QUIT); Redis does not know it.
-    table.add(Command { "exit", -1, Handshake, quitCommand }.acl(Connection));
+    table.add(Command { "exit", -1, Handshake | NoQueue, quitCommand }.acl(Connection));
     table.add(Command { "select", 2, Loading | Stale | Fast, selectCommand }.acl(Connection));
     table.add(Command { "auth", -2, Handshake, authCommand }.acl(Connection));
     table.add(Command { "hello", -1, Handshake, helloCommand }.acl(Connection));
-    table.add(Command { "reset", 1, Handshake, resetCommand }.acl(Connection));
+    table.add(Command { "reset", 1, Handshake | NoQueue, resetCommand }.acl(Connection));
 
     constexpr quint32 ClientFlags = NoScript | Loading | Stale;
     Command client { "client", -2, 0, nullptr };

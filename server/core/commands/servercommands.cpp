@@ -423,17 +423,14 @@ void functionFlushCommand(Connection &c)
     c.reply().ok();
 }
 
-// Redis 7.0 refuses DEBUG unless enable-debug-command is set, which it is not by default.
-void debugCommand(Connection &c)
-{
-    c.reply().error("ERR DEBUG command not allowed. If the enable-debug-command option is set to "
-                    "\"local\", you can run it from a local connection, otherwise you need to "
-                    "set this option in the configuration file, and then restart the server.");
-}
-
 // From now on the client receives every command the server runs (see Server::feedMonitors).
 void monitorCommand(Connection &c)
 {
+    // Inside EXEC the client expects one reply per command, which a monitor does not give.
+    if (c.isInExec()) {
+        c.reply().error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+        return;
+    }
     // Already monitoring: Redis ignores it without a reply.
     if (c.isMonitor())
         return;
@@ -522,7 +519,8 @@ void registerServerCommands(CommandTable &table)
     };
     table.add(std::move(function));
 
-    table.add({ "debug", -2, Admin | NoScript | Loading | Stale, debugCommand });
+    // Refused as Redis 7.0 refuses it by default (Connection::execute), so no handler.
+    table.add({ "debug", -2, Admin | NoScript | Loading | Stale | Protected, nullptr });
     table.add({ "monitor", 1, Admin | NoScript | Loading | Stale, monitorCommand });
     table.add({ "shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy,
                 shutdownCommand });

@@ -221,7 +221,7 @@ void mgetCommand(Connection &c)
 void msetGeneric(Connection &c, bool nx)
 {
     if (c.argc() % 2 == 0) {
-        c.reply().error("ERR wrong number of arguments for '" + c.lastCommand() + "' command");
+        c.reply().error("ERR wrong number of arguments for '" + c.commandName() + "' command");
         return;
     }
     if (nx) {
@@ -253,10 +253,12 @@ void msetnxCommand(Connection &c)
 // INCR-family result: an existing key keeps its TTL, a missing one is created without one.
 void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text)
 {
-    if (entry)
+    if (entry) {
         entry->value = text;
-    else
+        c.db().signalModified(c.arg(1));
+    } else {
         c.db().setString(c.arg(1), text);
+    }
 }
 
 // The one INCR behind INCR, DECR, INCRBY, DECRBY (Redis's incrDecrCommand): the value must
@@ -342,6 +344,7 @@ void appendCommand(Connection &c)
     if (!checkStringLength(c, entry->value.size(), c.arg(2).size()))
         return;
     entry->value.append(c.arg(2).data(), c.arg(2).size());
+    c.db().signalModified(c.arg(1));
     c.reply().integer(entry->value.size());
 }
 
@@ -544,6 +547,7 @@ void setrangeCommand(Connection &c)
     if (text.size() < offset + value.size())
         text.append(QByteArray(qsizetype(offset + value.size()) - text.size(), '\0'));
     std::memcpy(text.data() + offset, value.data(), size_t(value.size()));
+    c.db().signalModified(c.arg(1));
     c.reply().integer(text.size());
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <utility>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,6 +62,11 @@ Connection::~Connection() = default;
 Keyspace &Connection::db()
 {
     return m_server.database(m_db);
+}
+
+const QByteArray &Connection::commandName() const
+{
+    return m_current->fullName;
 }
 
 void Connection::setLibInfo(const QByteArray &name, const QByteArray &version)
@@ -170,8 +176,20 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
 
 bool Connection::reject(Command *command, const QByteArray &message)
 {
-    m_reply.error(message);
-    m_server.stats().countError(message.left(message.indexOf(' ')));
+    m_transaction.flagError();
+    if (command && command->fullName == "exec") {
+        // Redis's execCommandAbort: a rejected EXEC ends the transaction (inside MULTI or not),
+        // and monitors see the EXEC.
+        m_transaction.discard();
+        const QByteArray reason = message.startsWith("ERR ") ? message.sliced(4) : message;
+        m_reply.error("EXECABORT Transaction discarded because of: " + reason);
+        if (m_server.hasMonitors())
+            m_server.feedMonitors(*this);
+    } else {
+        m_reply.error(message);
+    }
+    m_server.stats().countError(m_reply.lastErrorCode());
+    m_errorsCounted = m_reply.errorCount();
     if (command)
         ++command->rejectedCalls;
     return false;
@@ -212,28 +230,72 @@ void Connection::execute()
         reject(command, "ERR wrong number of arguments for '" + command->fullName + "' command");
         return;
     }
+    if (command->flags & CommandFlag::Protected) {
+        reject(command,
+               "ERR " + upperName(command->name)
+                       + " command not allowed. If the enable-debug-command option is set to "
+                         "\"local\", you can run it from a local connection, otherwise you need to "
+                         "set this option in the configuration file, and then restart the server.");
+        return;
+    }
     if (!m_authenticated && !(command->flags & CommandFlag::NoAuth)) {
         reject(command, QByteArrayLiteral("NOAUTH Authentication required."));
         return;
     }
+    // CLIENT LIST's cmd= is the last command sent: queued ones too, EXEC's commands not.
+    m_lastCommand = command->fullName;
+    if (m_transaction.isActive() && !(command->flags & CommandFlag::NoQueue))
+        queue(command);
+    else
+        call(command);
+}
 
+void Connection::queue(Command *command)
+{
+    if (command->flags & CommandFlag::NoMulti) {
+        reject(command, QByteArrayLiteral("ERR Command not allowed inside a transaction"));
+        return;
+    }
+    m_transaction.queue(command, m_parser.args());
+    m_reply.simple("QUEUED");
+}
+
+void Connection::runQueued(Command *command, const std::vector<QByteArray> &args)
+{
+    std::vector<QByteArrayView> views(args.begin(), args.end());
+    const std::vector<QByteArrayView> *outer = m_args;
+    m_args = &views;
+    m_inExec = true;
+    call(command);
+    m_inExec = false;
+    m_args = outer;
+    m_redacted.clear(); // EXEC's own MONITOR line shows none of its commands' redactions
+}
+
+void Connection::call(Command *command)
+{
+    const std::vector<QByteArrayView> &argv = *m_args;
     m_commandTimeMs = QDateTime::currentMSecsSinceEpoch();
     const quint64 errorsBefore = m_reply.errorCount();
     const auto start = std::chrono::steady_clock::now();
-    m_lastCommand = command->fullName;
     m_redacted.clear();
+    // EXEC calls this again for each of its commands.
+    const bool outerInCommand = m_inCommand;
+    Command *outerCommand = std::exchange(m_current, command);
     m_inCommand = true;
     command->handler(*this);
-    m_inCommand = false;
+    m_inCommand = outerInCommand;
+    m_current = outerCommand;
     const qint64 micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - start)
                                   .count();
     ++command->calls;
     command->microseconds += quint64(micros);
-    if (m_reply.errorCount() != errorsBefore) {
+    if (m_reply.errorCount() > qMax(errorsBefore, m_errorsCounted)) {
         ++command->failedCalls;
         m_server.stats().countError(m_reply.lastErrorCode());
     }
+    m_errorsCounted = m_reply.errorCount();
     ++m_commandsProcessed;
     ++m_server.stats().totalCommands;
     // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.

@@ -3,6 +3,7 @@
 #include "poller.h"
 #include "protocol/replywriter.h"
 #include "protocol/respparser.h"
+#include "transaction.h"
 
 #include <QByteArray>
 
@@ -31,14 +32,19 @@ public:
     QByteArray takeOutput();
 
     // --- for command handlers ---
-    qsizetype argc() const { return qsizetype(m_parser.args().size()); }
-    QByteArrayView arg(qsizetype i) const { return m_parser.args()[size_t(i)]; }
-    const std::vector<QByteArrayView> &args() const { return m_parser.args(); }
+    // The arguments of the command being run: the parsed request, or inside EXEC the queued
+    // command's saved copy.
+    qsizetype argc() const { return qsizetype(m_args->size()); }
+    QByteArrayView arg(qsizetype i) const { return (*m_args)[size_t(i)]; }
+    const std::vector<QByteArrayView> &args() const { return *m_args; }
     ReplyWriter &reply() { return m_reply; }
     Server &server() { return m_server; }
     Keyspace &db();
     int dbIndex() const { return m_db; }
     void selectDb(int index) { m_db = index; }
+    // The full name of the command being run ("get", "client|list"), for error texts. Inside
+    // EXEC it is the queued command's, while lastCommand() stays "exec".
+    const QByteArray &commandName() const;
     // The time of the command being run (ms since the epoch): one clock read per command.
     qint64 now() const { return m_commandTimeMs; }
     // QUIT: send what is queued, then close; later pipelined commands are not run.
@@ -48,6 +54,15 @@ public:
     // AUTH and HELLO: MONITOR shows this argument of the current command as "(redacted)".
     void redactArgument(qsizetype i) { m_redacted.push_back(i); }
     bool isRedacted(qsizetype i) const;
+
+    // --- transactions ---
+    Transaction &transaction() { return m_transaction; }
+    const Transaction &transaction() const { return m_transaction; }
+    // EXEC: runs one queued command with its saved arguments through the same path as a
+    // command from the wire (statistics, slow log, MONITOR, command log).
+    void runQueued(Command *command, const std::vector<QByteArray> &args);
+    // While EXEC runs its commands (Redis's CLIENT_DENY_BLOCKING: MONITOR refuses).
+    bool isInExec() const { return m_inExec; }
 
     // --- output ---
     // Writes what is queued; the server calls it after a round for output pushed from outside.
@@ -85,7 +100,12 @@ private:
     void readInput();
     // Runs every complete command in buffer; returns the number of bytes consumed.
     qsizetype processBuffer(const QByteArray &buffer);
+    // Looks the parsed request up, checks it, then queues it (inside MULTI) or runs it.
     void execute();
+    // Runs a checked command and accounts for it: the one place that feeds statistics, the
+    // slow log, monitors and the command log, for direct and queued commands alike.
+    void call(Command *command);
+    void queue(Command *command);
     bool reject(Command *command, const QByteArray &message);
     void setInterest(int events);
     void close(const char *reason);
@@ -106,6 +126,12 @@ private:
     qsizetype m_outPos = 0;
     RespParser m_parser;
     ReplyWriter m_reply { &m_out };
+    const std::vector<QByteArrayView> *m_args = &m_parser.args();
+    Command *m_current = nullptr;
+    Transaction m_transaction;
+    // Reply errors already counted in the statistics, so that EXEC does not count again the
+    // errors of the commands it ran.
+    quint64 m_errorsCounted = 0;
 
     int m_db = 0;
     int m_interest = 0;
@@ -114,6 +140,7 @@ private:
     bool m_closed = false;
     bool m_inCommand = false;
     bool m_monitor = false;
+    bool m_inExec = false;
     qint64 m_createdMs;
     qint64 m_lastInteractionMs;
     qint64 m_commandTimeMs;

@@ -1,5 +1,6 @@
 #include "keyspace.h"
 
+#include <QDateTime>
 #include <QHashFunctions>
 #include <QRandomGenerator>
 
@@ -100,11 +101,20 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expir
     entry->type = ValueType::String;
     entry->value = std::move(value);
     if (!keepTtl)
-        setExpire(entry, expireAt);
+        applyExpire(entry, expireAt);
+    signalModified(key);
     return entry;
 }
 
 bool Keyspace::remove(QByteArrayView key)
+{
+    if (!erase(key))
+        return false;
+    signalModified(key);
+    return true;
+}
+
+bool Keyspace::erase(QByteArrayView key)
 {
     KeyEntry **slot = slotOf(key);
     if (!*slot)
@@ -155,6 +165,8 @@ bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
     destroyEntry(old);
     attach(entry);
     shrinkIfSparse();
+    signalModified(from);
+    signalModified(to);
     return true;
 }
 
@@ -165,6 +177,8 @@ bool Keyspace::moveTo(QByteArrayView key, Keyspace &target)
         return false;
     target.attach(entry);
     shrinkIfSparse();
+    signalModified(key);
+    target.signalModified(key);
     return true;
 }
 
@@ -178,11 +192,14 @@ bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKe
     entry->value = source->value; // implicitly shared: the copy is made on the next write
     entry->expireAt = source->expireAt;
     target.attach(entry);
+    target.signalModified(newKey);
     return true;
 }
 
 void Keyspace::swap(Keyspace &other)
 {
+    touchLiveWatchedKeys(&other);
+    other.touchLiveWatchedKeys(this);
     m_buckets.swap(other.m_buckets);
     m_volatile.swap(other.m_volatile);
     std::swap(m_size, other.m_size);
@@ -191,6 +208,14 @@ void Keyspace::swap(Keyspace &other)
 }
 
 void Keyspace::setExpire(KeyEntry *entry, qint64 expireAt)
+{
+    if (expireAt < 0 && !entry->hasExpire())
+        return;
+    applyExpire(entry, expireAt);
+    signalModified(entry->key());
+}
+
+void Keyspace::applyExpire(KeyEntry *entry, qint64 expireAt)
 {
     if (expireAt >= 0 && !entry->hasExpire())
         addVolatile(entry);
@@ -215,8 +240,43 @@ void Keyspace::removeVolatile(KeyEntry *entry)
     entry->volatileIndex = -1;
 }
 
+void Keyspace::watch(QByteArrayView key, KeyWatcher *watcher)
+{
+    if (!m_watched)
+        m_watched = std::make_unique<WatchedKeys>();
+    m_watched->add(key, watcher);
+}
+
+void Keyspace::unwatch(QByteArrayView key, KeyWatcher *watcher)
+{
+    if (!m_watched)
+        return;
+    m_watched->remove(key, watcher);
+    if (m_watched->isEmpty())
+        m_watched.reset();
+}
+
+bool Keyspace::isLive(QByteArrayView key, qint64 nowMs)
+{
+    const KeyEntry *entry = *slotOf(key);
+    return entry && !(entry->hasExpire() && entry->expireAt <= nowMs);
+}
+
+void Keyspace::touchLiveWatchedKeys(Keyspace *other)
+{
+    if (!m_watched)
+        return;
+    // Redis 7.0 does not count a key that has expired but is not deleted yet (observed on
+    // 7.0.15: FLUSHDB after a watched key expired lets EXEC run).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_watched->touchIf([&](QByteArrayView key) {
+        return isLive(key, now) || (other && other->isLive(key, now));
+    });
+}
+
 void Keyspace::clear()
 {
+    touchLiveWatchedKeys(nullptr);
     for (KeyEntry *&head : m_buckets) {
         while (head) {
             KeyEntry *next = head->next;
@@ -318,7 +378,7 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
         for (; sampled < SampleSize && !m_volatile.empty() && budget > 0; ++sampled, --budget) {
             KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
             if (entry->expireAt <= nowMs) {
-                remove(entry->key()); // the view is used before the entry is freed
+                erase(entry->key()); // the view is used before the entry is freed
                 ++expired;
             }
         }

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "watchedkeys.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 enum class ValueType : quint8 { String };
@@ -31,6 +34,10 @@ struct KeyEntry
 // for active expiry and RANDOMKEY. Expired keys are removed lazily by find() and actively by
 // expireCycle(). It returns statuses and never writes replies. Not thread-safe: it lives on
 // the server thread.
+//
+// Every change goes through its write paths, which tell the clients that WATCH the key
+// (Redis's signalModifiedKey); commands that edit a value in place call signalModified().
+// As in Redis 7.0, keys deleted because they expired do not count as changed.
 class Keyspace
 {
 public:
@@ -46,8 +53,16 @@ public:
     KeyEntry *setString(QByteArrayView key, QByteArray value, qint64 expireAt = -1,
                         bool keepTtl = false);
     bool remove(QByteArrayView key);
+    // Removing the expiry of a key that has none changes nothing (and tells nobody).
     void setExpire(KeyEntry *entry, qint64 expireAt);
+    // FLUSHDB: the watchers of every live key are told first.
     void clear();
+    // A command changed the value of key in place (APPEND, SETRANGE, INCR, SETBIT...).
+    void signalModified(QByteArrayView key)
+    {
+        if (m_watched) // the whole cost of WATCH while no client watches this database
+            m_watched->touch(key);
+    }
 
     // RENAME: gives from's value and expiry to `to` (replacing it) and drops from. Callers
     // look both keys up first (lazy expiry) and handle from == to. False if from is missing.
@@ -58,8 +73,13 @@ public:
     // COPY: puts a copy of key (value and expiry) into target as newKey, replacing it.
     // False if key is missing.
     bool copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKey);
-    // SWAPDB: exchanges the whole contents of two databases.
+    // SWAPDB: exchanges the whole contents of two databases. The watched keys stay with their
+    // database; a watched key that is live in either of the two counts as changed.
     void swap(Keyspace &other);
+
+    // WATCH: watcher is told when key changes in this database, until unwatch().
+    void watch(QByteArrayView key, KeyWatcher *watcher);
+    void unwatch(QByteArrayView key, KeyWatcher *watcher);
 
     qsizetype size() const { return m_size; }
     qsizetype volatileCount() const { return qsizetype(m_volatile.size()); }
@@ -101,6 +121,13 @@ private:
     KeyEntry *createEntry(QByteArrayView key);
     void destroyEntry(KeyEntry *entry);
     void unlinkAndDestroy(KeyEntry **slot);
+    // remove() without telling the watchers: for expired keys.
+    bool erase(QByteArrayView key);
+    void applyExpire(KeyEntry *entry, qint64 expireAt);
+    // Whether key is here and not expired, without deleting it (the watched-key checks).
+    bool isLive(QByteArrayView key, qint64 nowMs);
+    // For FLUSHDB and SWAPDB: touches the watched keys live here or in other.
+    void touchLiveWatchedKeys(Keyspace *other);
     // Unlinks the entry without freeing it; attach() links it (into this or another database).
     KeyEntry *detach(QByteArrayView key);
     void attach(KeyEntry *entry);
@@ -117,4 +144,5 @@ private:
     quint64 m_expireCycleMicros = 0;
     quint64 m_expireCycleCapReached = 0;
     double m_staleEstimate = 0;
+    std::unique_ptr<WatchedKeys> m_watched; // null while nothing is watched; never swapped
 };

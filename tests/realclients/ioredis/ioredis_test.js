@@ -59,6 +59,12 @@ async function main() {
         check('error reply', err.message.startsWith('ERR unknown command'));
     }
 
+    const tx = await r.multi().set('tx:a', '1').incr('tx:a').exec();
+    check('multi/exec', JSON.stringify(tx) === '[[null,"OK"],[null,2]]');
+    await r.watch('tx:w');
+    await r.set('tx:w', 'changed');
+    check('watch', (await r.multi().get('tx:w').exec()) === null);
+
     const db3 = new Redis({ port, host: '127.0.0.1', db: 3 });
     check('select', (await db3.set('in3', 'x')) === 'OK' && (await r.get('in3')) === null);
     db3.disconnect();

@@ -80,12 +80,22 @@ public:
     Step next()
     {
         Step step = command();
+        // Inside MULTI, EXEC's array holds the queued replies, compared byte for byte: only
+        // commands whose replies are compared raw are queued.
+        while (m_inMulti && step.compare != Compare::Raw)
+            step = command();
         // Now and then break the arity on purpose (error replies are always compared raw).
         const int mutate = pick(40);
         if (mutate == 0 && step.args.size() > 1)
             step.args.removeLast();
         else if (mutate == 1)
             step.args.append(value());
+        // Follow the transaction state as the servers will (a rejected EXEC discards too).
+        const QByteArray name = step.args.first().toUpper();
+        if (name == "MULTI" && step.args.size() == 1)
+            m_inMulti = true;
+        else if (name == "EXEC" || (name == "DISCARD" && step.args.size() == 1))
+            m_inMulti = false;
         return step;
     }
 
@@ -239,7 +249,7 @@ private:
 
     Step command()
     {
-        switch (pick(60)) {
+        switch (pick(64)) {
         case 0:
         case 1:
         case 2: return { QByteArrayList { "SET", key(), value() } + setOptions(false) };
@@ -403,11 +413,21 @@ private:
             return { args };
         }
         case 57: return { { "SUBSTR", key(), integer(), integer() } };
+        case 58: return { { "MULTI" } };
+        case 59: return { { oneOf<QByteArray>({ "EXEC", "EXEC", "DISCARD" }) } };
+        case 60: {
+            QByteArrayList args { "WATCH" };
+            for (int i = pick(3) + 1; i > 0; --i)
+                args << key();
+            return { args };
+        }
+        case 61: return { { "UNWATCH" } };
         default: return { { "GET", key() } };
         }
     }
 
     QRandomGenerator m_random;
+    bool m_inMulti = false;
 };
 
 bool sameShape(const Reply &a, const Reply &b)

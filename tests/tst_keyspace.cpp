@@ -25,6 +25,10 @@ private slots:
     void scanReturnsEveryKeyPresentThroughout_data();
     void scanReturnsEveryKeyPresentThroughout();
     void randomEntryAndClear();
+    void encodingOf_data();
+    void encodingOf();
+    void encodingFollowsTheWrite();
+    void idleTimeFollowsTheClock();
 };
 
 void TestKeyspace::setFindRemove()
@@ -145,6 +149,79 @@ void TestKeyspace::randomEntryAndClear()
     QCOMPARE(ks.size(), 0);
     QCOMPARE(ks.volatileCount(), 0);
     QVERIFY(!ks.randomEntry());
+}
+
+void TestKeyspace::encodingOf_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<StringEncoding>("encoding");
+    QTest::newRow("0") << QByteArray("0") << StringEncoding::SharedInt;
+    QTest::newRow("9999") << QByteArray("9999") << StringEncoding::SharedInt;
+    QTest::newRow("10000") << QByteArray("10000") << StringEncoding::Int;
+    QTest::newRow("-1") << QByteArray("-1") << StringEncoding::Int;
+    QTest::newRow("int64 min") << QByteArray("-9223372036854775808") << StringEncoding::Int;
+    QTest::newRow("int64 max + 1") << QByteArray("9223372036854775808") << StringEncoding::Embstr;
+    QTest::newRow("+1") << QByteArray("+1") << StringEncoding::Embstr;
+    QTest::newRow("01") << QByteArray("01") << StringEncoding::Embstr;
+    QTest::newRow("-0") << QByteArray("-0") << StringEncoding::Embstr;
+    QTest::newRow("empty") << QByteArray("") << StringEncoding::Embstr;
+    QTest::newRow("44 bytes") << QByteArray(44, 'a') << StringEncoding::Embstr;
+    QTest::newRow("45 bytes") << QByteArray(45, 'a') << StringEncoding::Raw;
+}
+
+void TestKeyspace::encodingOf()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(StringEncoding, encoding);
+    QCOMPARE(Keyspace::encodingOf(value), encoding);
+}
+
+void TestKeyspace::encodingFollowsTheWrite()
+{
+    Keyspace ks;
+    Keyspace other;
+    KeyEntry *entry = ks.setString("k", "5");
+    QCOMPARE(entry->encoding, StringEncoding::SharedInt);
+    ks.rename("k", "r");
+    QCOMPARE(ks.find("r", 0)->encoding, StringEncoding::SharedInt);
+    // A copy is a new object: the same encoding, but never a shared integer.
+    ks.copyTo("r", other, "c");
+    QCOMPARE(other.find("c", 0)->encoding, StringEncoding::Int);
+    ks.unshareString(ks.find("r", 0));
+    QCOMPARE(ks.find("r", 0)->encoding, StringEncoding::Raw);
+    ks.moveTo("r", other);
+    QCOMPARE(other.find("r", 0)->encoding, StringEncoding::Raw);
+}
+
+void TestKeyspace::idleTimeFollowsTheClock()
+{
+    // Times far from the real clock, which the shared integers' access times start at.
+    constexpr qint64 t0 = 4'000'000'000'000;
+    Keyspace ks;
+    ks.find("none", t0);
+    KeyEntry *entry = ks.setString("k", "hello");
+    QCOMPARE(ks.idleSeconds(entry), 0);
+    ks.find("k", t0 + 5'000); // a lookup alone is not an access
+    QCOMPARE(ks.idleSeconds(entry), 5);
+    ks.touch(entry);
+    QCOMPARE(ks.idleSeconds(entry), 0);
+    ks.find("k", t0 + 7'999);
+    QCOMPARE(ks.idleSeconds(entry), 2);
+    // RENAME moves the object and its access time; rewriting the value makes a new one.
+    ks.rename("k", "r");
+    entry = ks.find("r", t0 + 8'000);
+    QCOMPARE(ks.idleSeconds(entry), 3);
+    ks.unshareString(entry);
+    QCOMPARE(ks.idleSeconds(entry), 0);
+
+    // Keys holding the same shared integer share its access time, as in Redis.
+    KeyEntry *a = ks.setString("a", "42");
+    KeyEntry *b = ks.setString("b", "42");
+    ks.touch(a);
+    ks.find("a", t0 + 12'000);
+    QCOMPARE(ks.idleSeconds(b), 4);
+    ks.touch(b);
+    QCOMPARE(ks.idleSeconds(a), 0);
 }
 
 QTEST_GUILESS_MAIN(TestKeyspace)

@@ -67,9 +67,11 @@ KeyEntry *lookupBitsWrite(Connection &c, quint64 maxBit, bool *grown)
     const qsizetype size = qsizetype(maxBit >> 3) + 1;
     *grown = !entry || entry->value.size() < size;
     if (!entry)
-        return c.db().setString(c.arg(1), QByteArray(size, '\0'));
-    if (entry->value.size() < size)
+        entry = c.db().setString(c.arg(1), QByteArray(size, '\0'));
+    else if (entry->value.size() < size)
         entry->value.resize(size, '\0');
+    // Redis unshares the value here, before knowing whether any bit will change.
+    c.db().unshareString(entry);
     return entry;
 }
 
@@ -340,7 +342,10 @@ void bitopCommand(Connection &c)
         case BitOp::Not: break;
         }
     }
-    c.db().setString(destination, std::move(result));
+    // Redis's setKey looks the destination up first (an expired one is deleted and counted)
+    // and stores the result as made, raw, without trying to encode it.
+    lookupWrite(c, destination);
+    c.db().unshareString(c.db().setString(destination, std::move(result)));
     c.reply().integer(maxLength);
 }
 

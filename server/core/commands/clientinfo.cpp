@@ -1,6 +1,7 @@
 #include "clientinfo.h"
 
 #include "net/connection.h"
+#include "net/server.h"
 
 #include <QDateTime>
 
@@ -26,13 +27,16 @@ QByteArray describe(const Connection &client, const Connection &caller)
     const qsizetype queryBuffer = client.queryBufferSize();
     const qsizetype output = client.outputBufferSize();
     auto number = [](qint64 v) { return QByteArray::number(v); };
-    // Redis's flag letters, in its order: O monitor, x in MULTI, d a watched key changed.
+    // Redis's flag letters, in its order: O monitor, x in MULTI, b held by CLIENT PAUSE, d a
+    // watched key changed.
     const Transaction &transaction = client.transaction();
     QByteArray flags;
     if (client.isMonitor())
         flags += 'O';
     if (transaction.isActive())
         flags += 'x';
+    if (client.server().isPostponed(client))
+        flags += 'b';
     if (transaction.isDirty())
         flags += 'd';
     if (flags.isEmpty())

@@ -82,7 +82,7 @@ bool parseDbIndex(Connection &c, QByteArrayView text, int *index)
     return true;
 }
 
-KeyEntry *lookupRead(Connection &c, QByteArrayView key)
+KeyEntry *lookupReadNoTouch(Connection &c, QByteArrayView key)
 {
     KeyEntry *entry = c.db().find(key, c.now());
     if (entry)
@@ -92,9 +92,20 @@ KeyEntry *lookupRead(Connection &c, QByteArrayView key)
     return entry;
 }
 
+KeyEntry *lookupRead(Connection &c, QByteArrayView key)
+{
+    KeyEntry *entry = lookupReadNoTouch(c, key);
+    if (entry)
+        c.db().touch(entry);
+    return entry;
+}
+
 KeyEntry *lookupWrite(Connection &c, QByteArrayView key)
 {
-    return c.db().find(key, c.now());
+    KeyEntry *entry = c.db().find(key, c.now());
+    if (entry)
+        c.db().touch(entry);
+    return entry;
 }
 
 namespace {
@@ -171,6 +182,26 @@ QByteArray typeName(ValueType type)
 void replySyntaxError(Connection &c)
 {
     c.reply().error("ERR syntax error");
+}
+
+void replySubcommandSyntaxError(Connection &c)
+{
+    const QByteArrayView sub = cString(c.arg(1));
+    c.reply().error("ERR unknown subcommand or wrong number of arguments for '"
+                    + sub.first(qMin(sub.size(), qsizetype(128))).toByteArray() + "'. Try "
+                    + cString(c.arg(0)).toByteArray().toUpper() + " HELP.");
+}
+
+void replyHelp(Connection &c, const char *command, std::initializer_list<const char *> lines)
+{
+    ReplyWriter &r = c.reply();
+    r.arrayHeader(qsizetype(lines.size()) + 3);
+    r.simple(QByteArray(QByteArray(command)
+                        + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+    for (const char *line : lines)
+        r.simple(line);
+    r.simple("HELP");
+    r.simple("    Prints this help.");
 }
 
 void replyWrongType(Connection &c)

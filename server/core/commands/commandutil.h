@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <initializer_list>
+
 class Connection;
 struct KeyEntry;
 enum class ValueType : quint8;
@@ -32,9 +34,12 @@ bool parseLongDouble(Connection &c, QByteArrayView text, long double *value);
 // one of ours (after parseInt's own error for a non-integer).
 bool parseDbIndex(Connection &c, QByteArrayView text, int *index);
 
-// Lookups for reading count keyspace_hits/misses; lookups for writing do not.
+// The one lookup path of the commands (Redis's lookupKey): lookups for reading count
+// keyspace_hits/misses, lookups for writing do not; both record an access for OBJECT IDLETIME.
 KeyEntry *lookupRead(Connection &c, QByteArrayView key);
 KeyEntry *lookupWrite(Connection &c, QByteArrayView key);
+// lookupRead without recording an access (Redis's LOOKUP_NOTOUCH): EXISTS, TYPE, TTL, OBJECT.
+KeyEntry *lookupReadNoTouch(Connection &c, QByteArrayView key);
 // The same for commands that need a string: false (after replying WRONGTYPE) when the key
 // holds another type; *entry is nullptr when the key does not exist.
 bool lookupStringRead(Connection &c, QByteArrayView key, KeyEntry **entry);
@@ -54,6 +59,12 @@ void replyInvalidExpireTime(Connection &c);
 QByteArray typeName(ValueType type);
 
 void replySyntaxError(Connection &c);
+// Redis's addReplySubcommandSyntaxError, for subcommands that check their own arguments:
+// "-ERR unknown subcommand or wrong number of arguments for 'sub'. Try COMMAND HELP."
+void replySubcommandSyntaxError(Connection &c);
+// Redis's addReplyHelp: status lines, the usage line for command (e.g. "CLIENT") first, then
+// lines, then HELP's own two lines.
+void replyHelp(Connection &c, const char *command, std::initializer_list<const char *> lines);
 void replyWrongType(Connection &c);
 
 } // namespace CommandUtil

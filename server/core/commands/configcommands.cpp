@@ -274,6 +274,18 @@ void configResetstatCommand(Connection &c)
     c.reply().ok();
 }
 
+// REWRITE is listed as Redis lists it; qkv has no configuration file, so it is not a
+// subcommand here.
+void configHelpCommand(Connection &c)
+{
+    replyHelp(c, "CONFIG",
+              { "GET <pattern>",
+                "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command.", "REWRITE",
+                "    Rewrite the configuration file." });
+}
+
 } // namespace
 
 void registerConfigCommands(CommandTable &table)
@@ -286,6 +298,7 @@ void registerConfigCommands(CommandTable &table)
         Command { "set", -4, Flags, configSetCommand }.withTips(
                 { "request_policy:all_nodes", "response_policy:all_succeeded" }),
         { "resetstat", 2, Flags, configResetstatCommand },
+        { "help", 2, Loading | Stale, configHelpCommand },
     };
     table.add(std::move(config));
 }

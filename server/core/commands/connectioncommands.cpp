@@ -181,6 +181,7 @@ void resetCommand(Connection &c)
     c.setName(QByteArray());
     c.setAuthenticated(c.server().config().requirePass.isEmpty());
     c.transaction().discard();
+    c.clearReplyMode();
     c.reply().simple("RESET");
 }
 
@@ -346,6 +347,153 @@ void clientNoEvictCommand(Connection &c)
         replySyntaxError(c);
 }
 
+// qkv has no client-side caching (CLIENT TRACKING): these answer as Redis does while tracking
+// is off.
+void clientGetredirCommand(Connection &c)
+{
+    c.reply().integer(-1);
+}
+
+void clientTrackinginfoCommand(Connection &c)
+{
+    ReplyWriter &r = c.reply();
+    r.mapHeader(3);
+    r.bulk("flags");
+    r.setHeader(1);
+    r.bulk("off");
+    r.bulk("redirect");
+    r.integer(-1);
+    r.bulk("prefixes");
+    r.arrayHeader(0);
+}
+
+void clientCachingCommand(Connection &c)
+{
+    c.reply().error("ERR CLIENT CACHING can be called only when the client is in tracking mode "
+                    "with OPTIN or OPTOUT mode enabled");
+}
+
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: qkv has no blocking commands, so no client is ever
+// blocked and the answer is 0 once the arguments are checked (the reason first, as in Redis).
+void clientUnblockCommand(Connection &c)
+{
+    if (c.argc() > 4) {
+        replySubcommandSyntaxError(c);
+        return;
+    }
+    if (c.argc() == 4 && !argIs(c.arg(3), "TIMEOUT") && !argIs(c.arg(3), "ERROR")) {
+        c.reply().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        return;
+    }
+    long long id = 0;
+    if (!parseLongLong(c, c.arg(2), &id))
+        return;
+    c.reply().integer(0);
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]: Connection::execute holds the commands while it lasts.
+void clientPauseCommand(Connection &c)
+{
+    if (c.argc() > 4) {
+        replySubcommandSyntaxError(c);
+        return;
+    }
+    // The mode is checked before the timeout, as in Redis.
+    Server::PauseMode mode = Server::PauseMode::All;
+    if (c.argc() == 4) {
+        if (argIs(c.arg(3), "WRITE")) {
+            mode = Server::PauseMode::Write;
+        } else if (!argIs(c.arg(3), "ALL")) {
+            c.reply().error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    }
+    long long timeout = 0;
+    if (!Numbers::toLongLong(c.arg(2), &timeout)) {
+        c.reply().error("ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (timeout < 0) {
+        c.reply().error("ERR timeout is negative");
+        return;
+    }
+    // Saturates where Redis would overflow: a pause that long never ends by itself anyway.
+    const qint64 end = timeout > LLONG_MAX - c.now() ? LLONG_MAX : c.now() + timeout;
+    c.server().pauseClients(end, mode);
+    c.reply().ok();
+}
+
+void clientUnpauseCommand(Connection &c)
+{
+    c.server().unpauseClients();
+    c.reply().ok();
+}
+
+// CLIENT REPLY ON|OFF|SKIP: only ON replies; the connection drops the other replies.
+void clientReplyCommand(Connection &c)
+{
+    if (argIs(c.arg(2), "ON")) {
+        c.setReplyMode(Connection::ReplyMode::On);
+        c.reply().ok();
+    } else if (argIs(c.arg(2), "OFF")) {
+        c.setReplyMode(Connection::ReplyMode::Off);
+    } else if (argIs(c.arg(2), "SKIP")) {
+        c.setReplyMode(Connection::ReplyMode::Skip);
+    } else {
+        replySyntaxError(c);
+    }
+}
+
+void clientHelpCommand(Connection &c)
+{
+    replyHelp(c, "CLIENT",
+              { "CACHING (YES|NO)",
+                "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                "GETREDIR",
+                "    Return the client ID we are redirecting to when tracking is enabled.",
+                "GETNAME",
+                "    Return the name of the current connection.",
+                "ID",
+                "    Return the ID of the current connection.",
+                "INFO",
+                "    Return information about the current client connection.",
+                "KILL <ip:port>",
+                "    Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]]",
+                "    Kill connections. Options are:",
+                "    * ADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made from the specified address",
+                "    * LADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made to specified local address",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Kill connections by type.",
+                "    * USER <username>",
+                "      Kill connections authenticated by <username>.",
+                "    * SKIPME (YES|NO)",
+                "      Skip killing current connection (default: yes).",
+                "LIST [options ...]",
+                "    Return information about client connections. Options:",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Return clients of specified type.",
+                "UNPAUSE",
+                "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]",
+                "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                "REPLY (ON|OFF|SKIP)",
+                "    Control the replies sent to the current connection.",
+                "SETNAME <name>",
+                "    Assign the name <name> to the current connection.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                "    Unblock the specified blocked client.",
+                "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                "         [OPTIN] [OPTOUT] [NOLOOP]",
+                "    Control server assisted client side caching.",
+                "TRACKINGINFO",
+                "    Report tracking status for the current connection.",
+                "NO-EVICT (ON|OFF)",
+                "    Protect current client connection from eviction." });
+}
+
 } // namespace
 
 void registerConnectionCommands(CommandTable &table)
@@ -382,6 +530,14 @@ void registerConnectionCommands(CommandTable &table)
         // SETINFO is Redis 7.2's; 7.0 does not have it, but redis-py 5 sends it.
         Command { "setinfo", 4, ClientFlags, clientSetinfoCommand }.acl(Connection),
         Command { "no-evict", 3, Admin | ClientFlags, clientNoEvictCommand }.acl(Connection),
+        Command { "getredir", 2, ClientFlags, clientGetredirCommand }.acl(Connection),
+        Command { "trackinginfo", 2, ClientFlags, clientTrackinginfoCommand }.acl(Connection),
+        Command { "caching", 3, ClientFlags, clientCachingCommand }.acl(Connection),
+        Command { "unblock", -3, Admin | ClientFlags, clientUnblockCommand }.acl(Connection),
+        Command { "reply", 3, ClientFlags, clientReplyCommand }.acl(Connection),
+        Command { "pause", -3, Admin | ClientFlags, clientPauseCommand }.acl(Connection),
+        Command { "unpause", 2, Admin | ClientFlags, clientUnpauseCommand }.acl(Connection),
+        Command { "help", 2, Loading | Stale, clientHelpCommand }.acl(Connection),
     };
     table.add(std::move(client));
 }

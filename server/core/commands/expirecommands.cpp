@@ -117,10 +117,10 @@ void pexpireatCommand(Connection &c)
 }
 
 // The one TTL behind the four (Redis's ttlGenericCommand): -2 missing, -1 no expiry;
-// seconds are rounded to the nearest.
+// seconds are rounded to the nearest. Asking for the TTL is not an access (OBJECT IDLETIME).
 void ttlGeneric(Connection &c, bool milliseconds, bool absolute)
 {
-    const KeyEntry *entry = lookupRead(c, c.arg(1));
+    const KeyEntry *entry = lookupReadNoTouch(c, c.arg(1));
     if (!entry) {
         c.reply().integer(-2);
         return;

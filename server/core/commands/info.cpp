@@ -135,7 +135,7 @@ void clientsSection(Writer &w, Server &server)
     w.field("maxclients", server.config().maxClients);
     w.field("client_recent_max_input_buffer", maxInput);
     w.field("client_recent_max_output_buffer", maxOutput);
-    w.field("blocked_clients", 0);
+    w.field("blocked_clients", qint64(server.postponedCount()));
     w.field("tracking_clients", 0);
     w.field("clients_in_timeout_table", 0);
 }

@@ -27,20 +27,31 @@ void delCommand(Connection &c)
     c.reply().integer(deleted);
 }
 
-// EXISTS and TOUCH: repeated keys count each time (there is no access time to touch here).
-void existsCommand(Connection &c)
+// EXISTS and TOUCH: repeated keys count each time; only TOUCH is an access (as in Redis,
+// where EXISTS looks up with LOOKUP_NOTOUCH).
+void existsGeneric(Connection &c, bool touch)
 {
     long long count = 0;
     for (qsizetype j = 1; j < c.argc(); ++j) {
-        if (lookupRead(c, c.arg(j)))
+        if (touch ? lookupRead(c, c.arg(j)) : lookupReadNoTouch(c, c.arg(j)))
             ++count;
     }
     c.reply().integer(count);
 }
 
+void existsCommand(Connection &c)
+{
+    existsGeneric(c, false);
+}
+
+void touchCommand(Connection &c)
+{
+    existsGeneric(c, true);
+}
+
 void typeCommand(Connection &c)
 {
-    const KeyEntry *entry = lookupRead(c, c.arg(1));
+    const KeyEntry *entry = lookupReadNoTouch(c, c.arg(1));
     c.reply().simple(entry ? typeName(entry->type) : QByteArrayLiteral("none"));
 }
 
@@ -158,8 +169,8 @@ void scanCommand(Connection &c)
     for (const QByteArray &key : std::as_const(keys)) {
         if (!matchAll && !globMatch(pattern, key))
             continue;
-        // Expired keys are filtered out and deleted, as Redis does.
-        const KeyEntry *entry = lookupWrite(c, key);
+        // Expired keys are filtered out and deleted, as Redis does; listing is not an access.
+        const KeyEntry *entry = c.db().find(key, c.now());
         if (!entry)
             continue;
         if (hasType && !equalsIgnoreCase(typeName(entry->type), type))
@@ -175,10 +186,11 @@ void scanCommand(Connection &c)
 
 void randomkeyCommand(Connection &c)
 {
-    // Expired keys that come up are deleted and another one is drawn.
+    // Expired keys that come up are deleted and another one is drawn; drawing a key is not an
+    // access to it.
     while (const KeyEntry *entry = c.db().randomEntry()) {
         const QByteArray key = entry->key().toByteArray();
-        if (lookupWrite(c, key)) {
+        if (c.db().find(key, c.now())) {
             c.reply().bulk(key);
             return;
         }
@@ -288,6 +300,68 @@ void swapdbCommand(Connection &c)
     c.reply().ok();
 }
 
+// OBJECT's subcommands look the key up without touching it, so that asking does not reset
+// the idle time it reports. A missing key replies null.
+const KeyEntry *objectLookup(Connection &c)
+{
+    const KeyEntry *entry = lookupReadNoTouch(c, c.arg(2));
+    if (!entry)
+        c.reply().null();
+    return entry;
+}
+
+void objectEncodingCommand(Connection &c)
+{
+    const KeyEntry *entry = objectLookup(c);
+    if (!entry)
+        return;
+    switch (entry->encoding) {
+    case StringEncoding::Raw: c.reply().bulk("raw"); return;
+    case StringEncoding::Embstr: c.reply().bulk("embstr"); return;
+    case StringEncoding::Int:
+    case StringEncoding::SharedInt: c.reply().bulk("int"); return;
+    }
+}
+
+void objectRefcountCommand(Connection &c)
+{
+    // Each key owns its value except Redis's shared integers, whose refcount is pinned at
+    // OBJ_SHARED_REFCOUNT (INT_MAX).
+    if (const KeyEntry *entry = objectLookup(c))
+        c.reply().integer(entry->encoding == StringEncoding::SharedInt ? INT_MAX : 1);
+}
+
+void objectIdletimeCommand(Connection &c)
+{
+    if (const KeyEntry *entry = objectLookup(c))
+        c.reply().integer(c.db().idleSeconds(entry));
+}
+
+// Access frequencies exist only under an LFU maxmemory policy, and qkv has only the default
+// (noeviction): the key is still looked up first, so a missing one replies null.
+void objectFreqCommand(Connection &c)
+{
+    if (objectLookup(c))
+        c.reply().error("ERR An LFU maxmemory policy is not selected, access frequency not "
+                        "tracked. Please note that when switching between policies at runtime "
+                        "LRU and LFU data will take some time to adjust.");
+}
+
+void objectHelpCommand(Connection &c)
+{
+    replyHelp(c, "OBJECT",
+              { "ENCODING <key>",
+                "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.", "FREQ <key>",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
+                "IDLETIME <key>",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.", "REFCOUNT <key>",
+                "    Return the number of references of the value associated with the specified",
+                "    <key>." });
+}
+
 } // namespace
 
 void registerKeyspaceCommands(CommandTable &table)
@@ -312,7 +386,7 @@ void registerKeyspaceCommands(CommandTable &table)
                       .acl(Ks)
                       .keys({ { RO, 1, -1 } })
                       .withTips(sumOverShards));
-    table.add(Command { "touch", -2, ReadOnly | Fast, existsCommand, 1, -1, 1 }
+    table.add(Command { "touch", -2, ReadOnly | Fast, touchCommand, 1, -1, 1 }
                       .acl(Ks)
                       .keys({ { RO, 1, -1 } })
                       .withTips(sumOverShards));
@@ -342,4 +416,21 @@ void registerKeyspaceCommands(CommandTable &table)
     table.add(Command { "move", 3, Write | Fast, moveCommand, 1, 1, 1 }.acl(Ks).keys(
             { { RW | Access | Update, 1 } }));
     table.add(Command { "swapdb", 3, Write | Fast, swapdbCommand }.acl(Ks | Dangerous));
+
+    // Every OBJECT subcommand but HELP reads one key (argument 2).
+    const auto objectKeySubcommand = [&](const char *name, CommandHandler handler) {
+        return Command { name, 3, ReadOnly, handler, 2, 2, 1 }
+                .acl(Ks)
+                .keys({ { RO, 2 } })
+                .withTips({ "nondeterministic_output" });
+    };
+    Command object { "object", -2, 0, nullptr };
+    object.subcommands = {
+        objectKeySubcommand("encoding", objectEncodingCommand),
+        objectKeySubcommand("freq", objectFreqCommand),
+        objectKeySubcommand("idletime", objectIdletimeCommand),
+        objectKeySubcommand("refcount", objectRefcountCommand),
+        Command { "help", 2, Loading | Stale, objectHelpCommand }.acl(Ks),
+    };
+    table.add(std::move(object));
 }

@@ -10,6 +10,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 using namespace CommandUtil;
 
 namespace {
@@ -407,13 +409,152 @@ void commandListCommand(Connection &c)
         c.reply().bulk(name);
 }
 
+// The command a COMMAND GETKEYS request names (Redis's lookupCommand on argv+2): a container
+// takes its subcommand from the next argument. The cross-protocol guards are not commands.
+const Command *lookupCommandArgs(Connection &c)
+{
+    Command *command = c.server().commands().find(c.arg(2));
+    if (command && !command->subcommands.empty())
+        command = CommandTable::findSubcommand(*command, c.arg(3));
+    return command && !(command->flags & CommandFlag::CloseAfter) ? command : nullptr;
+}
+
+// Redis's doesCommandHaveKeys: at least one key spec that is not marked not_key.
+bool hasKeyArguments(const Command &command)
+{
+    return std::any_of(command.keySpecs.begin(), command.keySpecs.end(),
+                       [](const KeySpec &spec) { return !(spec.flags & KeyFlag::NotKey); });
+}
+
+// The real flags of a key whose spec says variable_flags: Redis's setGetKeys and
+// bitfieldGetKeys, the only two such commands qkv has. argv starts at the command name.
+quint32 resolveVariableKeyFlags(const Command &command, const QByteArrayView *argv, qsizetype argc)
+{
+    using namespace KeyFlag;
+    if (command.fullName == "set") {
+        for (qsizetype i = 3; i < argc; ++i) {
+            if (argIs(argv[i], "GET"))
+                return RW | Access | Update;
+        }
+        return OW | Update;
+    }
+    // BITFIELD only reads when every operation is a GET (OVERFLOW changes nothing itself).
+    for (qsizetype i = 2; i < argc; ++i) {
+        const qsizetype more = argc - i - 1;
+        if (argIs(argv[i], "GET") && more >= 2)
+            i += 2;
+        else if (argIs(argv[i], "OVERFLOW") && more >= 1)
+            i += 1;
+        else
+            return RW | Access | Update;
+    }
+    return RO | Access;
+}
+
+struct KeyReference
+{
+    qsizetype pos;
+    quint32 flags;
+};
+
+// Redis's getKeysUsingKeySpecs for index/range specs: argv starts at the command name.
+std::vector<KeyReference> keysFromSpecs(const Command &command, const QByteArrayView *argv,
+                                        qsizetype argc)
+{
+    std::vector<KeyReference> keys;
+    for (const KeySpec &spec : command.keySpecs) {
+        if (spec.flags & KeyFlag::NotKey)
+            continue;
+        const qsizetype first = spec.index;
+        qsizetype last;
+        if (spec.lastKey >= 0)
+            last = first + spec.lastKey;
+        else if (spec.limit == 0)
+            last = argc + spec.lastKey;
+        else
+            last = first + ((argc - first) / spec.limit + spec.lastKey);
+        const quint32 flags = (spec.flags & KeyFlag::VariableFlags)
+                ? resolveVariableKeyFlags(command, argv, argc)
+                : spec.flags;
+        // Variable-arity commands get no arity check before this, so positions past the end
+        // are skipped, as Redis skips them.
+        for (qsizetype i = first; i <= last && i < argc; i += spec.keyStep)
+            keys.push_back({ i, flags });
+    }
+    return keys;
+}
+
+// COMMAND GETKEYS / GETKEYSANDFLAGS command [arg ...] (Redis's getKeysSubcommandImpl).
+void getKeysGeneric(Connection &c, bool withFlags)
+{
+    const Command *command = lookupCommandArgs(c);
+    if (!command) {
+        c.reply().error("ERR Invalid command specified");
+        return;
+    }
+    if (!hasKeyArguments(*command)) {
+        c.reply().error("ERR The command has no key arguments");
+        return;
+    }
+    const QByteArrayView *argv = c.args().data() + 2;
+    const qsizetype argc = c.argc() - 2;
+    if ((command->arity > 0 && command->arity != argc) || argc < -command->arity) {
+        c.reply().error("ERR Invalid number of arguments specified for command");
+        return;
+    }
+    const std::vector<KeyReference> keys = keysFromSpecs(*command, argv, argc);
+    ReplyWriter &r = c.reply();
+    if (keys.empty()) {
+        if (command->flags & CommandFlag::NoMandatoryKeys)
+            r.arrayHeader(0);
+        else
+            r.error("ERR Invalid arguments specified for command");
+        return;
+    }
+    r.arrayHeader(qsizetype(keys.size()));
+    for (const KeyReference &key : keys) {
+        if (withFlags) {
+            r.arrayHeader(2);
+            r.bulk(argv[key.pos]);
+            replyBitNames(r, key.flags, KeyFlagNames);
+        } else {
+            r.bulk(argv[key.pos]);
+        }
+    }
+}
+
+void commandGetkeysCommand(Connection &c)
+{
+    getKeysGeneric(c, false);
+}
+
+void commandGetkeysandflagsCommand(Connection &c)
+{
+    getKeysGeneric(c, true);
+}
+
+void commandHelpCommand(Connection &c)
+{
+    replyHelp(c, "COMMAND",
+              { "(no subcommand)", "    Return details about all Redis commands.", "COUNT",
+                "    Return the total number of commands in this Redis server.", "LIST",
+                "    Return a list of all commands in this Redis server.",
+                "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.", "DOCS [<command-name> ...]",
+                "    Return documentation details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.", "GETKEYS <full-command>",
+                "    Return the keys from a full Redis command.", "GETKEYSANDFLAGS <full-command>",
+                "    Return the keys and the access flags from a full Redis command." });
+}
+
 // There are no functions in qkv, so there is nothing to flush; the options are checked as
 // Redis checks them.
 void functionFlushCommand(Connection &c)
 {
     if (c.argc() > 3) {
-        c.reply().error("ERR unknown subcommand or wrong number of arguments for '"
-                        + cString(c.arg(1)).toByteArray() + "'. Try FUNCTION HELP.");
+        replySubcommandSyntaxError(c);
         return;
     }
     if (c.argc() == 3 && !argIs(c.arg(2), "SYNC") && !argIs(c.arg(2), "ASYNC")) {
@@ -508,6 +649,10 @@ void registerServerCommands(CommandTable &table)
         Command { "list", -2, Introspection, commandListCommand }
                 .acl(Connection)
                 .withTips({ "nondeterministic_output_order" }),
+        Command { "getkeys", -4, Introspection, commandGetkeysCommand }.acl(Connection),
+        Command { "getkeysandflags", -4, Introspection, commandGetkeysandflagsCommand }.acl(
+                Connection),
+        Command { "help", 2, Introspection, commandHelpCommand }.acl(Connection),
     };
     table.add(std::move(command));
 

@@ -6,8 +6,6 @@
 #include "net/server.h"
 #include "protocol/numbers.h"
 
-#include <iterator>
-
 using namespace CommandUtil;
 
 namespace {
@@ -18,8 +16,7 @@ void slowlogGetCommand(Connection &c)
     // Redis parses SLOWLOG's arguments in the command itself, so an extra one is not an arity
     // error but its generic subcommand error.
     if (c.argc() > 3) {
-        c.reply().error("ERR unknown subcommand or wrong number of arguments for '"
-                        + cString(c.arg(1)).toByteArray() + "'. Try SLOWLOG HELP.");
+        replySubcommandSyntaxError(c);
         return;
     }
     long long count = 10;
@@ -59,26 +56,15 @@ void slowlogResetCommand(Connection &c)
     c.reply().ok();
 }
 
-// Redis's addReplyHelp: status lines, the command's usage first and HELP last.
 void slowlogHelpCommand(Connection &c)
 {
-    static const char *const lines[] = {
-        "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GET [<count>]",
-        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-        "    Entries are made of:",
-        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-        "    client name",
-        "LEN",
-        "    Return the length of the slowlog.",
-        "RESET",
-        "    Reset the slowlog.",
-        "HELP",
-        "    Prints this help.",
-    };
-    c.reply().arrayHeader(qsizetype(std::size(lines)));
-    for (const char *line : lines)
-        c.reply().simple(line);
+    replyHelp(c, "SLOWLOG",
+              { "GET [<count>]",
+                "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                "    Entries are made of:",
+                "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                "    client name", "LEN", "    Return the length of the slowlog.", "RESET",
+                "    Reset the slowlog." });
 }
 
 } // namespace

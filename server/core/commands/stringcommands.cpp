@@ -232,8 +232,11 @@ void msetGeneric(Connection &c, bool nx)
             }
         }
     }
-    for (qsizetype j = 1; j < c.argc(); j += 2)
+    // Redis's setKey looks each key up first: an expired key is deleted (and counted).
+    for (qsizetype j = 1; j < c.argc(); j += 2) {
+        lookupWrite(c, c.arg(j));
         c.db().setString(c.arg(j), c.arg(j + 1).toByteArray());
+    }
     if (nx)
         c.reply().integer(1);
     else
@@ -251,14 +254,16 @@ void msetnxCommand(Connection &c)
 }
 
 // INCR-family result: an existing key keeps its TTL, a missing one is created without one.
-void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text)
+// encoding is how Redis makes the result's object (an integer or a formatted float).
+void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringEncoding encoding)
 {
     if (entry) {
         entry->value = text;
         c.db().signalModified(c.arg(1));
     } else {
-        c.db().setString(c.arg(1), text);
+        entry = c.db().setString(c.arg(1), text);
     }
+    c.db().setEncoding(entry, encoding);
 }
 
 // The one INCR behind INCR, DECR, INCRBY, DECRBY (Redis's incrDecrCommand): the value must
@@ -277,7 +282,9 @@ void incrDecr(Connection &c, long long increment)
         return;
     }
     value += increment;
-    storeNumber(c, entry, Numbers::fromLongLong(value));
+    const QByteArray text = Numbers::fromLongLong(value);
+    // createStringObjectFromLongLongForValue: a shared integer or an int, as SET would make.
+    storeNumber(c, entry, text, Keyspace::encodingOf(text));
     c.reply().integer(value);
 }
 
@@ -327,7 +334,7 @@ void incrbyfloatCommand(Connection &c)
         return;
     }
     const QByteArray text = Numbers::fromLongDouble(value);
-    storeNumber(c, entry, text);
+    storeNumber(c, entry, text, Keyspace::createdEncoding(text.size()));
     c.reply().bulk(text);
 }
 
@@ -343,6 +350,7 @@ void appendCommand(Connection &c)
     }
     if (!checkStringLength(c, entry->value.size(), c.arg(2).size()))
         return;
+    c.db().unshareString(entry); // even when appending nothing, as Redis does
     entry->value.append(c.arg(2).data(), c.arg(2).size());
     c.db().signalModified(c.arg(1));
     c.reply().integer(entry->value.size());
@@ -543,6 +551,7 @@ void setrangeCommand(Connection &c)
         return;
     if (!entry)
         entry = c.db().setString(c.arg(1), QByteArray());
+    c.db().unshareString(entry);
     QByteArray &text = entry->value;
     if (text.size() < offset + value.size())
         text.append(QByteArray(qsizetype(offset + value.size()) - text.size(), '\0'));

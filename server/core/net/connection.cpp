@@ -157,7 +157,11 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
 {
     qsizetype pos = 0;
     while (!m_closeAfterReply && !m_closed) {
+        const qsizetype requestStart = pos;
+        const quint64 emptyBefore = m_parser.emptyRequests();
         const RespParser::Status status = m_parser.parse(buffer, &pos);
+        if (m_replyFlags && m_parser.emptyRequests() != emptyBefore)
+            advanceReplySkip();
         if (status == RespParser::Status::NeedMore)
             break;
         if (status == RespParser::Status::Error) {
@@ -169,9 +173,53 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             m_closeAfterReply = true;
             break;
         }
-        execute();
+        if (!execute()) {
+            pos = requestStart;
+            break;
+        }
+        if (m_replyFlags)
+            advanceReplySkip();
     }
     return pos;
+}
+
+void Connection::setReplyMode(ReplyMode mode)
+{
+    switch (mode) {
+    case ReplyMode::On:
+        // As in Redis, a SKIP run earlier in the same EXEC still applies to the next request.
+        m_replyFlags &= ~(ReplyOff | ReplySkip);
+        break;
+    case ReplyMode::Off: m_replyFlags |= ReplyOff; break;
+    case ReplyMode::Skip:
+        if (!(m_replyFlags & ReplyOff))
+            m_replyFlags |= ReplySkipNext;
+        break;
+    }
+    updateReplyOutput();
+}
+
+void Connection::clearReplyMode()
+{
+    m_replyFlags &= ~(ReplyOff | ReplySkipNext);
+    updateReplyOutput();
+}
+
+void Connection::advanceReplySkip()
+{
+    m_replyFlags &= ~ReplySkip;
+    if (m_replyFlags & ReplySkipNext)
+        m_replyFlags = (m_replyFlags & ~ReplySkipNext) | ReplySkip;
+    updateReplyOutput();
+    if (m_droppedReplies.capacity() > ReadChunk)
+        m_droppedReplies = QByteArray();
+    else
+        m_droppedReplies.resize(0);
+}
+
+void Connection::updateReplyOutput()
+{
+    m_reply.setOutput((m_replyFlags & (ReplyOff | ReplySkip)) ? &m_droppedReplies : &m_out);
 }
 
 bool Connection::reject(Command *command, const QByteArray &message)
@@ -195,7 +243,7 @@ bool Connection::reject(Command *command, const QByteArray &message)
     return false;
 }
 
-void Connection::execute()
+bool Connection::execute()
 {
     const std::vector<QByteArrayView> &argv = m_parser.args();
     CommandTable &table = m_server.commands();
@@ -207,13 +255,13 @@ void Connection::execute()
         reject(nullptr,
                "ERR unknown command '" + cString(argv[0], 128)
                        + "', with args beginning with: " + args);
-        return;
+        return true;
     }
     if (command->flags & CommandFlag::CloseAfter) {
         qCWarning(lcClients).noquote() << "possible cross-protocol attack from"
                                        << QString::fromLatin1(m_peer) << "- connection closed";
         close("cross-protocol request");
-        return;
+        return true;
     }
     if (!command->subcommands.empty() && argv.size() >= 2) {
         Command *sub = CommandTable::findSubcommand(*command, argv[1]);
@@ -221,14 +269,14 @@ void Connection::execute()
             reject(command,
                    "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
                            + upperName(command->name) + " HELP.");
-            return;
+            return true;
         }
         command = sub;
     }
     const qsizetype argc = qsizetype(argv.size());
     if ((command->arity > 0 && command->arity != argc) || argc < -command->arity) {
         reject(command, "ERR wrong number of arguments for '" + command->fullName + "' command");
-        return;
+        return true;
     }
     if (command->flags & CommandFlag::Protected) {
         reject(command,
@@ -236,26 +284,44 @@ void Connection::execute()
                        + " command not allowed. If the enable-debug-command option is set to "
                          "\"local\", you can run it from a local connection, otherwise you need to "
                          "set this option in the configuration file, and then restart the server.");
-        return;
+        return true;
     }
     if (!m_authenticated && !(command->flags & CommandFlag::NoAuth)) {
         reject(command, QByteArrayLiteral("NOAUTH Authentication required."));
-        return;
+        return true;
     }
     // CLIENT LIST's cmd= is the last command sent: queued ones too, EXEC's commands not.
     m_lastCommand = command->fullName;
-    if (m_transaction.isActive() && !(command->flags & CommandFlag::NoQueue))
+    const bool queuing = m_transaction.isActive() && !(command->flags & CommandFlag::NoQueue);
+    if (queuing && (command->flags & CommandFlag::NoMulti)) {
+        reject(command, QByteArrayLiteral("ERR Command not allowed inside a transaction"));
+        return true;
+    }
+    // Checked after every rejection, as Redis does: a refused command never waits.
+    if (m_server.pauseMode() != Server::PauseMode::None && isHeldByPause(command)) {
+        m_server.postpone(this);
+        return false;
+    }
+    if (queuing)
         queue(command);
     else
         call(command);
+    return true;
+}
+
+// Redis's processCommand: a write pause holds commands that write, and EXEC of a transaction
+// that does.
+bool Connection::isHeldByPause(const Command *command) const
+{
+    if (m_server.pauseMode() == Server::PauseMode::All)
+        return true;
+    if (command->flags & CommandFlag::Write)
+        return true;
+    return command->fullName == "exec" && (m_transaction.queuedFlags() & CommandFlag::Write);
 }
 
 void Connection::queue(Command *command)
 {
-    if (command->flags & CommandFlag::NoMulti) {
-        reject(command, QByteArrayLiteral("ERR Command not allowed inside a transaction"));
-        return;
-    }
     m_transaction.queue(command, m_parser.args());
     m_reply.simple("QUEUED");
 }
@@ -388,13 +454,17 @@ void Connection::flushOutput()
     if (m_interest != Poller::Readable) {
         setInterest(Poller::Readable);
         // Requests that arrived while we were blocked on writing are still buffered.
-        if (!m_in.isEmpty()) {
-            const qsizetype consumed = processBuffer(m_in);
-            m_in.remove(0, consumed);
-            m_parser.discard(consumed);
-            flushOutput();
-        }
+        if (!m_in.isEmpty())
+            processPending();
     }
+}
+
+void Connection::processPending()
+{
+    const qsizetype consumed = processBuffer(m_in);
+    m_in.remove(0, consumed);
+    m_parser.discard(consumed);
+    flushOutput();
 }
 
 void Connection::setInterest(int events)

@@ -39,6 +39,7 @@ public:
     const std::vector<QByteArrayView> &args() const { return *m_args; }
     ReplyWriter &reply() { return m_reply; }
     Server &server() { return m_server; }
+    const Server &server() const { return m_server; }
     Keyspace &db();
     int dbIndex() const { return m_db; }
     void selectDb(int index) { m_db = index; }
@@ -67,8 +68,15 @@ public:
     // --- output ---
     // Writes what is queued; the server calls it after a round for output pushed from outside.
     void flushOutput();
+    // Runs the requests already buffered (after a write blocked, or a CLIENT PAUSE ended).
+    void processPending();
     // Queues bytes that are not a reply to this client's own command (MONITOR lines).
     void pushOutput(const QByteArray &bytes);
+    // CLIENT REPLY: Off drops every reply until On; Skip drops the next command's reply only.
+    enum class ReplyMode { On, Off, Skip };
+    void setReplyMode(ReplyMode mode);
+    // RESET: replies are on again, but a skip already in force still drops RESET's own reply.
+    void clearReplyMode();
     bool isMonitor() const { return m_monitor; }
     void setMonitor(bool on) { m_monitor = on; }
 
@@ -100,13 +108,19 @@ private:
     void readInput();
     // Runs every complete command in buffer; returns the number of bytes consumed.
     qsizetype processBuffer(const QByteArray &buffer);
-    // Looks the parsed request up, checks it, then queues it (inside MULTI) or runs it.
-    void execute();
+    // Looks the parsed request up, checks it, then queues it (inside MULTI) or runs it. False
+    // when CLIENT PAUSE holds it: the request stays in the buffer and nothing after it runs.
+    bool execute();
+    bool isHeldByPause(const Command *command) const;
     // Runs a checked command and accounts for it: the one place that feeds statistics, the
     // slow log, monitors and the command log, for direct and queued commands alike.
     void call(Command *command);
     void queue(Command *command);
     bool reject(Command *command, const QByteArray &message);
+    // Redis's resetClient part for CLIENT REPLY SKIP: after each request (not EXEC's own
+    // commands) a pending skip ends and a SKIP just run starts one.
+    void advanceReplySkip();
+    void updateReplyOutput();
     void setInterest(int events);
     void close(const char *reason);
 
@@ -126,6 +140,10 @@ private:
     qsizetype m_outPos = 0;
     RespParser m_parser;
     ReplyWriter m_reply { &m_out };
+    // Replies dropped by CLIENT REPLY OFF/SKIP land here; emptied after every request.
+    QByteArray m_droppedReplies;
+    enum ReplyFlag : quint8 { ReplyOff = 1, ReplySkip = 2, ReplySkipNext = 4 };
+    quint8 m_replyFlags = 0; // ReplyFlag bits; 0 for nearly every client
     const std::vector<QByteArrayView> *m_args = &m_parser.args();
     Command *m_current = nullptr;
     Transaction m_transaction;

@@ -10,6 +10,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <climits>
 #include <utility>
 
 #include <arpa/inet.h>
@@ -76,6 +77,8 @@ Server::Server(ServerConfig config, QObject *parent)
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
     m_cron.start();
+    m_pauseTimer.setSingleShot(true);
+    connect(&m_pauseTimer, &QTimer::timeout, this, &Server::pauseTimerExpired);
 }
 
 Server::~Server()
@@ -184,6 +187,8 @@ void Server::closeConnection(Connection *connection, const char *reason)
 {
     m_clients.erase(connection->id());
     removeMonitor(connection);
+    m_postponed.erase(std::remove(m_postponed.begin(), m_postponed.end(), connection->id()),
+                      m_postponed.end());
     m_closed.push_back(connection);
     qCInfo(lcClients).noquote() << "client" << connection->id() << "disconnected"
                                 << QString::fromLatin1(connection->peerAddress()) + QLatin1Char(':')
@@ -193,6 +198,57 @@ void Server::closeConnection(Connection *connection, const char *reason)
     if (!m_freeScheduled) {
         m_freeScheduled = true;
         QMetaObject::invokeMethod(this, &Server::freeClosed, Qt::QueuedConnection);
+    }
+}
+
+void Server::pauseClients(qint64 endMs, PauseMode mode)
+{
+    m_pauseMode = qMax(m_pauseMode, mode);
+    if (endMs > m_pauseEndMs) {
+        m_pauseEndMs = endMs;
+        pauseTimerExpired(); // arms the timer for the new end
+    }
+}
+
+void Server::pauseTimerExpired()
+{
+    const qint64 remaining = m_pauseEndMs - QDateTime::currentMSecsSinceEpoch();
+    if (remaining <= 0) {
+        unpauseClients();
+        return;
+    }
+    // QTimer takes an int: a longer pause is re-armed each time it fires.
+    m_pauseTimer.start(int(qMin<qint64>(remaining, INT_MAX)));
+}
+
+void Server::unpauseClients()
+{
+    m_pauseMode = PauseMode::None;
+    m_pauseEndMs = 0;
+    m_pauseTimer.stop();
+    // Resumed after the current round, as Redis does before it sleeps: UNPAUSE's own client
+    // is still inside its command here.
+    if (!m_postponed.empty())
+        QMetaObject::invokeMethod(this, &Server::resumePostponed, Qt::QueuedConnection);
+}
+
+void Server::postpone(Connection *connection)
+{
+    if (!isPostponed(*connection))
+        m_postponed.push_back(connection->id());
+}
+
+bool Server::isPostponed(const Connection &connection) const
+{
+    return std::find(m_postponed.begin(), m_postponed.end(), connection.id()) != m_postponed.end();
+}
+
+void Server::resumePostponed()
+{
+    const std::vector<quint64> ids = std::exchange(m_postponed, {});
+    for (quint64 id : ids) {
+        if (Connection *connection = client(id))
+            connection->processPending();
     }
 }
 

@@ -73,6 +73,19 @@ public:
     // current round of events, once per round, as Redis does before it sleeps.
     void scheduleFlush(Connection *connection);
 
+    // CLIENT PAUSE: until endMs (ms since the epoch) or CLIENT UNPAUSE, the commands of every
+    // client (All) or only those that write (Write) wait, then run in order. A new pause never
+    // shortens nor weakens the one in force, as in Redis.
+    enum class PauseMode { None, Write, All };
+    void pauseClients(qint64 endMs, PauseMode mode);
+    void unpauseClients();
+    PauseMode pauseMode() const { return m_pauseMode; }
+    // The client's next command waits for the pause; the client is resumed when it ends.
+    void postpone(Connection *connection);
+    // Clients held by the pause: CLIENT LIST's flag b, INFO's blocked_clients.
+    bool isPostponed(const Connection &connection) const;
+    qsizetype postponedCount() const { return qsizetype(m_postponed.size()); }
+
 signals:
     void clientConnected(quint64 id);
     void clientDisconnected(quint64 id);
@@ -84,6 +97,8 @@ private:
     void freeClosed();
     void flushPending();
     void cron();
+    void pauseTimerExpired();
+    void resumePostponed();
 
     ServerConfig m_config;
     CommandTable m_commands;
@@ -98,6 +113,10 @@ private:
     Listener *m_listener;
     Poller *m_poller;
     QTimer m_cron;
+    QTimer m_pauseTimer;
+    PauseMode m_pauseMode = PauseMode::None;
+    qint64 m_pauseEndMs = 0;
+    std::vector<quint64> m_postponed; // client ids, in the order they were held
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;

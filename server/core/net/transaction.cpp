@@ -1,5 +1,6 @@
 #include "transaction.h"
 
+#include "commands/commandtable.h"
 #include "store/keyspace.h"
 
 #include <algorithm>
@@ -7,6 +8,14 @@
 Transaction::~Transaction()
 {
     unwatchAll();
+}
+
+quint32 Transaction::queuedFlags() const
+{
+    quint32 flags = 0;
+    for (const QueuedCommand &queued : m_queued)
+        flags |= queued.command->flags;
+    return flags;
 }
 
 void Transaction::queue(Command *command, const std::vector<QByteArrayView> &args)

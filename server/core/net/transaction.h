@@ -38,6 +38,9 @@ public:
     qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
     // Bytes of the queued arguments, for CLIENT LIST's multi-mem.
     qsizetype queuedBytes() const { return m_queuedBytes; }
+    // The CommandFlag bits of every queued command together (Redis's mstate.cmd_flags): a
+    // write pause holds EXEC when one of them writes.
+    quint32 queuedFlags() const;
     std::vector<QueuedCommand> takeQueued() { return std::exchange(m_queued, {}); }
 
     // A command was rejected while queuing: EXEC will answer EXECABORT.

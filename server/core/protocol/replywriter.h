@@ -12,6 +12,9 @@ public:
         : m_out(out)
     { }
 
+    // Where replies go from now on (CLIENT REPLY OFF/SKIP points it at a buffer that is
+    // thrown away, so that no reply function needs a branch for it).
+    void setOutput(QByteArray *out) { m_out = out; }
     void setProtocol(int version) { m_resp3 = version >= 3; }
     int protocol() const { return m_resp3 ? 3 : 2; }
 

@@ -34,8 +34,10 @@ RespParser::Status RespParser::parse(const QByteArray &buffer, qsizetype *pos)
                 ? parseMultibulk(buffer, pos)
                 : parseInline(buffer, pos);
         // Empty inline lines and multibulk counts <= 0 are consumed without a command.
-        if (status == Status::Command && m_args.empty())
+        if (status == Status::Command && m_args.empty()) {
+            ++m_emptyRequests;
             continue;
+        }
         return status;
     }
 }

@@ -30,6 +30,9 @@ public:
     // Valid after Command until the buffer is modified or parse() is called again.
     const std::vector<QByteArrayView> &args() const { return m_args; }
     const QByteArray &errorText() const { return m_error; }
+    // Empty requests (blank inline lines, multibulk counts <= 0) skipped so far: Redis ends a
+    // CLIENT REPLY SKIP on them as on a command.
+    quint64 emptyRequests() const { return m_emptyRequests; }
 
     // The caller removed the first `count` bytes of its buffer (all of them consumed).
     void discard(qsizetype count);
@@ -64,4 +67,5 @@ private:
     QByteArray m_error;
     long long m_maxBulkLength = DefaultMaxBulkLength;
     bool m_unauthenticated = false;
+    quint64 m_emptyRequests = 0;
 };

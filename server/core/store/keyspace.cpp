@@ -1,9 +1,12 @@
 #include "keyspace.h"
 
+#include "protocol/numbers.h"
+
 #include <QDateTime>
 #include <QHashFunctions>
 #include <QRandomGenerator>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +15,32 @@
 namespace {
 
 constexpr size_t MinBuckets = 16;
+// Redis's OBJ_SHARED_INTEGERS and OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
+constexpr long long SharedIntegers = 10000;
+constexpr qsizetype EmbstrSizeLimit = 44;
+
+// The access times of Redis's shared integers 0..9999: like those objects, one per process
+// and set when the first database is made (Redis creates them at start-up). Atomic only
+// because tests run several servers in one process; relaxed order is enough for a clock.
+std::atomic<quint32> sharedIntegerAccess[SharedIntegers];
+
+void initSharedIntegerAccess()
+{
+    static const bool initialised = [] {
+        const auto now = quint32(QDateTime::currentSecsSinceEpoch());
+        for (std::atomic<quint32> &access : sharedIntegerAccess)
+            access.store(now, std::memory_order_relaxed);
+        return true;
+    }();
+    Q_UNUSED(initialised);
+}
+
+std::atomic<quint32> &sharedAccessOf(const KeyEntry &entry)
+{
+    long long number = 0;
+    Numbers::toLongLong(entry.value, &number); // SharedInt: always "0".."9999"
+    return sharedIntegerAccess[qBound(0LL, number, SharedIntegers - 1)];
+}
 
 quint64 reverseBits(quint64 v)
 {
@@ -28,7 +57,9 @@ quint64 reverseBits(quint64 v)
 Keyspace::Keyspace()
     : m_buckets(MinBuckets, nullptr)
     , m_seed(QRandomGenerator::system()->generate64())
-{ }
+{
+    initSharedIntegerAccess();
+}
 
 Keyspace::~Keyspace()
 {
@@ -53,8 +84,14 @@ KeyEntry *Keyspace::createEntry(QByteArrayView key)
     void *memory = std::malloc(sizeof(KeyEntry) + size_t(key.size()));
     if (!memory)
         throw std::bad_alloc();
-    auto *entry = new (memory)
-            KeyEntry { nullptr, -1, QByteArray(), quint32(key.size()), -1, ValueType::String };
+    auto *entry = new (memory) KeyEntry { nullptr,
+                                          -1,
+                                          QByteArray(),
+                                          quint32(key.size()),
+                                          -1,
+                                          ValueType::String,
+                                          StringEncoding::Embstr,
+                                          m_clock };
     std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
     return entry;
 }
@@ -77,6 +114,7 @@ void Keyspace::unlinkAndDestroy(KeyEntry **slot)
 
 KeyEntry *Keyspace::find(QByteArrayView key, qint64 nowMs)
 {
+    m_clock = quint32(nowMs / 1000);
     KeyEntry **slot = slotOf(key);
     KeyEntry *entry = *slot;
     if (entry && entry->hasExpire() && entry->expireAt <= nowMs) {
@@ -100,6 +138,8 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expir
     }
     entry->type = ValueType::String;
     entry->value = std::move(value);
+    // A new object in Redis, made now; a shared integer is not touched by being stored.
+    setEncoding(entry, encodingOf(entry->value));
     if (!keepTtl)
         applyExpire(entry, expireAt);
     signalModified(key);
@@ -162,6 +202,9 @@ bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
     entry->type = old->type;
     entry->value = std::move(old->value);
     entry->expireAt = old->expireAt;
+    // Redis moves the object itself, so it keeps its encoding, refcount and access time.
+    entry->encoding = old->encoding;
+    entry->accessTime = old->accessTime;
     destroyEntry(old);
     attach(entry);
     shrinkIfSparse();
@@ -191,9 +234,40 @@ bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKe
     entry->type = source->type;
     entry->value = source->value; // implicitly shared: the copy is made on the next write
     entry->expireAt = source->expireAt;
+    // Redis's dupStringObject keeps the encoding, but a copy is never a shared integer.
+    entry->encoding = source->encoding == StringEncoding::SharedInt ? StringEncoding::Int
+                                                                    : source->encoding;
+    entry->accessTime = target.m_clock;
     target.attach(entry);
     target.signalModified(newKey);
     return true;
+}
+
+StringEncoding Keyspace::encodingOf(QByteArrayView value)
+{
+    long long number = 0;
+    if (value.size() <= 20 && Numbers::toLongLong(value, &number))
+        return number >= 0 && number < SharedIntegers ? StringEncoding::SharedInt
+                                                      : StringEncoding::Int;
+    return createdEncoding(value.size());
+}
+
+StringEncoding Keyspace::createdEncoding(qsizetype length)
+{
+    return length <= EmbstrSizeLimit ? StringEncoding::Embstr : StringEncoding::Raw;
+}
+
+void Keyspace::touchSharedInteger(const KeyEntry &entry, quint32 clock)
+{
+    sharedAccessOf(entry).store(clock, std::memory_order_relaxed);
+}
+
+qint64 Keyspace::idleSeconds(const KeyEntry *entry) const
+{
+    const quint32 access = entry->encoding == StringEncoding::SharedInt
+            ? sharedAccessOf(*entry).load(std::memory_order_relaxed)
+            : entry->accessTime;
+    return qMax<qint64>(0, qint64(m_clock) - qint64(access));
 }
 
 void Keyspace::swap(Keyspace &other)

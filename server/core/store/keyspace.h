@@ -11,7 +11,14 @@
 
 enum class ValueType : quint8 { String };
 
+// How Redis 7.0 would hold a string (OBJECT ENCODING, OBJECT REFCOUNT). It follows how the
+// value was last written, not only what it holds: "12" stored by SET is an int, the same "12"
+// after APPEND is raw. SharedInt is one of Redis's shared integers 0..9999: "int" with a
+// refcount of 2147483647.
+enum class StringEncoding : quint8 { Raw, Embstr, Int, SharedInt };
+
 // One key with its value: a single allocation holding this header followed by the key bytes.
+// encoding and accessTime fill what was padding: the header stays 56 bytes on 64-bit.
 struct KeyEntry
 {
     KeyEntry *next;
@@ -20,6 +27,9 @@ struct KeyEntry
     quint32 keyLength;
     qint32 volatileIndex; // position in Keyspace's list of keys with a TTL, -1 if none
     ValueType type;
+    StringEncoding encoding;
+    // Last access in Keyspace's seconds clock (Redis's LRU field), for OBJECT IDLETIME.
+    quint32 accessTime;
 
     QByteArrayView key() const
     {
@@ -27,6 +37,8 @@ struct KeyEntry
     }
     bool hasExpire() const { return expireAt >= 0; }
 };
+static_assert(sizeof(void *) != 8 || sizeof(KeyEntry) == 56,
+              "KeyEntry is measured per key against redis-server: keep it at 56 bytes");
 
 // One database: keys to values with optional expiry. A chained hash table with power-of-two
 // buckets, so that SCAN can use Redis's reverse-binary cursor (every key present for the whole
@@ -46,12 +58,44 @@ public:
     Keyspace(const Keyspace &) = delete;
     Keyspace &operator=(const Keyspace &) = delete;
 
-    // The live entry for key, or nullptr. An expired key is deleted on the way.
+    // The live entry for key, or nullptr. An expired key is deleted on the way. nowMs also
+    // advances the clock that access times are kept in (as Redis's cached LRU clock), so
+    // the commands' lookups keep it current; find() itself does not touch the entry.
     KeyEntry *find(QByteArrayView key, qint64 nowMs);
-    // Replaces or creates the key as a string. keepTtl keeps an existing expiry; otherwise the
-    // expiry becomes expireAt (-1 for none).
+    // Replaces or creates the key as a string, encoded as Redis's tryObjectEncoding would
+    // (encodingOf()) and accessed now. keepTtl keeps an existing expiry; otherwise the expiry
+    // becomes expireAt (-1 for none).
     KeyEntry *setString(QByteArrayView key, QByteArray value, qint64 expireAt = -1,
                         bool keepTtl = false);
+    // Redis's dbUnshareStringValue: a value that a command edits in place (APPEND, SETRANGE,
+    // SETBIT, BITFIELD) becomes raw, whatever it was and even if the edit changes nothing.
+    // In Redis that is a new object, so it counts as accessed now.
+    void unshareString(KeyEntry *entry) { setEncoding(entry, StringEncoding::Raw); }
+    // entry's value was replaced by one so encoded (a new object in Redis, made now).
+    void setEncoding(KeyEntry *entry, StringEncoding encoding) const
+    {
+        entry->encoding = encoding;
+        entry->accessTime = m_clock;
+    }
+    // Redis's tryObjectEncoding, for values stored as the client sent them (SET, MSET...):
+    // an integer string2l accepts (shared when 0..9999), else embstr up to 44 bytes, else raw.
+    static StringEncoding encodingOf(QByteArrayView value);
+    // Redis's createStringObject, for strings the server makes (INCRBYFLOAT): never int.
+    static StringEncoding createdEncoding(qsizetype length);
+
+    // Records an access to entry (Redis's lookupKey without LOOKUP_NOTOUCH). A shared
+    // integer is one object for the whole process in Redis, so its access time is too: a
+    // GET of one key holding 5 resets the idle time of every key holding 5.
+    void touch(KeyEntry *entry) const
+    {
+        if (entry->encoding == StringEncoding::SharedInt)
+            touchSharedInteger(*entry, m_clock);
+        else
+            entry->accessTime = m_clock;
+    }
+    // OBJECT IDLETIME: seconds since entry (or its shared integer) was last accessed, by the
+    // clock of the latest find().
+    qint64 idleSeconds(const KeyEntry *entry) const;
     bool remove(QByteArrayView key);
     // Removing the expiry of a key that has none changes nothing (and tells nobody).
     void setExpire(KeyEntry *entry, qint64 expireAt);
@@ -116,6 +160,7 @@ public:
     }
 
 private:
+    static void touchSharedInteger(const KeyEntry &entry, quint32 clock);
     size_t bucketOf(QByteArrayView key) const;
     KeyEntry **slotOf(QByteArrayView key);
     KeyEntry *createEntry(QByteArrayView key);
@@ -145,4 +190,6 @@ private:
     quint64 m_expireCycleCapReached = 0;
     double m_staleEstimate = 0;
     std::unique_ptr<WatchedKeys> m_watched; // null while nothing is watched; never swapped
+    // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
+    quint32 m_clock = 0;
 };

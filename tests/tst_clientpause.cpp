@@ -2,10 +2,10 @@
 // client gets no reply while the pause lasts, then every reply in order once it ends. Waits
 // are bounded; the only timing checked is "nothing yet" while a pause that cannot end by
 // itself (100 s, ended by UNPAUSE) is in force.
+#include "common/respclient.h"
 #include "common/respframe.h"
 #include "common/serverprocess.h"
 
-#include <QTcpSocket>
 #include <QtTest>
 
 #include <array>
@@ -45,52 +45,27 @@ constexpr int PendingWaitMs = 200;
 // Runs the scenario on a server and returns what each Read and Pending step saw, in order.
 QByteArrayList transcript(quint16 port, const Scenario &scenario)
 {
-    std::array<QTcpSocket, Clients> sockets;
-    std::array<QByteArray, Clients> buffers;
-    for (QTcpSocket &socket : sockets) {
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!socket.waitForConnected(ReplyTimeoutMs))
+    std::array<RespClient, Clients> clients;
+    for (RespClient &client : clients) {
+        if (!client.connectTo(port))
             return { "<connect failed>" };
     }
-    auto readReply = [&](int i, int timeoutMs) -> QByteArray {
-        QTcpSocket &socket = sockets[size_t(i)];
-        QByteArray &buffer = buffers[size_t(i)];
-        QDeadlineTimer deadline(timeoutMs);
-        qsizetype end = -1;
-        while ((end = RespFrame::replyEnd(buffer, 0)) < 0) {
-            if (!socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())))
-                || deadline.hasExpired()) {
-                buffer += socket.readAll();
-                if ((end = RespFrame::replyEnd(buffer, 0)) >= 0)
-                    break;
-                return QByteArray();
-            }
-            buffer += socket.readAll();
-        }
-        const QByteArray reply = buffer.left(end);
-        buffer.remove(0, end);
-        return reply;
-    };
     // A pause left by an earlier scenario would hold this one's FLUSHALL.
     QByteArrayList replies;
     for (const QByteArrayList &command :
-         { QByteArrayList { "CLIENT", "UNPAUSE" }, QByteArrayList { "FLUSHALL" } }) {
-        sockets[0].write(RespFrame::request(command));
-        replies << readReply(0, ReplyTimeoutMs);
-    }
+         { QByteArrayList { "CLIENT", "UNPAUSE" }, QByteArrayList { "FLUSHALL" } })
+        replies << clients[0].call(command);
     for (const Step &step : scenario) {
+        RespClient &client = clients[size_t(step.client)];
         switch (step.action) {
-        case Step::Send:
-            sockets[size_t(step.client)].write(RespFrame::request(step.command));
-            sockets[size_t(step.client)].flush();
-            break;
+        case Step::Send: client.send(step.command); break;
         case Step::Read: {
-            const QByteArray reply = readReply(step.client, ReplyTimeoutMs);
+            const QByteArray reply = client.readReply(ReplyTimeoutMs);
             replies << (reply.isNull() ? QByteArray("<no reply>") : reply);
             break;
         }
         case Step::Pending: {
-            const QByteArray reply = readReply(step.client, PendingWaitMs);
+            const QByteArray reply = client.readReply(PendingWaitMs);
             replies << (reply.isNull() ? QByteArray("<pending>") : "<early> " + reply);
             break;
         }

@@ -3,13 +3,12 @@
 // replies must be identical. The seed is fixed so that CI runs what was soaked here;
 // QKV_SEED=random draws a new one (printed, QKV_SEED=N replays it); steps:
 // QKV_RANDOM_STEPS (default 6000).
+#include "common/respclient.h"
 #include "common/respframe.h"
 #include "common/serverprocess.h"
 
 #include <QByteArrayList>
-#include <QHostAddress>
 #include <QRandomGenerator>
-#include <QTcpSocket>
 #include <QTest>
 
 #include <algorithm>
@@ -23,39 +22,23 @@ QByteArray printable(const QByteArray &bytes)
     return RespFrame::escaped(bytes).left(400);
 }
 
-// A blocking client for one server.
+// A blocking client for one server that also parses each reply.
 class Client
 {
 public:
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        return m_socket.waitForConnected(5000);
-    }
+    bool connectTo(quint16 port) { return m_client.connectTo(port); }
     // Sends one command and returns its raw reply (empty on timeout or closed connection).
     QByteArray call(const QByteArrayList &args, Reply *parsed)
     {
-        m_socket.write(RespFrame::request(args));
-        m_socket.flush();
-        for (;;) {
-            Reply reply;
-            const qsizetype end = m_buffer.isEmpty() ? -1 : RespFrame::parse(m_buffer, 0, &reply);
-            if (end >= 0) {
-                const QByteArray raw = m_buffer.left(end);
-                m_buffer.remove(0, end);
-                *parsed = std::move(reply);
-                return raw;
-            }
-            if (m_socket.state() != QAbstractSocket::ConnectedState
-                || !m_socket.waitForReadyRead(10000))
-                return QByteArray();
-            m_buffer += m_socket.readAll();
-        }
+        const QByteArray raw = m_client.call(args, 10000);
+        *parsed = Reply();
+        if (!raw.isNull())
+            RespFrame::parse(raw, 0, parsed);
+        return raw;
     }
 
 private:
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
+    RespClient m_client;
 };
 
 constexpr quint64 DefaultSeed = 20261125;

@@ -1,11 +1,11 @@
 // Transactions across connections, compared byte for byte with redis-server: what one client
 // writes must make another client's EXEC fail exactly when Redis makes it fail. (Sequences on
 // a single connection are in tests/compat/multi.txt.)
+#include "common/respclient.h"
 #include "common/respframe.h"
 #include "common/serverprocess.h"
 
 #include <QRegularExpression>
-#include <QTcpSocket>
 #include <QtTest>
 
 #include <array>
@@ -25,30 +25,19 @@ constexpr int Clients = 3;
 // Runs the scenario on a server and returns every reply, raw, in order.
 QByteArrayList transcript(quint16 port, const Scenario &scenario)
 {
-    std::array<QTcpSocket, Clients> sockets;
-    std::array<QByteArray, Clients> buffers;
-    for (QTcpSocket &socket : sockets) {
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!socket.waitForConnected(5000))
+    std::array<RespClient, Clients> clients;
+    for (RespClient &client : clients) {
+        if (!client.connectTo(port))
             return { "<connect failed>" };
     }
-    auto roundTrip = [&](int i, const QByteArrayList &command) -> QByteArray {
-        sockets[size_t(i)].write(RespFrame::request(command));
-        QByteArray &buffer = buffers[size_t(i)];
-        qsizetype end = -1;
-        while ((end = RespFrame::replyEnd(buffer, 0)) < 0) {
-            if (!sockets[size_t(i)].waitForReadyRead(5000))
-                return "<no reply>";
-            buffer += sockets[size_t(i)].readAll();
-        }
-        const QByteArray reply = buffer.left(end);
-        buffer.remove(0, end);
-        return reply;
+    auto roundTrip = [&](int i, const QByteArrayList &command) {
+        const QByteArray reply = clients[size_t(i)].call(command);
+        return reply.isNull() ? QByteArray("<no reply>") : reply;
     };
     QByteArrayList replies { roundTrip(0, { "FLUSHALL" }) };
     for (const Step &step : scenario) {
         if (step.command == QByteArrayList { "CLOSE" }) {
-            sockets[size_t(step.client)].disconnectFromHost();
+            clients[size_t(step.client)].disconnect();
             continue;
         }
         replies << roundTrip(step.client, step.command);

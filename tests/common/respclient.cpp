@@ -1,0 +1,42 @@
+#include "respclient.h"
+
+#include "respframe.h"
+
+#include <QDeadlineTimer>
+#include <QHostAddress>
+
+bool RespClient::connectTo(quint16 port)
+{
+    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    return m_socket.waitForConnected(DefaultTimeoutMs);
+}
+
+void RespClient::send(const QByteArrayList &args)
+{
+    m_socket.write(RespFrame::request(args));
+    m_socket.flush();
+}
+
+QByteArray RespClient::readReply(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    qsizetype end = -1;
+    while ((end = RespFrame::replyEnd(m_buffer, 0)) < 0) {
+        const bool ready
+                = m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        m_buffer += m_socket.readAll();
+        if (RespFrame::replyEnd(m_buffer, 0) >= 0)
+            continue;
+        if (!ready || deadline.hasExpired())
+            return QByteArray();
+    }
+    const QByteArray reply = m_buffer.left(end);
+    m_buffer.remove(0, end);
+    return reply;
+}
+
+QByteArray RespClient::call(const QByteArrayList &args, int timeoutMs)
+{
+    send(args);
+    return readReply(timeoutMs);
+}

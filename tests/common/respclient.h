@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayList>
+#include <QTcpSocket>
+
+// A blocking RESP client for tests that talk to a server over a real socket: requests go out
+// as multibulk, replies come back whole (any RESP2/RESP3 type) and raw.
+class RespClient
+{
+public:
+    static constexpr int DefaultTimeoutMs = 5000;
+
+    bool connectTo(quint16 port);
+    void send(const QByteArrayList &args);
+    // The next whole reply, or a null QByteArray when none arrives within timeoutMs or the
+    // connection closes first.
+    QByteArray readReply(int timeoutMs = DefaultTimeoutMs);
+    QByteArray call(const QByteArrayList &args, int timeoutMs = DefaultTimeoutMs);
+    void disconnect() { m_socket.disconnectFromHost(); }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};

@@ -259,8 +259,8 @@ void TestCompat::initTestCase()
     m_sequences = loadSequences(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(!m_sequences.isEmpty());
-    QVERIFY2(m_redis.startRedis(&error), qPrintable(error));
-    QVERIFY2(m_qkv.startQkv(QStringLiteral(QKV_SERVER_PATH), &error), qPrintable(error));
+    QVERIFY2(ServerProcess::startPair(&m_redis, &m_qkv, QStringLiteral(QKV_SERVER_PATH), &error),
+             qPrintable(error));
 }
 
 QByteArray TestCompat::difference(const Sequence &sequence)
@@ -390,12 +390,8 @@ void TestCompat::monitor()
     const QByteArrayList expected = monitorTranscript(m_redis.port());
     const QByteArrayList actual = monitorTranscript(m_qkv.port());
     QVERIFY2(expected.size() > 20, expected.join().constData());
-    for (qsizetype i = 0; i < qMax(expected.size(), actual.size()); ++i) {
-        const QByteArray message = "line " + QByteArray::number(i)
-                + "\n   redis: " + RespFrame::escaped(expected.value(i))
-                + "\n     qkv: " + RespFrame::escaped(actual.value(i));
-        QVERIFY2(expected.value(i) == actual.value(i), message.constData());
-    }
+    const QByteArray difference = RespFrame::difference(expected, actual);
+    QVERIFY2(difference.isEmpty(), difference.constData());
 }
 
 void TestCompat::cleanupTestCase()

@@ -21,6 +21,35 @@
 #include <QTcpSocket>
 #include <QTest>
 
+namespace {
+
+ServerConfig onFreePort()
+{
+    ServerConfig config;
+    config.port = 0;
+    return config;
+}
+
+// The window wired to an in-process server on a free port. Same thread here: the queued
+// connections still go through the event loop.
+struct LiveDashboard
+{
+    bool start(QString *error)
+    {
+        if (!server.listen(error))
+            return false;
+        Dashboard::connectWindow(&window, &bridge);
+        window.show();
+        return true;
+    }
+
+    Server server { onFreePort() };
+    DashboardBridge bridge { &server, nullptr };
+    MainWindow window;
+};
+
+} // namespace
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
@@ -32,16 +61,11 @@ private slots:
 
 void TestMainWindow::showsClientKeyAndCommand()
 {
-    ServerConfig config;
-    config.port = 0;
-    // Same thread here: the queued connections still go through the event loop.
-    Server server(config);
+    LiveDashboard dashboard;
     QString error;
-    QVERIFY2(server.listen(&error), qPrintable(error));
-    DashboardBridge bridge(&server, nullptr);
-    MainWindow window;
-    Dashboard::connectWindow(&window, &bridge);
-    window.show();
+    QVERIFY2(dashboard.start(&error), qPrintable(error));
+    Server &server = dashboard.server;
+    MainWindow &window = dashboard.window;
 
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, server.port());
@@ -90,15 +114,11 @@ void TestMainWindow::showsClientKeyAndCommand()
 
 void TestMainWindow::slowLogTab()
 {
-    ServerConfig config;
-    config.port = 0;
-    Server server(config);
+    LiveDashboard dashboard;
     QString error;
-    QVERIFY2(server.listen(&error), qPrintable(error));
-    DashboardBridge bridge(&server, nullptr);
-    MainWindow window;
-    Dashboard::connectWindow(&window, &bridge);
-    window.show();
+    QVERIFY2(dashboard.start(&error), qPrintable(error));
+    Server &server = dashboard.server;
+    MainWindow &window = dashboard.window;
     auto *tabs = window.findChild<QTabWidget *>();
     QVERIFY(tabs);
     auto *view = window.findChild<QTableView *>(QStringLiteral("slowLogView"));

@@ -477,8 +477,8 @@ void TestRandomCompat::initTestCase()
     if (ServerProcess::redisPath().isEmpty())
         QSKIP("redis-server is not installed");
     QString error;
-    QVERIFY2(m_redis.startRedis(&error), qPrintable(error));
-    QVERIFY2(m_qkv.startQkv(QStringLiteral(QKV_SERVER_PATH), &error), qPrintable(error));
+    QVERIFY2(ServerProcess::startPair(&m_redis, &m_qkv, QStringLiteral(QKV_SERVER_PATH), &error),
+             qPrintable(error));
 }
 
 void TestRandomCompat::randomCommands()

@@ -110,6 +110,17 @@ QByteArray unescape(const QByteArray &text)
     return out;
 }
 
+QByteArray difference(const QList<QByteArray> &expected, const QList<QByteArray> &actual)
+{
+    for (qsizetype i = 0; i < qMax(expected.size(), actual.size()); ++i) {
+        if (expected.value(i) != actual.value(i)) {
+            return "reply " + QByteArray::number(i) + "\n   redis: " + escaped(expected.value(i))
+                    + "\n     qkv: " + escaped(actual.value(i));
+        }
+    }
+    return QByteArray();
+}
+
 QByteArray request(const QList<QByteArray> &args)
 {
     QByteArray out;

@@ -29,6 +29,9 @@ QByteArray shape(const QByteArray &reply);
 QByteArray escaped(const QByteArray &bytes);
 // Decodes \r \n \t \xHH \\ escapes of the compat files' raw: lines.
 QByteArray unescape(const QByteArray &text);
+// Empty when the two transcripts are equal, else the first differing entry, escaped, for a
+// failure message.
+QByteArray difference(const QList<QByteArray> &expected, const QList<QByteArray> &actual);
 // Encodes arguments as a RESP multibulk request.
 QByteArray request(const QList<QByteArray> &args);
 

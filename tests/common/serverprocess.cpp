@@ -64,6 +64,12 @@ bool ServerProcess::startRedis(QString *error)
     return true;
 }
 
+bool ServerProcess::startPair(ServerProcess *redis, ServerProcess *qkv, const QString &qkvPath,
+                              QString *error)
+{
+    return redis->startRedis(error) && qkv->startQkv(qkvPath, error);
+}
+
 bool ServerProcess::startQkv(const QString &path, QString *error, const QStringList &extraArgs)
 {
     m_process = std::make_unique<QProcess>();

@@ -16,6 +16,9 @@ public:
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
     static QString redisPath();
+    // The reference and qkv side by side, as the differential tests need them.
+    static bool startPair(ServerProcess *redis, ServerProcess *qkv, const QString &qkvPath,
+                          QString *error);
 
 private:
     std::unique_ptr<QProcess> m_process;

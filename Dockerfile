@@ -6,7 +6,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# The same script CI runs with --check, so this path is built and tested on every push.
+# CI builds this very image and runs it on every push (scripts/docker-check.sh, with podman).
 RUN QKV_PREFIX=/opt/qkv QKV_DOCKER_BUILD_DIR=/tmp/build scripts/docker-build.sh
 
 FROM debian:12-slim

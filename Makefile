@@ -14,7 +14,7 @@ build:
 	./scripts/qkv build
 
 docker-check:
-	./scripts/docker-build.sh --check
+	./scripts/docker-check.sh
 
 bench:
 	./scripts/qkv build && bench/compare.sh

@@ -2,7 +2,8 @@
 # The build the Dockerfile runs: qkv headless (no Widgets), installed into a prefix.
 #   scripts/docker-build.sh [--prefix DIR]   build and install (default /opt/qkv)
 #   scripts/docker-build.sh --check          same into a temporary prefix, then smoke-test the
-#                                            installed binaries (CI runs this on every push)
+#                                            installed binaries here, without a container
+# CI builds and runs the image itself: scripts/docker-check.sh.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,9 +19,12 @@ done
 
 work=""
 server_pid=""
+# `if`, not `[ ... ] && ...`: under set -e a false test as the trap's last command made the
+# whole script exit 1 after a good build (the Dockerfile's RUN, which has no --check, failed).
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-    [ -n "$work" ] && rm -rf "$work"
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    if [ -n "$work" ]; then rm -rf "$work"; fi
+    return 0
 }
 trap cleanup EXIT
 

@@ -28,6 +28,34 @@ WORKLOADS = [
     ("mset c50", ["-t", "mset", "-c", "50", "-n", "100000", "-r", "100000"]),
     ("get c1000", ["-t", "get", "-c", "1000", "-n", "200000", "-r", "100000"]),
     ("set 4KB c1", ["-t", "set", "-c", "1", "-d", "4096", "-n", "50000", "-r", "100000"]),
+    # The rest of redis-benchmark's default list, in its order: the pops find what the pushes
+    # and adds before them left (on both servers alike).
+    ("incr c50", ["-t", "incr", "-c", "50", "-n", "200000"]),
+    ("lpush c50", ["-t", "lpush", "-c", "50", "-n", "200000"]),
+    ("rpush c50", ["-t", "rpush", "-c", "50", "-n", "200000"]),
+    ("lpop c50", ["-t", "lpop", "-c", "50", "-n", "200000"]),
+    ("rpop c50", ["-t", "rpop", "-c", "50", "-n", "200000"]),
+    ("sadd c50", ["-t", "sadd", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("hset c50", ["-t", "hset", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("spop c50", ["-t", "spop", "-c", "50", "-n", "200000"]),
+    ("zadd c50", ["-t", "zadd", "-c", "50", "-n", "200000", "-r", "100000"]),
+    ("zpopmin c50", ["-t", "zpopmin", "-c", "50", "-n", "200000"]),
+    ("lrange_100 c50", ["-t", "lrange_100", "-c", "50", "-n", "100000"]),
+    ("lrange_300 c50", ["-t", "lrange_300", "-c", "50", "-n", "40000"]),
+    ("lrange_500 c50", ["-t", "lrange_500", "-c", "50", "-n", "30000"]),
+    ("lrange_600 c50", ["-t", "lrange_600", "-c", "50", "-n", "20000"]),
+]
+
+# Memory per element of the aggregate types in their compact encodings (Redis's defaults):
+# name, keys, elements per key, the request that adds element i to key k.
+AGGREGATES = [
+    ("hash, 100 fields", 5000, 100,
+     lambda k, i: [b"HSET", b"h:%06d" % k, b"field:%03d" % i, b"value:%05d" % i]),
+    ("set of ints, 100", 5000, 100, lambda k, i: [b"SADD", b"s:%06d" % k, b"%d" % (i * 7919)]),
+    ("zset, 100 members", 5000, 100,
+     lambda k, i: [b"ZADD", b"z:%06d" % k, b"%d" % i, b"member:%03d" % i]),
+    ("list, 10000 elements", 50, 10000,
+     lambda k, i: [b"RPUSH", b"l:%06d" % k, b"element:%05d" % i]),
 ]
 
 
@@ -139,6 +167,43 @@ def memory_per_key(server, keys=500_000):
     return (after - before) / keys, dbsize.strip().decode()
 
 
+def encode(args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+
+def memory_per_element(server, keys, per_key, request):
+    """RSS growth per element for `keys` aggregates of `per_key` elements each."""
+    server.command("FLUSHALL")
+    time.sleep(0.2)
+    before = rss_bytes(server.proc.pid)
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        batch = []
+        for k in range(keys):
+            for i in range(per_key):
+                batch.append(encode(request(k, i)))
+                if len(batch) == 10_000:
+                    send_batch(s, batch)
+                    batch = []
+        if batch:
+            send_batch(s, batch)
+    time.sleep(0.2)
+    after = rss_bytes(server.proc.pid)
+    encoding = server.command("OBJECT", "ENCODING", request(0, 0)[1]).split(b"\r\n")[1].decode()
+    server.command("FLUSHALL")
+    return (after - before) / (keys * per_key), encoding
+
+
+def send_batch(s, batch):
+    """Sends pipelined requests and reads one reply line per request (integer replies)."""
+    s.sendall(b"".join(batch))
+    lines = 0
+    pending = b""
+    while lines < len(batch):
+        pending += s.recv(1 << 20)
+        lines += pending.count(b"\r\n")
+        pending = pending[pending.rfind(b"\r\n") + 2:]
+
+
 def idle_connections(server, idle=10_000, args=None):
     raise_nofile(idle + 1024)
     socks = []
@@ -217,6 +282,13 @@ def main():
             qm, qsize = memory_per_key(qkv)
             print(f"memory per key (500k keys, 16 B values): redis {rm:.0f} B ({rsize}), "
                   f"qkv {qm:.0f} B ({qsize}), ratio {qm / rm:.2f}", flush=True)
+            for name, keys, per_key, request in AGGREGATES:
+                if opts.quick:
+                    keys = max(1, keys // 10)
+                (rm, renc), (qm, qenc) = (memory_per_element(srv, keys, per_key, request)
+                                          for srv in (redis, qkv))
+                print(f"memory per element, {name}: redis {rm:.1f} B ({renc}), "
+                      f"qkv {qm:.1f} B ({qenc}), ratio {qm / rm:.2f}", flush=True)
     finally:
         redis.stop()
         qkv.stop()

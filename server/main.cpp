@@ -10,6 +10,7 @@
 #endif
 #include <QCoreApplication>
 
+#include <clocale>
 #include <cstdio>
 #include <memory>
 
@@ -72,6 +73,9 @@ int main(int argc, char **argv)
 #endif
     if (!app)
         app = std::make_unique<QCoreApplication>(argc, argv);
+    // Qt applies the environment's locale to every category; Redis sets only LC_COLLATE (SORT
+    // ALPHA). Numbers must parse and print as in C whatever LANG says ("1.5", not "1,5").
+    std::setlocale(LC_NUMERIC, "C");
     QCoreApplication::setApplicationName(QStringLiteral("qkv-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QKV_VERSION));
 

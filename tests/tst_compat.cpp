@@ -18,9 +18,10 @@ namespace {
 
 struct Step
 {
-    enum class Kind { Command, ShapeOnly, Raw } kind;
+    enum class Kind { Command, ShapeOnly, Unordered, Raw } kind;
     QByteArray bytes; // encoded request
     QByteArray text;  // as written in the file
+    int group = 1;    // Unordered: elements sorted in runs of this many
 };
 
 struct Sequence
@@ -76,6 +77,10 @@ QList<Sequence> loadSequences(QString *error)
             if (line.startsWith("~ ")) {
                 step.kind = Step::Kind::ShapeOnly;
                 command = line.mid(2);
+            } else if (line.startsWith("^ ") || line.startsWith("^2 ")) {
+                step.kind = Step::Kind::Unordered;
+                step.group = line.startsWith("^2 ") ? 2 : 1;
+                command = line.mid(line.indexOf(' ') + 1);
             }
             QList<QByteArray> args;
             if (!splitInlineArgs(command, &args) || args.isEmpty()) {
@@ -219,7 +224,12 @@ QList<QByteArray> run(quint16 port, const Sequence &sequence)
         }
         session.write(step.bytes);
         const QByteArray reply = session.readReply();
-        transcript.append(step.kind == Step::Kind::ShapeOnly ? RespFrame::shape(reply) : reply);
+        if (step.kind == Step::Kind::ShapeOnly)
+            transcript.append(RespFrame::shape(reply));
+        else if (step.kind == Step::Kind::Unordered)
+            transcript.append(RespFrame::sortedElements(reply, step.group));
+        else
+            transcript.append(reply);
     }
     transcript.append(session.finalState());
     return transcript;

@@ -4,6 +4,8 @@
 
 #include <QList>
 
+#include <algorithm>
+
 namespace RespFrame {
 
 qsizetype parse(const QByteArray &buffer, qsizetype pos, Value *out)
@@ -68,6 +70,33 @@ QByteArray shape(const QByteArray &reply)
     if (type == '*' || type == '%' || type == '~' || type == '>')
         return reply.left(reply.indexOf("\r\n"));
     return QByteArray(1, type);
+}
+
+QByteArray sortedElements(const QByteArray &reply, int group)
+{
+    if (reply.isEmpty())
+        return reply;
+    const char type = reply.at(0);
+    if (type != '*' && type != '%' && type != '~')
+        return reply;
+    const qsizetype headerEnd = reply.indexOf("\r\n") + 2;
+    if (type == '%')
+        group = 2;
+    QList<QByteArray> runs;
+    qsizetype pos = headerEnd;
+    while (pos < reply.size()) {
+        QByteArray run;
+        for (int i = 0; i < group && pos < reply.size(); ++i) {
+            const qsizetype end = replyEnd(reply, pos);
+            if (end < 0)
+                return reply;
+            run += reply.mid(pos, end - pos);
+            pos = end;
+        }
+        runs.append(run);
+    }
+    std::sort(runs.begin(), runs.end());
+    return reply.left(headerEnd) + runs.join();
 }
 
 QByteArray escaped(const QByteArray &bytes)

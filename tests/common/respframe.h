@@ -25,6 +25,10 @@ inline qsizetype replyEnd(const QByteArray &buffer, qsizetype pos)
 }
 // The shape of a reply for nondeterministic values: type byte, plus the count of aggregates.
 QByteArray shape(const QByteArray &reply);
+// The reply with the elements of its top-level aggregate sorted, in runs of `group` elements
+// (2: field/value pairs; a RESP3 map always sorts by pair), for replies whose order is a
+// hash table's (SMEMBERS of a hashtable set, HGETALL of a big hash). Other replies as given.
+QByteArray sortedElements(const QByteArray &reply, int group = 1);
 // Printable form for failure messages: \r \n and non-ASCII escaped.
 QByteArray escaped(const QByteArray &bytes);
 // Decodes \r \n \t \xHH \\ escapes of the compat files' raw: lines.

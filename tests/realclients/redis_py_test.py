@@ -1,5 +1,6 @@
 """redis-py (Debian's python3-redis) against qkv-server: the calls applications make."""
 import sys
+import threading
 import time
 
 import redis
@@ -78,6 +79,58 @@ def bump(pipe):
 r.set("tx:counter", 1)
 r.transaction(bump, "tx:counter")
 check("watch retry", attempts == [1, 100] and r.get("tx:counter") == "101")
+
+# Hashes: a cache of objects.
+r.hset("profile:1", mapping={"name": "Ada", "visits": "1", "lang": "en"})
+check("hset/hgetall", r.hgetall("profile:1") == {"name": "Ada", "visits": "1", "lang": "en"})
+check("hincrby", r.hincrby("profile:1", "visits", 2) == 3 and r.hget("profile:1", "visits") == "3")
+check("hincrbyfloat", r.hincrbyfloat("profile:1", "score", 1.25) == 1.25)
+check("hmget/hdel", r.hmget("profile:1", "name", "nope") == ["Ada", None] and r.hdel("profile:1", "lang") == 1)
+check("hscan_iter", dict(r.hscan_iter("profile:1")) == r.hgetall("profile:1"))
+check("hrandfield", r.hrandfield("profile:1") in r.hkeys("profile:1"))
+
+# Lists: a job queue with a blocking worker.
+r.delete("jobs", "done")
+r.rpush("jobs", *[f"job{i}" for i in range(5)])
+check("lrange/llen", r.lrange("jobs", 0, -1) == [f"job{i}" for i in range(5)] and r.llen("jobs") == 5)
+check("lmove", r.lmove("jobs", "done", "LEFT", "RIGHT") == "job0" and r.lindex("done", 0) == "job0")
+check("lpop count", r.lpop("jobs", 2) == ["job1", "job2"])
+check("lpos", r.lpos("jobs", "job4") == 1)
+worker = redis.Redis(port=port, decode_responses=True)
+check("blpop ready", worker.blpop(["empty", "jobs"], timeout=1) == ("jobs", "job3"))
+check("blpop timeout", worker.blpop("empty", timeout=0.1) is None)
+
+
+def producer():
+    time.sleep(0.2)
+    redis.Redis(port=port).rpush("queue", "late-job")
+
+
+thread = threading.Thread(target=producer)
+thread.start()
+check("blpop woken", worker.blpop("queue", timeout=5) == ("queue", "late-job"))
+thread.join()
+check("brpoplpush", r.rpush("q2", "x") and worker.brpoplpush("q2", "q3", timeout=1) == "x")
+
+# Sets: tags.
+check("sadd/smembers", r.sadd("tags", "a", "b", "c") == 3 and r.smembers("tags") == {"a", "b", "c"})
+check("sinter/sunion", r.sadd("tags2", "b", "c", "d") == 3 and r.sinter("tags", "tags2") == {"b", "c"}
+      and r.sunion("tags", "tags2") == {"a", "b", "c", "d"})
+check("sismember/srem", r.sismember("tags", "a") and r.srem("tags", "a") == 1 and not r.sismember("tags", "a"))
+check("spop", r.spop("tags2") in {"b", "c", "d"} and r.scard("tags2") == 2)
+
+# Sorted sets: a leaderboard.
+r.zadd("board", {"ann": 30, "bob": 10, "cid": 20})
+check("zrange withscores", r.zrange("board", 0, -1, withscores=True) == [("bob", 10.0), ("cid", 20.0), ("ann", 30.0)])
+check("zrevrank/zscore", r.zrevrank("board", "ann") == 0 and r.zscore("board", "cid") == 20.0)
+check("zincrby", r.zincrby("board", 25, "bob") == 35.0 and r.zrevrange("board", 0, 0) == ["bob"])
+check("zrangebyscore", r.zrangebyscore("board", 20, 30) == ["cid", "ann"])
+check("zpopmin", r.zpopmin("board") == [("cid", 20.0)])
+check("bzpopmax", worker.bzpopmax("board", timeout=1) == ("board", "bob", 35.0))
+check("zunionstore", r.zadd("z1", {"a": 1}) and r.zadd("z2", {"a": 2, "b": 3})
+      and r.zunionstore("zu", ["z1", "z2"]) == 2 and r.zscore("zu", "a") == 3.0)
+check("types", [r.type(k) for k in ("profile:1", "done", "tags", "zu")] == ["hash", "list", "set", "zset"])
+check("sort", r.rpush("nums", 3, 1, 2) and r.sort("nums") == ["1", "2", "3"])
 
 failed = [name for name, ok in checks if not ok]
 for name in failed:

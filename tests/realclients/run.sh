@@ -46,6 +46,8 @@ monitor_seen() { # redis-cli monitor sees a command run by another client
 }
 check "redis-cli monitor" monitor_seen
 check "redis-benchmark" bash -c "timeout 120 redis-benchmark -p $port -t set,get,incr,ping,mset -n 20000 -q 2>&1 | tr '\r' '\n' | grep -c 'requests per second' | grep -qx 6"
+# Its default test list (every data type), run to completion: 20 results.
+check "redis-benchmark default" bash -c "timeout 120 redis-benchmark -p $port -n 2000 -q 2>&1 | tr '\r' '\n' | grep -c 'requests per second' | grep -qx 20"
 if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
     check "redis-py" timeout 60 /usr/bin/python3 "$here/redis_py_test.py" "$port"
 else

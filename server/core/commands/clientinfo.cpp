@@ -35,7 +35,7 @@ QByteArray describe(const Connection &client, const Connection &caller)
         flags += 'O';
     if (transaction.isActive())
         flags += 'x';
-    if (client.server().isPostponed(client))
+    if (client.server().isPostponed(client) || client.isBlocked())
         flags += 'b';
     if (transaction.isDirty())
         flags += 'd';

@@ -36,6 +36,12 @@ CommandTable::CommandTable()
     registerBitCommands(*this);
     registerSlowlogCommands(*this);
     registerTransactionCommands(*this);
+    registerHashCommands(*this);
+    registerListCommands(*this);
+    registerSetCommands(*this);
+    registerZSetCommands(*this);
+    registerMemoryCommands(*this);
+    registerSortCommands(*this);
 }
 
 void CommandTable::add(Command command)

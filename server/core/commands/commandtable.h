@@ -15,18 +15,17 @@ using CommandHandler = void (*)(Connection &client);
 // Flags, as in Redis's command table; COMMAND reports them by these names.
 namespace CommandFlag {
 enum : quint32 {
-    Write = 1 << 0,       // may modify the keyspace
-    ReadOnly = 1 << 1,    // reads keys only
-    Admin = 1 << 2,       // server administration
-    Fast = 1 << 3,        // O(1) or O(log N)
-    NoAuth = 1 << 4,      // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
-    Stale = 1 << 5,       // allowed while loading / replica stale
-    Loading = 1 << 6,     // allowed while loading
-    NoScript = 1 << 7,    // not allowed from scripts
-    DenyOom = 1 << 8,     // may grow memory
-    CloseAfter = 1 << 10, // the cross-protocol guard (POST, Host:): close without a reply
-    Blocking = 1 << 11,   // may block the client
-    PubSub = 1 << 12,     // pub/sub related
+    Write = 1 << 0,     // may modify the keyspace
+    ReadOnly = 1 << 1,  // reads keys only
+    Admin = 1 << 2,     // server administration
+    Fast = 1 << 3,      // O(1) or O(log N)
+    NoAuth = 1 << 4,    // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
+    Stale = 1 << 5,     // allowed while loading / replica stale
+    Loading = 1 << 6,   // allowed while loading
+    NoScript = 1 << 7,  // not allowed from scripts
+    DenyOom = 1 << 8,   // may grow memory
+    Blocking = 1 << 11, // may block the client
+    PubSub = 1 << 12,   // pub/sub related
     SkipMonitor = 1 << 13,
     SkipSlowlog = 1 << 14,
     NoMandatoryKeys = 1 << 15,
@@ -90,8 +89,10 @@ enum : quint32 {
 }
 
 /* One Redis 7 key specification: where the keys start (begin_search "index") and how many
- * follow (find_keys "range": lastKey relative to the start, -1 = the last argument; keyStep;
- * limit). COMMAND INFO reports these as they are; the older first/last/step are in Command.
+ * follow. find_keys is either "range" (lastKey relative to the start, -1 = the last argument;
+ * keyStep; limit) or, made with keynumSpec(), "keynum" (the argument at index + keynumIndex
+ * counts the keys, the first is at index + firstKey, then every keyStep: ZUNIONSTORE, LMPOP...).
+ * COMMAND INFO reports these as they are; the older first/last/step are in Command.
  */
 struct KeySpec
 {
@@ -101,7 +102,39 @@ struct KeySpec
     int keyStep = 1;
     int limit = 0;
     const char *notes = nullptr;
+    bool keynum = false;
+    int keynumIndex = 0;
+    int firstKey = 0;
+    bool unknown = false;
 };
+
+inline KeySpec keynumSpec(quint32 flags, int index, int keynumIndex, int firstKey, int keyStep,
+                          const char *notes = nullptr)
+{
+    KeySpec spec { flags, index, 0, keyStep, 0, notes };
+    spec.keynum = true;
+    spec.keynumIndex = keynumIndex;
+    spec.firstKey = firstKey;
+    return spec;
+}
+
+// Keys whose place no spec can say (SORT's BY/GET patterns and STORE anywhere): begin_search and
+// find_keys "unknown". COMMAND GETKEYS then asks the command's keys function.
+inline KeySpec unknownSpec(quint32 flags, const char *notes)
+{
+    KeySpec spec { flags, 0, 0, 1, 0, notes };
+    spec.unknown = true;
+    return spec;
+}
+
+// A key argument found by COMMAND GETKEYS: its position (0 = the command name) and KeyFlag bits.
+struct KeyReference
+{
+    qsizetype pos;
+    quint32 flags;
+};
+// Redis's getkeys_proc, for commands whose specs include an unknown one: the keys of argv.
+using KeysFunction = std::vector<KeyReference> (*)(const QByteArrayView *argv, qsizetype argc);
 
 /* One row of the command table.
  * name      lowercase command name; subcommands are looked up inside their parent.
@@ -110,7 +143,8 @@ struct KeySpec
  * handler   the function that runs it; nullptr for a parent that only has subcommands.
  * firstKey, lastKey, keyStep  key positions for COMMAND (lastKey -1 = the last argument).
  * Optional, set with the chained setters so that rows stay one expression:
- * acl       explicit AclCategory bits; keys  key specs; tips  Redis's command tips.
+ * acl       explicit AclCategory bits; keys  key specs; tips  Redis's command tips;
+ * keysFunction  what COMMAND GETKEYS uses when a key spec is unknown.
  */
 struct Command
 {
@@ -136,6 +170,7 @@ struct Command
     quint32 aclCategories = 0;
     std::vector<KeySpec> keySpecs;
     std::vector<const char *> tips;
+    KeysFunction getKeys = nullptr;
 
     void resetStats() { calls = microseconds = rejectedCalls = failedCalls = 0; }
 
@@ -152,6 +187,11 @@ struct Command
     Command &&withTips(std::vector<const char *> list) &&
     {
         tips = std::move(list);
+        return std::move(*this);
+    }
+    Command &&keysFunction(KeysFunction function) &&
+    {
+        getKeys = function;
         return std::move(*this);
     }
 
@@ -193,3 +233,9 @@ void registerConfigCommands(CommandTable &table);
 void registerBitCommands(CommandTable &table);
 void registerSlowlogCommands(CommandTable &table);
 void registerTransactionCommands(CommandTable &table);
+void registerHashCommands(CommandTable &table);
+void registerListCommands(CommandTable &table);
+void registerSetCommands(CommandTable &table);
+void registerZSetCommands(CommandTable &table);
+void registerMemoryCommands(CommandTable &table);
+void registerSortCommands(CommandTable &table);

@@ -6,6 +6,7 @@
 #include "store/keyspace.h"
 
 #include <climits>
+#include <cmath>
 
 namespace CommandUtil {
 
@@ -43,6 +44,15 @@ bool parseLongLongInRange(Connection &c, QByteArrayView text, long long min, lon
         return false;
     }
     return true;
+}
+
+bool parseRangeOrReply(Connection &c, QByteArrayView text, long long min, long long max,
+                       const char *error, long long *value)
+{
+    if (Numbers::toLongLong(text, value) && *value >= min && *value <= max)
+        return true;
+    c.reply().error("ERR " + QByteArray(error));
+    return false;
 }
 
 bool parseInt(Connection &c, QByteArrayView text, int *value, const char *error)
@@ -110,9 +120,9 @@ KeyEntry *lookupWrite(Connection &c, QByteArrayView key)
 
 namespace {
 
-bool stringOrReply(Connection &c, KeyEntry *found, KeyEntry **entry)
+bool typeOrReply(Connection &c, KeyEntry *found, ValueType type, KeyEntry **entry)
 {
-    if (found && found->type != ValueType::String) {
+    if (found && found->type != type) {
         replyWrongType(c);
         return false;
     }
@@ -122,14 +132,24 @@ bool stringOrReply(Connection &c, KeyEntry *found, KeyEntry **entry)
 
 } // namespace
 
+bool lookupTypedRead(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry)
+{
+    return typeOrReply(c, lookupRead(c, key), type, entry);
+}
+
+bool lookupTypedWrite(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry)
+{
+    return typeOrReply(c, lookupWrite(c, key), type, entry);
+}
+
 bool lookupStringRead(Connection &c, QByteArrayView key, KeyEntry **entry)
 {
-    return stringOrReply(c, lookupRead(c, key), entry);
+    return lookupTypedRead(c, key, ValueType::String, entry);
 }
 
 bool lookupStringWrite(Connection &c, QByteArrayView key, KeyEntry **entry)
 {
-    return stringOrReply(c, lookupWrite(c, key), entry);
+    return lookupTypedWrite(c, key, ValueType::String, entry);
 }
 
 bool checkStringLength(Connection &c, qint64 size, qint64 append)
@@ -171,12 +191,26 @@ bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool re
     return true;
 }
 
-QByteArray typeName(ValueType type)
+bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt)
 {
-    switch (type) {
-    case ValueType::String: return QByteArrayLiteral("string");
+    long double seconds = 0;
+    if (!Numbers::toLongDouble(text, &seconds)) {
+        c.reply().error("ERR timeout is not a float or out of range");
+        return false;
     }
-    return QByteArrayLiteral("unknown");
+    // Redis converts with a plain cast: what does not fit a long long becomes LLONG_MIN on
+    // x86 (so 1e100 and inf are "negative"), and -0.5 ms rounds up to 0, waiting for ever.
+    const long double ms = std::ceil(seconds * 1000);
+    const long long value = ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L
+            ? static_cast<long long>(ms)
+            : LLONG_MIN;
+    if (value < 0) {
+        c.reply().error("ERR timeout is negative");
+        return false;
+    }
+    // A sum past LLONG_MAX wraps negative in Redis, and such a client is never timed out.
+    *timeoutAt = value == 0 || value > LLONG_MAX - c.now() ? 0 : value + c.now();
+    return true;
 }
 
 void replySyntaxError(Connection &c)

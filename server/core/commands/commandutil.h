@@ -24,6 +24,10 @@ bool parseLongLong(Connection &c, QByteArrayView text, long long *value);
 // Same, with a caller-given error text for out-of-range values.
 bool parseLongLongInRange(Connection &c, QByteArrayView text, long long min, long long max,
                           const QByteArray &error, long long *value);
+// Redis's getRangeLongFromObjectOrReply with a message: `error` (without "ERR ") answers a
+// non-integer and an out-of-range value alike.
+bool parseRangeOrReply(Connection &c, QByteArrayView text, long long min, long long max,
+                       const char *error, long long *value);
 // Redis's getIntFromObjectOrReply: a long long that must fit an int. error (without "ERR ")
 // replaces both of Redis's texts ("value is not an integer or out of range", then
 // "value is out of range, value must between ...").
@@ -44,6 +48,9 @@ KeyEntry *lookupReadNoTouch(Connection &c, QByteArrayView key);
 // holds another type; *entry is nullptr when the key does not exist.
 bool lookupStringRead(Connection &c, QByteArrayView key, KeyEntry **entry);
 bool lookupStringWrite(Connection &c, QByteArrayView key, KeyEntry **entry);
+// The same for any type.
+bool lookupTypedRead(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry);
+bool lookupTypedWrite(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry);
 
 // Redis's checkStringLength: a string may not grow past proto-max-bulk-len. Replies and
 // returns false when size + append is too big (or overflows).
@@ -55,8 +62,10 @@ bool checkStringLength(Connection &c, qint64 size, qint64 append);
 bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool relative, qint64 *at);
 void replyInvalidExpireTime(Connection &c);
 
-// TYPE's name for a value type ("string", "list", ...).
-QByteArray typeName(ValueType type);
+// A blocking command's timeout in seconds (Redis 7.0's getTimeoutFromObjectOrReply): a float,
+// milliseconds rounded up; 0 waits for ever. *timeoutAt is absolute (ms since the epoch), or
+// 0. Replies "-ERR timeout is not a float or out of range" / "-ERR timeout is negative".
+bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt);
 
 void replySyntaxError(Connection &c);
 // Redis's addReplySubcommandSyntaxError, for subcommands that check their own arguments:

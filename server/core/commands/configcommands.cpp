@@ -27,6 +27,7 @@ struct ConfigParameter
     std::function<QByteArray(const ServerConfig &)> value;
     Setter set;             // empty: cannot change while running ("can't set immutable config")
     bool sensitive = false; // a secret: CONFIG SET's value is redacted from SLOWLOG
+    const char *alias = nullptr; // Redis's older name for it (hash-max-ziplist-entries...)
 };
 
 // Redis's memtoull: digits with an optional unit (b k kb m mb g gb, any case).
@@ -103,6 +104,20 @@ Setter memorySetter(long long min, long long ServerConfig::*field)
     };
 }
 
+ConfigParameter integerParameter(const char *name, const char *alias, long long min, long long max,
+                                 long long ServerConfig::*field)
+{
+    return { name, [field](const ServerConfig &c) { return QByteArray::number(c.*field); },
+             integerSetter(min, max, field), false, alias };
+}
+
+// Redis's size_t MEMORY_CONFIG parameters: 0..LONG_MAX bytes, with units.
+ConfigParameter memoryParameter(const char *name, const char *alias, long long ServerConfig::*field)
+{
+    return { name, [field](const ServerConfig &c) { return QByteArray::number(c.*field); },
+             memorySetter(0, field), false, alias };
+}
+
 // The parameters CONFIG GET reports, in the order CONFIG GET * lists them.
 const std::vector<ConfigParameter> &configParameters()
 {
@@ -156,6 +171,20 @@ const std::vector<ConfigParameter> &configParameters()
           [](const ServerConfig &c) { return QByteArray::number(c.slowlogMaxLen); },
           // Redis's unsigned long, bounded by LONG_MAX.
           integerSetter(0, LLONG_MAX, &ServerConfig::slowlogMaxLen) },
+        integerParameter("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, LLONG_MAX,
+                         &ServerConfig::hashMaxListpackEntries),
+        memoryParameter("hash-max-listpack-value", "hash-max-ziplist-value",
+                        &ServerConfig::hashMaxListpackValue),
+        integerParameter("list-max-listpack-size", "list-max-ziplist-size", INT_MIN, INT_MAX,
+                         &ServerConfig::listMaxListpackSize),
+        integerParameter("list-compress-depth", nullptr, 0, INT_MAX,
+                         &ServerConfig::listCompressDepth),
+        integerParameter("set-max-intset-entries", nullptr, 0, LLONG_MAX,
+                         &ServerConfig::setMaxIntsetEntries),
+        integerParameter("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, LLONG_MAX,
+                         &ServerConfig::zsetMaxListpackEntries),
+        memoryParameter("zset-max-listpack-value", "zset-max-ziplist-value",
+                        &ServerConfig::zsetMaxListpackValue),
     };
     return parameters;
 }
@@ -163,7 +192,7 @@ const std::vector<ConfigParameter> &configParameters()
 const ConfigParameter *findParameter(QByteArrayView name)
 {
     for (const ConfigParameter &parameter : configParameters()) {
-        if (argIs(name, parameter.name))
+        if (argIs(name, parameter.name) || (parameter.alias && argIs(name, parameter.alias)))
             return &parameter;
     }
     return nullptr;
@@ -186,9 +215,11 @@ void configGetCommand(Connection &c)
             continue;
         }
         for (const ConfigParameter &parameter : configParameters()) {
-            const QByteArray name(parameter.name);
-            if (!seen(name) && globMatch(pattern, name, true))
-                found.append({ name, &parameter });
+            for (const char *candidate : { parameter.name, parameter.alias }) {
+                const QByteArray name(candidate);
+                if (candidate && !seen(name) && globMatch(pattern, name, true))
+                    found.append({ name, &parameter });
+            }
         }
     }
     c.reply().mapHeader(found.size());
@@ -213,6 +244,9 @@ void configSetCommand(Connection &c)
             c.redactArgument(j + 1);
     }
     std::vector<const ConfigParameter *> parameters;
+    // Redis 7.0 registers an alias as a config of its own: a value error names the alias when
+    // it was given, and a name and its alias in one call are not duplicates (the last wins).
+    std::vector<const char *> names;
     for (qsizetype j = 2; j < c.argc(); j += 2) {
         const ConfigParameter *parameter = findParameter(c.arg(j));
         const QByteArray given = cString(c.arg(j)).toByteArray();
@@ -221,10 +255,11 @@ void configSetCommand(Connection &c)
                             + '\'');
             return;
         }
+        const char *name = argIs(c.arg(j), parameter->name) ? parameter->name : parameter->alias;
         QByteArray error;
         if (!parameter->set)
             error = "can't set immutable config";
-        else if (std::find(parameters.cbegin(), parameters.cend(), parameter) != parameters.cend())
+        else if (std::find(names.cbegin(), names.cend(), name) != names.cend())
             error = "duplicate parameter";
         if (!error.isEmpty()) {
             c.reply().error("ERR CONFIG SET failed (possibly related to argument '" + given
@@ -232,13 +267,14 @@ void configSetCommand(Connection &c)
             return;
         }
         parameters.push_back(parameter);
+        names.push_back(name);
     }
     ServerConfig updated = c.server().config();
     for (size_t i = 0; i < parameters.size(); ++i) {
         const QByteArray error = parameters[i]->set(updated, c.arg(qsizetype(3 + 2 * i)));
         if (!error.isEmpty()) {
             c.reply().error("ERR CONFIG SET failed (possibly related to argument '"
-                            + QByteArray(parameters[i]->name) + "') - " + error);
+                            + QByteArray(names[i]) + "') - " + error);
             return;
         }
     }

@@ -373,22 +373,27 @@ void clientCachingCommand(Connection &c)
                     "with OPTIN or OPTOUT mode enabled");
 }
 
-// CLIENT UNBLOCK id [TIMEOUT|ERROR]: qkv has no blocking commands, so no client is ever
-// blocked and the answer is 0 once the arguments are checked (the reason first, as in Redis).
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked first, as in Redis.
 void clientUnblockCommand(Connection &c)
 {
     if (c.argc() > 4) {
         replySubcommandSyntaxError(c);
         return;
     }
-    if (c.argc() == 4 && !argIs(c.arg(3), "TIMEOUT") && !argIs(c.arg(3), "ERROR")) {
+    const bool error = c.argc() == 4 && argIs(c.arg(3), "ERROR");
+    if (c.argc() == 4 && !error && !argIs(c.arg(3), "TIMEOUT")) {
         c.reply().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
         return;
     }
     long long id = 0;
     if (!parseLongLong(c, c.arg(2), &id))
         return;
-    c.reply().integer(0);
+    Connection *target = c.server().client(quint64(id));
+    const bool unblocked = target
+            && c.server().blockedClients().unblock(*target,
+                                                   error ? BlockedClients::Reason::Error
+                                                         : BlockedClients::Reason::Timeout);
+    c.reply().integer(unblocked ? 1 : 0);
 }
 
 // CLIENT PAUSE timeout [WRITE|ALL]: Connection::execute holds the commands while it lasts.

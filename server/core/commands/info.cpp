@@ -3,6 +3,7 @@
 #include "net/connection.h"
 #include "net/poller.h"
 #include "net/server.h"
+#include "observe/clock.h"
 #include "store/keyspace.h"
 
 #include <QCoreApplication>
@@ -110,7 +111,7 @@ void serverSection(Writer &w, Server &server, qint64 now)
     w.field("process_supervised", QByteArrayLiteral("no"));
     w.field("run_id", runId());
     w.field("tcp_port", server.port());
-    w.field("server_time_usec", now * 1000);
+    w.field("server_time_usec", unixTimeMicros());
     w.field("uptime_in_seconds", uptime);
     w.field("uptime_in_days", uptime / 86400);
     w.field("hz", 10);
@@ -135,9 +136,9 @@ void clientsSection(Writer &w, Server &server)
     w.field("maxclients", server.config().maxClients);
     w.field("client_recent_max_input_buffer", maxInput);
     w.field("client_recent_max_output_buffer", maxOutput);
-    w.field("blocked_clients", qint64(server.postponedCount()));
+    w.field("blocked_clients", qint64(server.postponedCount() + server.blockedClients().count()));
     w.field("tracking_clients", 0);
-    w.field("clients_in_timeout_table", 0);
+    w.field("clients_in_timeout_table", qint64(server.blockedClients().timeoutCount()));
 }
 
 // Taken once at start-up, for used_memory_startup.
@@ -158,19 +159,15 @@ QByteArray ratio(qint64 a, qint64 b)
 
 void memorySection(Writer &w, Server &server)
 {
-    static qint64 peak = 0;
-    const struct mallinfo2 heap = mallinfo2();
-    const qint64 used = usedMemory();
-    const qint64 rss = residentMemory();
-    const qint64 active = qint64(heap.arena + heap.hblkhd);
-    peak = qMax(peak, used);
-    const qint64 clients = clientBuffers(server);
-    qint64 overhead = startupMemory + clients;
-    for (int i = 0; i < server.databaseCount(); ++i)
-        overhead += server.database(i).overheadBytes();
-    overhead = qMin(overhead, used);
-    const qint64 dataset = used - overhead;
-    const qint64 netUsed = used - startupMemory;
+    const MemoryFigures m = memoryFigures(server);
+    const qint64 used = m.used;
+    const qint64 rss = m.rss;
+    const qint64 active = m.active;
+    const qint64 peak = m.peak;
+    const qint64 clients = m.clients;
+    const qint64 overhead = m.overhead;
+    const qint64 dataset = m.dataset;
+    const qint64 netUsed = used - m.startup;
     const qint64 system = qint64(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
     w.section("Memory");
     w.field("used_memory", used);
@@ -411,6 +408,26 @@ qint64 usedMemory()
 {
     const struct mallinfo2 info = mallinfo2();
     return qint64(info.uordblks + info.hblkhd);
+}
+
+MemoryFigures memoryFigures(Server &server)
+{
+    static qint64 peak = 0;
+    const struct mallinfo2 heap = mallinfo2();
+    MemoryFigures m {};
+    m.used = usedMemory();
+    m.rss = residentMemory();
+    m.active = qint64(heap.arena + heap.hblkhd);
+    peak = qMax(peak, m.used);
+    m.peak = peak;
+    m.startup = startupMemory;
+    m.clients = clientBuffers(server);
+    m.overhead = m.startup + m.clients;
+    for (int i = 0; i < server.databaseCount(); ++i)
+        m.overhead += server.database(i).overheadBytes();
+    m.overhead = qMin(m.overhead, m.used);
+    m.dataset = m.used - m.overhead;
+    return m;
 }
 
 qint64 residentMemory()

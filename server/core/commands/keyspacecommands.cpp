@@ -3,13 +3,11 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "scanutil.h"
 #include "store/globmatch.h"
 #include "store/keyspace.h"
 
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 
 using namespace CommandUtil;
 
@@ -101,7 +99,7 @@ void keysCommand(Connection &c)
     QByteArrayList keys;
     // Expired keys are skipped, not deleted, so that KEYS does not modify while it iterates.
     c.db().forEach([&](const KeyEntry &entry) {
-        if (entry.hasExpire() && entry.expireAt <= now)
+        if (entry.isExpired(now))
             return;
         if (all || globMatch(pattern, entry.key()))
             keys.append(entry.key().toByteArray());
@@ -111,77 +109,31 @@ void keysCommand(Connection &c)
         c.reply().bulk(key);
 }
 
-// Redis parses the cursor with strtoul: leading '+'/'-', zeros and an empty string are
-// accepted; spaces, trailing garbage and overflow are not.
-bool parseScanCursor(Connection &c, QByteArrayView text, quint64 *cursor)
-{
-    const QByteArray copy = cString(text).toByteArray();
-    char *end = nullptr;
-    errno = 0;
-    const unsigned long value = std::strtoul(copy.constData(), &end, 10);
-    if ((!copy.isEmpty() && std::isspace(static_cast<unsigned char>(copy[0]))) || *end != '\0'
-        || errno == ERANGE) {
-        c.reply().error("ERR invalid cursor");
-        return false;
-    }
-    *cursor = value;
-    return true;
-}
-
 void scanCommand(Connection &c)
 {
     quint64 cursor = 0;
-    if (!parseScanCursor(c, c.arg(1), &cursor))
+    ScanUtil::Options options;
+    if (!ScanUtil::parseCursor(c, c.arg(1), &cursor)
+        || !ScanUtil::parseOptions(c, 2, true, &options))
         return;
-    long long count = 10;
-    QByteArrayView pattern;
-    QByteArrayView type;
-    bool hasType = false;
-    for (qsizetype j = 2; j < c.argc(); j += 2) {
-        const bool hasValue = j + 1 < c.argc();
-        if (argIs(c.arg(j), "COUNT") && hasValue) {
-            if (!parseLongLong(c, c.arg(j + 1), &count))
-                return;
-            if (count < 1) {
-                replySyntaxError(c);
-                return;
-            }
-        } else if (argIs(c.arg(j), "MATCH") && hasValue) {
-            pattern = c.arg(j + 1);
-        } else if (argIs(c.arg(j), "TYPE") && hasValue) {
-            type = cString(c.arg(j + 1));
-            hasType = true;
-        } else {
-            replySyntaxError(c);
-            return;
-        }
-    }
-    // As dictScan: whole buckets at a time until `count` keys or 10 * count empty steps.
     QByteArrayList keys;
-    long long steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    do {
-        cursor = c.db().scan(
-                cursor, [&](const KeyEntry &entry) { keys.append(entry.key().toByteArray()); });
-    } while (cursor && steps-- && keys.size() < count);
-
-    const bool matchAll = pattern.isNull() || pattern == "*";
+    cursor = ScanUtil::scanBuckets(cursor, options.count, keys, [&](quint64 at) {
+        return c.db().scan(at,
+                           [&](const KeyEntry &entry) { keys.append(entry.key().toByteArray()); });
+    });
     QByteArrayList kept;
     for (const QByteArray &key : std::as_const(keys)) {
-        if (!matchAll && !globMatch(pattern, key))
+        if (!ScanUtil::matches(options, key))
             continue;
         // Expired keys are filtered out and deleted, as Redis does; listing is not an access.
         const KeyEntry *entry = c.db().find(key, c.now());
         if (!entry)
             continue;
-        if (hasType && !equalsIgnoreCase(typeName(entry->type), type))
+        if (options.hasType && !equalsIgnoreCase(typeName(entry->type), options.type))
             continue;
         kept.append(key);
     }
-    c.reply().arrayHeader(2);
-    c.reply().bulk(QByteArray::number(cursor));
-    c.reply().arrayHeader(kept.size());
-    for (const QByteArray &key : std::as_const(kept))
-        c.reply().bulk(key);
+    ScanUtil::reply(c, cursor, kept);
 }
 
 void randomkeyCommand(Connection &c)
@@ -315,6 +267,10 @@ void objectEncodingCommand(Connection &c)
     const KeyEntry *entry = objectLookup(c);
     if (!entry)
         return;
+    if (entry->type != ValueType::String) {
+        c.reply().bulk(entry->object->encodingName());
+        return;
+    }
     switch (entry->encoding) {
     case StringEncoding::Raw: c.reply().bulk("raw"); return;
     case StringEncoding::Embstr: c.reply().bulk("embstr"); return;
@@ -328,7 +284,10 @@ void objectRefcountCommand(Connection &c)
     // Each key owns its value except Redis's shared integers, whose refcount is pinned at
     // OBJ_SHARED_REFCOUNT (INT_MAX).
     if (const KeyEntry *entry = objectLookup(c))
-        c.reply().integer(entry->encoding == StringEncoding::SharedInt ? INT_MAX : 1);
+        c.reply().integer(entry->type == ValueType::String
+                                          && entry->encoding == StringEncoding::SharedInt
+                                  ? INT_MAX
+                                  : 1);
 }
 
 void objectIdletimeCommand(Connection &c)

@@ -5,10 +5,10 @@
 #include "info.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "observe/clock.h"
 #include "observe/logsink.h"
+#include "protocol/numbers.h"
 #include "store/globmatch.h"
-
-#include <QDateTime>
 
 #include <algorithm>
 
@@ -26,7 +26,7 @@ void infoCommand(Connection &c)
 
 void timeCommand(Connection &c)
 {
-    const qint64 micros = QDateTime::currentMSecsSinceEpoch() * 1000;
+    const qint64 micros = unixTimeMicros();
     c.reply().arrayHeader(2);
     c.reply().bulk(QByteArray::number(micros / 1000000));
     c.reply().bulk(QByteArray::number(micros % 1000000));
@@ -140,6 +140,18 @@ void replyKeySpecs(ReplyWriter &r, const Command &command)
         r.bulk("begin_search");
         r.mapHeader(2);
         r.bulk("type");
+        if (spec.unknown) {
+            r.bulk("unknown");
+            r.bulk("spec");
+            r.mapHeader(0);
+            r.bulk("find_keys");
+            r.mapHeader(2);
+            r.bulk("type");
+            r.bulk("unknown");
+            r.bulk("spec");
+            r.mapHeader(0);
+            continue;
+        }
         r.bulk("index");
         r.bulk("spec");
         r.mapHeader(1);
@@ -148,6 +160,18 @@ void replyKeySpecs(ReplyWriter &r, const Command &command)
         r.bulk("find_keys");
         r.mapHeader(2);
         r.bulk("type");
+        if (spec.keynum) {
+            r.bulk("keynum");
+            r.bulk("spec");
+            r.mapHeader(3);
+            r.bulk("keynumidx");
+            r.integer(spec.keynumIndex);
+            r.bulk("firstkey");
+            r.integer(spec.firstKey);
+            r.bulk("keystep");
+            r.integer(spec.keyStep);
+            continue;
+        }
         r.bulk("range");
         r.bulk("spec");
         r.mapHeader(3);
@@ -184,14 +208,32 @@ void replyCommandInfo(ReplyWriter &r, const Command &command)
         replyCommandInfo(r, sub);
 }
 
+// A set of names as Redis writes it (addReplyFlagsForArg, addReplyDocFlagsForCommand).
+void replyNames(ReplyWriter &r, const QByteArrayList &names)
+{
+    r.setHeader(names.size());
+    for (const QByteArray &name : names)
+        r.simple(name);
+}
+
+// A text field of COMMAND DOCS, written only when Redis has it.
+void replyDocText(ReplyWriter &r, const char *field, const QByteArray &value)
+{
+    if (!value.isNull()) {
+        r.bulk(field);
+        r.bulk(value);
+    }
+}
+
+// The arguments of a command or of a "oneof"/"block" (Redis's addReplyCommandArgList), the
+// fields in its order.
 void replyArgumentDocs(ReplyWriter &r, const std::vector<CommandDocs::Argument> &arguments)
 {
-    using namespace CommandDocs;
     r.arrayHeader(qsizetype(arguments.size()));
-    for (const Argument &arg : arguments) {
-        const bool nested = !qstrcmp(arg.type, "oneof") || !qstrcmp(arg.type, "block");
-        r.mapHeader(2 + (arg.keySpecIndex >= 0) + !!arg.token + !!arg.summary + !!arg.since
-                    + !!arg.deprecatedSince + !!arg.flags + nested);
+    for (const CommandDocs::Argument &arg : arguments) {
+        r.mapHeader(2 + (arg.keySpecIndex >= 0) + !arg.token.isNull() + !arg.summary.isNull()
+                    + !arg.since.isNull() + !arg.deprecatedSince.isNull() + !arg.flags.isEmpty()
+                    + !arg.arguments.empty());
         r.bulk("name");
         r.bulk(arg.name);
         r.bulk("type");
@@ -200,73 +242,49 @@ void replyArgumentDocs(ReplyWriter &r, const std::vector<CommandDocs::Argument> 
             r.bulk("key_spec_index");
             r.integer(arg.keySpecIndex);
         }
-        const std::pair<const char *, const char *> texts[] = {
-            { "token", arg.token },
-            { "summary", arg.summary },
-            { "since", arg.since },
-            { "deprecated_since", arg.deprecatedSince },
-        };
-        for (const auto &[field, text] : texts) {
-            if (text) {
-                r.bulk(field);
-                r.bulk(text);
-            }
-        }
-        if (arg.flags) {
-            constexpr NamedBit names[] = { { ArgOptional, "optional" },
-                                           { ArgMultiple, "multiple" },
-                                           { ArgMultipleToken, "multiple_token" } };
+        replyDocText(r, "token", arg.token);
+        replyDocText(r, "summary", arg.summary);
+        replyDocText(r, "since", arg.since);
+        replyDocText(r, "deprecated_since", arg.deprecatedSince);
+        if (!arg.flags.isEmpty()) {
             r.bulk("flags");
-            replyBitNames(r, arg.flags, names);
+            replyNames(r, arg.flags);
         }
-        if (nested) {
+        if (!arg.arguments.empty()) {
             r.bulk("arguments");
             replyArgumentDocs(r, arg.arguments);
         }
     }
 }
 
-// One COMMAND DOCS entry (Redis's addReplyCommandDocs). A command without docs data (a qkv
-// extension) still gets the fields redis-cli reads, so that its help keeps working.
+// One COMMAND DOCS entry (Redis's addReplyCommandDocs), the fields in its order; the
+// subcommands are the ones qkv's table has. A command without docs data (a qkv extension)
+// still gets the fields redis-cli reads, so that its help keeps working.
 void replyCommandDocs(ReplyWriter &r, const Command &command)
 {
-    static const CommandDocs::Doc fallback {
-        "", "", "generic", nullptr, 0, nullptr, nullptr, {}, {}
-    };
+    static const CommandDocs::Doc fallback = [] {
+        CommandDocs::Doc doc;
+        doc.summary = doc.since = QByteArray(""); // present, empty
+        doc.group = "generic";
+        return doc;
+    }();
     const CommandDocs::Doc *found = CommandDocs::find(command.fullName);
     const CommandDocs::Doc &doc = found ? *found : fallback;
     const bool hasSubcommands = !command.subcommands.empty();
-    r.mapHeader(1 + !!doc.summary + !!doc.since + !!doc.complexity + !!doc.docFlags
-                + !!doc.deprecatedSince + !!doc.replacedBy + !doc.history.empty()
-                + !doc.arguments.empty() + hasSubcommands);
-    if (doc.summary) {
-        r.bulk("summary");
-        r.bulk(doc.summary);
-    }
-    if (doc.since) {
-        r.bulk("since");
-        r.bulk(doc.since);
-    }
+    r.mapHeader(1 + !doc.summary.isNull() + !doc.since.isNull() + !doc.complexity.isNull()
+                + !doc.docFlags.isEmpty() + !doc.deprecatedSince.isNull() + !doc.replacedBy.isNull()
+                + !doc.history.empty() + !doc.arguments.empty() + hasSubcommands);
+    replyDocText(r, "summary", doc.summary);
+    replyDocText(r, "since", doc.since);
     r.bulk("group");
     r.bulk(doc.group);
-    if (doc.complexity) {
-        r.bulk("complexity");
-        r.bulk(doc.complexity);
-    }
-    if (doc.docFlags) {
-        constexpr NamedBit names[] = { { CommandDocs::DocDeprecated, "deprecated" },
-                                       { CommandDocs::DocSyscmd, "syscmd" } };
+    replyDocText(r, "complexity", doc.complexity);
+    if (!doc.docFlags.isEmpty()) {
         r.bulk("doc_flags");
-        replyBitNames(r, doc.docFlags, names);
+        replyNames(r, doc.docFlags);
     }
-    if (doc.deprecatedSince) {
-        r.bulk("deprecated_since");
-        r.bulk(doc.deprecatedSince);
-    }
-    if (doc.replacedBy) {
-        r.bulk("replaced_by");
-        r.bulk(doc.replacedBy);
-    }
+    replyDocText(r, "deprecated_since", doc.deprecatedSince);
+    replyDocText(r, "replaced_by", doc.replacedBy);
     if (!doc.history.empty()) {
         r.bulk("history");
         r.setHeader(qsizetype(doc.history.size()));
@@ -416,7 +434,7 @@ const Command *lookupCommandArgs(Connection &c)
     Command *command = c.server().commands().find(c.arg(2));
     if (command && !command->subcommands.empty())
         command = CommandTable::findSubcommand(*command, c.arg(3));
-    return command && !(command->flags & CommandFlag::CloseAfter) ? command : nullptr;
+    return command;
 }
 
 // Redis's doesCommandHaveKeys: at least one key spec that is not marked not_key.
@@ -451,13 +469,8 @@ quint32 resolveVariableKeyFlags(const Command &command, const QByteArrayView *ar
     return RO | Access;
 }
 
-struct KeyReference
-{
-    qsizetype pos;
-    quint32 flags;
-};
-
-// Redis's getKeysUsingKeySpecs for index/range specs: argv starts at the command name.
+// Redis's getKeysUsingKeySpecs: argv starts at the command name. A keynum spec whose count is
+// missing or not a number makes the whole request invalid (no keys), as in Redis.
 std::vector<KeyReference> keysFromSpecs(const Command &command, const QByteArrayView *argv,
                                         qsizetype argc)
 {
@@ -465,9 +478,20 @@ std::vector<KeyReference> keysFromSpecs(const Command &command, const QByteArray
     for (const KeySpec &spec : command.keySpecs) {
         if (spec.flags & KeyFlag::NotKey)
             continue;
-        const qsizetype first = spec.index;
+        // An unknown spec makes the specs useless: Redis falls back to the command's own
+        // function.
+        if (spec.unknown)
+            return command.getKeys ? command.getKeys(argv, argc) : std::vector<KeyReference>();
+        qsizetype first = spec.index;
         qsizetype last;
-        if (spec.lastKey >= 0)
+        if (spec.keynum) {
+            long long count = 0;
+            if (first + spec.keynumIndex >= argc
+                || !Numbers::toLongLong(argv[first + spec.keynumIndex], &count) || count < 0)
+                return {};
+            first += spec.firstKey;
+            last = first + qsizetype(count) - 1;
+        } else if (spec.lastKey >= 0)
             last = first + spec.lastKey;
         else if (spec.limit == 0)
             last = argc + spec.lastKey;
@@ -669,8 +693,4 @@ void registerServerCommands(CommandTable &table)
     table.add({ "monitor", 1, Admin | NoScript | Loading | Stale, monitorCommand });
     table.add({ "shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy,
                 shutdownCommand });
-
-    // Browsers speaking HTTP to the port: drop the connection without a reply.
-    table.add({ "post", -1, CloseAfter | NoAuth | Loading | Stale, nullptr });
-    table.add({ "host:", -1, CloseAfter | NoAuth | Loading | Stale, nullptr });
 }

@@ -25,6 +25,16 @@ struct ServerConfig
     // and the log keeps this many entries.
     long long slowlogLogSlowerThan = 10000;
     long long slowlogMaxLen = 128;
+    // When the aggregate types leave their compact encodings (Redis's defaults): more elements
+    // than *Entries, or an element longer than *Value bytes. listMaxListpackSize is a list
+    // node's limit: > 0 elements, or -1..-5 for 4, 8, 16, 32, 64 KB.
+    long long hashMaxListpackEntries = 512;
+    long long hashMaxListpackValue = 64;
+    long long listMaxListpackSize = -2;
+    long long listCompressDepth = 0;
+    long long setMaxIntsetEntries = 512;
+    long long zsetMaxListpackEntries = 128;
+    long long zsetMaxListpackValue = 64;
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.

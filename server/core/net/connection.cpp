@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "commands/commandutil.h"
 #include "observe/logsink.h"
 #include "server.h"
 #include "store/keyspace.h"
@@ -156,7 +157,7 @@ QByteArray Connection::takeOutput()
 qsizetype Connection::processBuffer(const QByteArray &buffer)
 {
     qsizetype pos = 0;
-    while (!m_closeAfterReply && !m_closed) {
+    while (!m_closeAfterReply && !m_closed && !m_blocked) {
         const qsizetype requestStart = pos;
         const quint64 emptyBefore = m_parser.emptyRequests();
         const RespParser::Status status = m_parser.parse(buffer, &pos);
@@ -249,18 +250,20 @@ bool Connection::execute()
     CommandTable &table = m_server.commands();
     Command *command = table.find(argv[0]);
     if (!command) {
+        // HTTP to the port (a browser, a cross-protocol attack): not a command, as in Redis 7.0,
+        // so it is checked only once the table has no such name.
+        if (CommandUtil::argIs(argv[0], "post") || CommandUtil::argIs(argv[0], "host:")) {
+            qCWarning(lcClients).noquote() << "possible cross-protocol attack from"
+                                           << QString::fromLatin1(m_peer) << "- connection closed";
+            close("cross-protocol request");
+            return true;
+        }
         QByteArray args;
         for (size_t i = 1; i < argv.size() && args.size() < 128; ++i)
             args += '\'' + cString(argv[i], 128 - args.size()) + "' ";
         reject(nullptr,
                "ERR unknown command '" + cString(argv[0], 128)
                        + "', with args beginning with: " + args);
-        return true;
-    }
-    if (command->flags & CommandFlag::CloseAfter) {
-        qCWarning(lcClients).noquote() << "possible cross-protocol attack from"
-                                       << QString::fromLatin1(m_peer) << "- connection closed";
-        close("cross-protocol request");
         return true;
     }
     if (!command->subcommands.empty() && argv.size() >= 2) {
@@ -302,10 +305,14 @@ bool Connection::execute()
         m_server.postpone(this);
         return false;
     }
-    if (queuing)
+    if (queuing) {
         queue(command);
-    else
+    } else {
         call(command);
+        // Clients blocked on keys this command added are served after it (after the whole
+        // transaction for EXEC), as in Redis's processCommand.
+        m_server.blockedClients().serveReady();
+    }
     return true;
 }
 
@@ -355,20 +362,16 @@ void Connection::call(Command *command)
     const qint64 micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - start)
                                   .count();
-    ++command->calls;
-    command->microseconds += quint64(micros);
-    if (m_reply.errorCount() > qMax(errorsBefore, m_errorsCounted)) {
-        ++command->failedCalls;
-        m_server.stats().countError(m_reply.lastErrorCode());
+    // A command that blocked counts as called now, as in Redis; its time, failure and slow log
+    // entry come when its wait ends (finishBlockedCommand).
+    if (m_blocked) {
+        ++command->calls;
+        m_blockedMicros = micros;
+    } else {
+        accountCommand(command, argv, micros, errorsBefore, true);
     }
-    m_errorsCounted = m_reply.errorCount();
     ++m_commandsProcessed;
     ++m_server.stats().totalCommands;
-    // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.
-    const ServerConfig &config = m_server.config();
-    if (SlowLog::isSlow(micros, config.slowlogLogSlowerThan)
-        && !(command->flags & CommandFlag::SkipSlowlog))
-        m_server.slowLog().record(argv, m_redacted, micros, m_peer, m_name, config.slowlogMaxLen);
     // Administrative commands are too sensitive to show, as in Redis.
     if (m_server.hasMonitors()
         && !(command->flags & (CommandFlag::Admin | CommandFlag::SkipMonitor)))
@@ -389,6 +392,40 @@ void Connection::call(Command *command)
     if (toRing)
         log.record(m_commandTimeMs, m_id, who, command->fullName.toUpper(), std::move(text),
                    micros);
+}
+
+void Connection::accountCommand(Command *command, const std::vector<QByteArrayView> &argv,
+                                qint64 micros, quint64 errorsBefore, bool countCall)
+{
+    if (countCall)
+        ++command->calls;
+    command->microseconds += quint64(micros);
+    if (m_reply.errorCount() > qMax(errorsBefore, m_errorsCounted)) {
+        ++command->failedCalls;
+        m_server.stats().countError(m_reply.lastErrorCode());
+    }
+    m_errorsCounted = m_reply.errorCount();
+    // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.
+    const ServerConfig &config = m_server.config();
+    if (SlowLog::isSlow(micros, config.slowlogLogSlowerThan)
+        && !(command->flags & CommandFlag::SkipSlowlog))
+        m_server.slowLog().record(argv, m_redacted, micros, m_peer, m_name, config.slowlogMaxLen);
+}
+
+void Connection::block(BlockRequest request)
+{
+    request.command = m_current;
+    for (QByteArrayView arg : *m_args)
+        request.args.push_back(arg.toByteArray());
+    m_server.blockedClients().block(*this, std::move(request));
+}
+
+void Connection::finishBlockedCommand(const BlockRequest &request)
+{
+    const std::vector<QByteArrayView> argv(request.args.begin(), request.args.end());
+    m_redacted.clear();
+    accountCommand(request.command, argv, std::exchange(m_blockedMicros, 0), m_errorsCounted,
+                   false);
 }
 
 void Connection::kill()

@@ -1,11 +1,16 @@
 #pragma once
 
+#include "blockrequest.h"
 #include "poller.h"
 #include "protocol/replywriter.h"
 #include "protocol/respparser.h"
 #include "transaction.h"
 
 #include <QByteArray>
+#include <QDateTime>
+
+#include <chrono>
+#include <utility>
 
 class Keyspace;
 class Server;
@@ -65,6 +70,33 @@ public:
     // While EXEC runs its commands (Redis's CLIENT_DENY_BLOCKING: MONITOR refuses).
     bool isInExec() const { return m_inExec; }
 
+    // --- blocking commands (BLPOP...) ---
+    // Blocks this client on request.keys (the family fills in the type, keys, timeout, serve
+    // and its parameters; the command and its arguments are added here). Its later requests
+    // wait until it is served, times out or is unblocked (Server::blockedClients()).
+    void block(BlockRequest request);
+    bool isBlocked() const { return m_blocked; }
+    void setBlocked(bool on) { m_blocked = on; }
+    // Runs f (serving or ending a wait) as the blocked command: commandName() and now() are
+    // its, and its time counts towards the command's.
+    template<typename F> void runBlocked(const BlockRequest &request, F f)
+    {
+        Command *outer = std::exchange(m_current, request.command);
+        const bool outerInCommand = std::exchange(m_inCommand, true);
+        m_commandTimeMs = QDateTime::currentMSecsSinceEpoch();
+        const auto start = std::chrono::steady_clock::now();
+        f();
+        m_blockedMicros += std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+        m_inCommand = outerInCommand;
+        m_current = outer;
+    }
+    // The wait is over and its reply written: the command's statistics and slow log entry,
+    // which Redis records when a blocked command completes (updateStatsOnUnblock), with the
+    // time it ran, not the time it waited.
+    void finishBlockedCommand(const BlockRequest &request);
+
     // --- output ---
     // Writes what is queued; the server calls it after a round for output pushed from outside.
     void flushOutput();
@@ -115,6 +147,10 @@ private:
     // Runs a checked command and accounts for it: the one place that feeds statistics, the
     // slow log, monitors and the command log, for direct and queued commands alike.
     void call(Command *command);
+    // Statistics, error counts and the slow log for one completed command (countCall: and the
+    // call itself, which a blocked command counted when it blocked).
+    void accountCommand(Command *command, const std::vector<QByteArrayView> &argv, qint64 micros,
+                        quint64 errorsBefore, bool countCall);
     void queue(Command *command);
     bool reject(Command *command, const QByteArray &message);
     // Redis's resetClient part for CLIENT REPLY SKIP: after each request (not EXEC's own
@@ -159,6 +195,8 @@ private:
     bool m_inCommand = false;
     bool m_monitor = false;
     bool m_inExec = false;
+    bool m_blocked = false;
+    qint64 m_blockedMicros = 0; // run time of the blocked command, waiting excluded
     qint64 m_createdMs;
     qint64 m_lastInteractionMs;
     qint64 m_commandTimeMs;

@@ -2,6 +2,7 @@
 
 #include "connection.h"
 #include "listener.h"
+#include "observe/clock.h"
 #include "observe/logsink.h"
 #include "poller.h"
 #include "protocol/repr.h"
@@ -18,7 +19,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 namespace {
@@ -187,6 +187,7 @@ void Server::closeConnection(Connection *connection, const char *reason)
 {
     m_clients.erase(connection->id());
     removeMonitor(connection);
+    m_blockedClients.forget(*connection);
     m_postponed.erase(std::remove(m_postponed.begin(), m_postponed.end(), connection->id()),
                       m_postponed.end());
     m_closed.push_back(connection);
@@ -228,8 +229,19 @@ void Server::unpauseClients()
     m_pauseTimer.stop();
     // Resumed after the current round, as Redis does before it sleeps: UNPAUSE's own client
     // is still inside its command here.
-    if (!m_postponed.empty())
-        QMetaObject::invokeMethod(this, &Server::resumePostponed, Qt::QueuedConnection);
+    for (quint64 id : std::exchange(m_postponed, {})) {
+        if (Connection *connection = client(id))
+            resumeLater(connection);
+    }
+}
+
+void Server::resumeLater(Connection *connection)
+{
+    m_resume.push_back(connection->id());
+    if (!m_resumeScheduled) {
+        m_resumeScheduled = true;
+        QMetaObject::invokeMethod(this, &Server::resumeClients, Qt::QueuedConnection);
+    }
 }
 
 void Server::postpone(Connection *connection)
@@ -243,10 +255,10 @@ bool Server::isPostponed(const Connection &connection) const
     return std::find(m_postponed.begin(), m_postponed.end(), connection.id()) != m_postponed.end();
 }
 
-void Server::resumePostponed()
+void Server::resumeClients()
 {
-    const std::vector<quint64> ids = std::exchange(m_postponed, {});
-    for (quint64 id : ids) {
+    m_resumeScheduled = false;
+    for (quint64 id : std::exchange(m_resume, {})) {
         if (Connection *connection = client(id))
             connection->processPending();
     }
@@ -275,10 +287,9 @@ void Server::feedMonitors(const Connection &source)
 {
     // "+<seconds>.<micros> [<db> <addr>] "arg" "arg"...", the arguments as the client sent
     // them, passwords redacted.
-    timeval now {};
-    gettimeofday(&now, nullptr);
-    QByteArray line = '+' + QByteArray::number(qint64(now.tv_sec)) + '.'
-            + QByteArray::number(qint64(now.tv_usec)).rightJustified(6, '0') + " ["
+    const qint64 now = unixTimeMicros();
+    QByteArray line = '+' + QByteArray::number(now / 1000000) + '.'
+            + QByteArray::number(now % 1000000).rightJustified(6, '0') + " ["
             + QByteArray::number(source.dbIndex()) + ' ' + source.peerAddress() + "] ";
     for (qsizetype i = 0; i < source.argc(); ++i) {
         if (i)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blockedclients.h"
 #include "commands/commandtable.h"
 #include "config/serverconfig.h"
 #include "observe/commandlog.h"
@@ -86,6 +87,13 @@ public:
     bool isPostponed(const Connection &connection) const;
     qsizetype postponedCount() const { return qsizetype(m_postponed.size()); }
 
+    // Clients blocked by BLPOP and the like.
+    BlockedClients &blockedClients() { return m_blockedClients; }
+    const BlockedClients &blockedClients() const { return m_blockedClients; }
+    // Runs the client's buffered requests after the current round (a blocked client served,
+    // a paused one released), as Redis reprocesses unblocked clients before it sleeps.
+    void resumeLater(Connection *connection);
+
 signals:
     void clientConnected(quint64 id);
     void clientDisconnected(quint64 id);
@@ -98,7 +106,7 @@ private:
     void flushPending();
     void cron();
     void pauseTimerExpired();
-    void resumePostponed();
+    void resumeClients();
 
     ServerConfig m_config;
     CommandTable m_commands;
@@ -117,6 +125,9 @@ private:
     PauseMode m_pauseMode = PauseMode::None;
     qint64 m_pauseEndMs = 0;
     std::vector<quint64> m_postponed; // client ids, in the order they were held
+    std::vector<quint64> m_resume;    // client ids to run after this round
+    bool m_resumeScheduled = false;
+    BlockedClients m_blockedClients { *this };
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;

@@ -5,20 +5,270 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "store/globmatch.h"
+#include "store/hashvalue.h"
 #include "store/keyspace.h"
+#include "store/listvalue.h"
+#include "store/setvalue.h"
+#include "store/zsetvalue.h"
 
 #include <QDateTime>
+#include <QLocale>
 
 namespace {
 
 constexpr qsizetype PreviewBytes = 120;
+constexpr qsizetype PreviewElements = 8;
+// Scan steps allowed per element wanted: bounds the walk over a sparse hash table.
+constexpr int StepsPerElement = 8;
 
-QByteArray typeName(ValueType type)
+// At most n bytes of view (QByteArrayView::first() wants n <= size()).
+QByteArrayView leftOf(QByteArrayView view, qsizetype n)
 {
-    switch (type) {
-    case ValueType::String: return QByteArrayLiteral("string");
+    return view.first(qMin(n, view.size()));
+}
+
+QByteArray wrongType()
+{
+    return QByteArrayLiteral("WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+
+// A score for people: the shortest text that reads back as the same double ("0.1", not
+// ZSCAN's "0.10000000000000001"), "inf", "-inf".
+QByteArray scoreText(double score)
+{
+    return QByteArray::number(score, 'g', QLocale::FloatingPointShortest);
+}
+
+const char *stringEncodingName(StringEncoding encoding)
+{
+    switch (encoding) {
+    case StringEncoding::Raw: return "raw";
+    case StringEncoding::Embstr: return "embstr";
+    case StringEncoding::Int:
+    case StringEncoding::SharedInt: return "int";
     }
-    return QByteArrayLiteral("none");
+    return "raw";
+}
+
+// The keys browser's preview of an aggregate: its first few elements, "a, b, c, ...".
+class Preview
+{
+public:
+    bool isFull() const { return m_shown >= PreviewElements || m_text.size() >= PreviewBytes; }
+    void add(QByteArrayView element, QByteArrayView detail = {}, const char *between = "")
+    {
+        if (m_shown++)
+            m_text += ", ";
+        m_text += leftOf(element, PreviewBytes);
+        if (!detail.isNull()) {
+            m_text += between;
+            m_text += leftOf(detail, PreviewBytes);
+        }
+    }
+    QByteArray finish(qsizetype length)
+    {
+        if (m_text.size() > PreviewBytes) {
+            m_text.truncate(PreviewBytes);
+            m_text += "...";
+        } else if (m_shown < length) {
+            m_text += ", ...";
+        }
+        return m_text;
+    }
+
+private:
+    QByteArray m_text;
+    qsizetype m_shown = 0;
+};
+
+// Calls step(cursor) (one SCAN step, returning the next cursor) until done() or the scan ends,
+// within a bounded number of steps. Returns the cursor to go on from (0: the scan is over).
+template<typename Step, typename Done>
+quint64 scanSteps(quint64 cursor, qsizetype wanted, Step step, Done done)
+{
+    qsizetype steps = 0;
+    do {
+        cursor = step(cursor);
+    } while (cursor != 0 && !done() && ++steps < wanted * StepsPerElement);
+    return cursor;
+}
+
+QByteArray aggregatePreview(const KeyEntry &entry)
+{
+    Preview preview;
+    char buffer[24];
+    switch (entry.type) {
+    case ValueType::String: return {};
+    case ValueType::List:
+        for (auto it = entry.as<ListValue>()->first(); it.isValid() && !preview.isFull(); it.next())
+            preview.add(it.element().text(buffer));
+        break;
+    case ValueType::Set: {
+        const SetValue *set = entry.as<SetValue>();
+        if (set->isIntset()) {
+            for (qsizetype i = 0; i < set->intset()->size() && !preview.isFull(); ++i)
+                preview.add(QByteArray::number(set->intset()->at(i)));
+            break;
+        }
+        scanSteps(
+                0, PreviewElements,
+                [&](quint64 cursor) {
+                    return set->scan(cursor, [&](const SetValue::Element &member) {
+                        if (!preview.isFull())
+                            preview.add(member.text(buffer));
+                    });
+                },
+                [&] { return preview.isFull(); });
+        break;
+    }
+    case ValueType::ZSet:
+        for (auto it = entry.as<ZSetValue>()->atRank(0); it.isValid() && !preview.isFull();
+             it.next())
+            preview.add(it.member(), QByteArray('(' + scoreText(it.score()) + ')'), " ");
+        break;
+    case ValueType::Hash: {
+        const HashValue *hash = entry.as<HashValue>();
+        auto visit = [&](QByteArrayView field, QByteArrayView value) {
+            if (!preview.isFull())
+                preview.add(field, value, ": ");
+        };
+        if (const Listpack *pairs = hash->listpack()) { // its scan would visit every pair
+            char valueBuffer[24];
+            for (Listpack::Position p = pairs->first(); p && !preview.isFull();
+                 p = pairs->next(pairs->next(p)))
+                visit(pairs->at(p).text(buffer), pairs->at(pairs->next(p)).text(valueBuffer));
+            break;
+        }
+        scanSteps(
+                0, PreviewElements, [&](quint64 cursor) { return hash->scan(cursor, visit); },
+                [&] { return preview.isFull(); });
+        break;
+    }
+    }
+    return preview.finish(entry.object->length());
+}
+
+KeyRow keyRow(const KeyEntry &entry, qint64 now)
+{
+    KeyRow row;
+    row.key = entry.key().toByteArray();
+    row.type = typeName(entry.type);
+    row.ttlMs = entry.hasExpire() ? qMax<qint64>(entry.expireAt - now, 0) : -1;
+    if (entry.type == ValueType::String) {
+        row.size = entry.value.size();
+        row.preview = entry.value.left(PreviewBytes);
+    } else {
+        row.size = entry.object->length();
+        row.preview = aggregatePreview(entry);
+    }
+    return row;
+}
+
+// Fills a value page within its bounds: rows, bytes of an element, bytes of the page.
+class PageFiller
+{
+public:
+    PageFiller(ValuePage &page, int count)
+        : m_page(page)
+        , m_count(count)
+    { }
+    qsizetype count() const { return m_count; }
+    bool isFull() const
+    {
+        return m_page.rows.size() >= m_count || m_bytes >= DashboardBridge::MaxPageBytes;
+    }
+    void add(QByteArrayView element, qint64 index = -1, double score = 0, QByteArrayView value = {})
+    {
+        ValueRow row;
+        row.element = leftOf(element, DashboardBridge::MaxElementBytes).toByteArray();
+        row.elementSize = element.size();
+        row.value = leftOf(value, DashboardBridge::MaxElementBytes).toByteArray();
+        row.valueSize = value.size();
+        row.index = index;
+        row.score = score;
+        m_bytes += row.element.size() + row.value.size();
+        m_page.rows.append(std::move(row));
+    }
+    // The cursor after a page read by position from `start`: 0 when the value ended.
+    quint64 positionCursor(quint64 start, bool more) const
+    {
+        return more ? start + quint64(m_page.rows.size()) : 0;
+    }
+
+private:
+    ValuePage &m_page;
+    qsizetype m_count;
+    qsizetype m_bytes = 0;
+};
+
+// The rows of one page of entry's value from cursor (see ValuePage); returns the next cursor.
+quint64 fillValuePage(const KeyEntry &entry, quint64 cursor, PageFiller &page)
+{
+    // A position past the end is an empty page (and never a negative index, which the
+    // value types read from the end).
+    if (entry.type != ValueType::String && cursor >= quint64(entry.object->length())
+        && (entry.type == ValueType::List || entry.type == ValueType::ZSet
+            || (entry.type == ValueType::Set && entry.as<SetValue>()->isIntset())
+            || (entry.type == ValueType::Hash && entry.as<HashValue>()->isListpack())))
+        return 0;
+    char buffer[24];
+    switch (entry.type) {
+    case ValueType::String:
+        page.add(leftOf(entry.value, DashboardBridge::MaxStringBytes));
+        return 0;
+    case ValueType::List: {
+        // iteratorAt walks whole nodes from the nearer end: a page deep in a million-element
+        // list costs a few thousand node hops, not a million element visits.
+        auto it = entry.as<ListValue>()->iteratorAt(qsizetype(cursor));
+        for (qint64 index = qint64(cursor); it.isValid() && !page.isFull(); it.next(), ++index)
+            page.add(it.element().text(buffer), index);
+        return page.positionCursor(cursor, it.isValid());
+    }
+    case ValueType::ZSet: {
+        auto it = entry.as<ZSetValue>()->atRank(qsizetype(cursor)); // O(log n) in a skip list
+        for (qint64 rank = qint64(cursor); it.isValid() && !page.isFull(); it.next(), ++rank)
+            page.add(it.member(), rank, it.score());
+        return page.positionCursor(cursor, it.isValid());
+    }
+    case ValueType::Set: {
+        const SetValue *set = entry.as<SetValue>();
+        if (set->isIntset()) { // SSCAN returns it whole: page it by position instead
+            const Intset &intset = *set->intset();
+            qsizetype i = qsizetype(cursor);
+            for (; i < intset.size() && !page.isFull(); ++i)
+                page.add(QByteArray::number(intset.at(i)));
+            return page.positionCursor(cursor, i < intset.size());
+        }
+        return scanSteps(
+                cursor, page.count(),
+                [&](quint64 c) {
+                    return set->scan(c, [&](const SetValue::Element &member) {
+                        page.add(member.text(buffer));
+                    });
+                },
+                [&] { return page.isFull(); });
+    }
+    case ValueType::Hash: {
+        const HashValue *hash = entry.as<HashValue>();
+        if (const Listpack *pairs = hash->listpack()) { // HSCAN returns it whole: by position
+            char valueBuffer[24];
+            Listpack::Position p = pairs->seek(qsizetype(cursor) * 2);
+            for (; p && !page.isFull(); p = pairs->next(pairs->next(p)))
+                page.add(pairs->at(p).text(buffer), -1, 0,
+                         pairs->at(pairs->next(p)).text(valueBuffer));
+            return page.positionCursor(cursor, p != 0);
+        }
+        return scanSteps(
+                cursor, page.count(),
+                [&](quint64 c) {
+                    return hash->scan(c, [&](QByteArrayView field, QByteArrayView value) {
+                        page.add(field, -1, 0, value);
+                    });
+                },
+                [&] { return page.isFull(); });
+    }
+    }
+    return 0;
 }
 
 } // namespace
@@ -30,6 +280,8 @@ DashboardBridge::DashboardBridge(Server *server, const LogSink *logSink, QObject
 {
     qRegisterMetaType<ServerSnapshot>();
     qRegisterMetaType<KeyPage>();
+    qRegisterMetaType<ValuePage>();
+    qRegisterMetaType<ValueEdit>();
     m_server->commandLog().setEnabled(true);
     m_lastCommand = m_server->commandLog().lastSequence();
     m_lastSkipped = m_server->commandLog().skipped();
@@ -143,17 +395,11 @@ void DashboardBridge::requestKeys(int db, const QByteArray &pattern, quint64 cur
     int visits = 0;
     do {
         cursor = keyspace.scan(cursor, [&](const KeyEntry &entry) {
-            if (entry.hasExpire() && entry.expireAt <= now)
+            if (entry.isExpired(now))
                 return;
             if (!all && !globMatch(pattern, entry.key()))
                 return;
-            KeyRow row;
-            row.key = entry.key().toByteArray();
-            row.type = typeName(entry.type);
-            row.ttlMs = entry.hasExpire() ? entry.expireAt - now : -1;
-            row.size = entry.value.size();
-            row.preview = entry.value.left(PreviewBytes);
-            page.keys.append(row);
+            page.keys.append(keyRow(entry, now));
         });
     } while (cursor != 0 && page.keys.size() < count && ++visits < count * 10);
     page.nextCursor = cursor;
@@ -177,12 +423,167 @@ void DashboardBridge::setTtl(int db, const QByteArray &key, qint64 seconds)
     }
 }
 
-void DashboardBridge::setValue(int db, const QByteArray &key, const QByteArray &value)
+void DashboardBridge::requestValue(int db, const QByteArray &key, quint64 cursor, int count)
 {
     if (db < 0 || db >= m_server->databaseCount())
         return;
-    m_server->database(db).setString(key, value, -1, true);
-    emit keyChanged(db, key);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    ValuePage page;
+    page.db = db;
+    page.key = key;
+    page.cursor = cursor;
+    const KeyEntry *entry = m_server->database(db).find(key, now);
+    if (!entry) {
+        page.summary.key = key;
+        page.summary.type = QByteArrayLiteral("none");
+        emit valueReady(page);
+        return;
+    }
+    page.summary = keyRow(*entry, now);
+    page.encoding = entry->type == ValueType::String ? stringEncodingName(entry->encoding)
+                                                     : entry->object->encodingName();
+    PageFiller filler(page, qBound(1, count, MaxValueRows));
+    page.nextCursor = fillValuePage(*entry, cursor, filler);
+    emit valueReady(page);
+}
+
+void DashboardBridge::editValue(const ValueEdit &edit)
+{
+    if (edit.db < 0 || edit.db >= m_server->databaseCount())
+        return;
+    const QString error = applyEdit(m_server->database(edit.db), edit);
+    if (!error.isEmpty()) {
+        emit editFailed(edit.db, edit.key, error);
+        return;
+    }
+    // A key the edit created may be one that blocked clients wait for (BLPOP...): serve them
+    // now, as the server does after every command.
+    m_server->blockedClients().serveReady();
+    emit keyChanged(edit.db, edit.key);
+}
+
+QString DashboardBridge::applyEdit(Keyspace &db, const ValueEdit &edit)
+{
+    using Op = ValueEdit::Op;
+    const ServerConfig &config = m_server->config();
+    const QByteArrayView key = edit.key;
+    const QByteArrayView element = edit.element;
+    const QByteArrayView value = edit.value;
+    if (edit.op == Op::SetString) {
+        db.setString(key, edit.value, -1, true);
+        return {};
+    }
+
+    ValueType type = ValueType::String;
+    switch (edit.op) {
+    case Op::SetString: break;
+    case Op::HashSet:
+    case Op::HashDelete: type = ValueType::Hash; break;
+    case Op::ListPushHead:
+    case Op::ListPushTail:
+    case Op::ListSet:
+    case Op::ListRemove: type = ValueType::List; break;
+    case Op::SetAdd:
+    case Op::SetRemove: type = ValueType::Set; break;
+    case Op::ZSetAdd:
+    case Op::ZSetScore:
+    case Op::ZSetRemove: type = ValueType::ZSet; break;
+    }
+    double score = 0;
+    if ((edit.op == Op::ZSetAdd || edit.op == Op::ZSetScore)
+        && !ZSetValue::parseScore(value, &score))
+        return QStringLiteral("ERR value is not a valid float");
+    KeyEntry *entry = db.find(key, QDateTime::currentMSecsSinceEpoch());
+    if (entry && entry->type != type)
+        return QString::fromLatin1(wrongType());
+    const bool adds = edit.op == Op::HashSet || edit.op == Op::ListPushHead
+            || edit.op == Op::ListPushTail || edit.op == Op::SetAdd || edit.op == Op::ZSetAdd;
+    if (!entry && !adds)
+        return QStringLiteral("ERR no such key");
+
+    // As the commands do: a missing key is created by its first write (Redis's dbAdd).
+    if (!entry) {
+        std::unique_ptr<Aggregate> created;
+        switch (type) {
+        case ValueType::Hash: created = std::make_unique<HashValue>(); break;
+        case ValueType::List:
+            created = std::make_unique<ListValue>(config.listMaxListpackSize);
+            break;
+        case ValueType::Set: created = SetValue::createFor(element); break;
+        case ValueType::ZSet:
+            created = ZSetValue::create(
+                    element.size(), { config.zsetMaxListpackEntries, config.zsetMaxListpackValue });
+            break;
+        case ValueType::String: break;
+        }
+        entry = db.setObject(key, type, std::move(created));
+    }
+    db.touch(entry);
+
+    bool changed = true; // false where the command would not tell the watchers (SADD of a member)
+    switch (edit.op) {
+    case Op::SetString: break;
+    case Op::HashSet: {
+        auto *hash = entry->as<HashValue>();
+        const HashValue::Limits limits { config.hashMaxListpackEntries,
+                                         config.hashMaxListpackValue };
+        const QByteArrayView pair[] = { element, value };
+        hash->prepareWrite(pair, pair + 2, limits);
+        hash->set(element, value, limits);
+        break;
+    }
+    case Op::HashDelete:
+        if (!entry->as<HashValue>()->remove(element))
+            return QStringLiteral("ERR no such field");
+        break;
+    case Op::ListPushHead:
+    case Op::ListPushTail:
+        entry->as<ListValue>()->push(
+                edit.op == Op::ListPushHead ? ListValue::End::Head : ListValue::End::Tail, value);
+        break;
+    case Op::ListSet:
+    case Op::ListRemove: {
+        auto *list = entry->as<ListValue>();
+        const ListValue::Iterator at = list->iteratorAt(qsizetype(edit.index));
+        if (!at.isValid() || !at.element().equals(element))
+            return QStringLiteral("ERR the list changed: element %1 is no longer the one shown")
+                    .arg(edit.index);
+        if (edit.op == Op::ListSet)
+            list->replace(at, value);
+        else
+            list->erase(at, ListValue::End::Tail);
+        break;
+    }
+    case Op::SetAdd:
+        changed = entry->as<SetValue>()->add(element, config.setMaxIntsetEntries);
+        break;
+    case Op::SetRemove:
+        if (!entry->as<SetValue>()->remove(element))
+            return QStringLiteral("ERR no such member");
+        break;
+    case Op::ZSetAdd:
+    case Op::ZSetScore: {
+        const auto result = entry->as<ZSetValue>()->add(
+                element, score, edit.op == Op::ZSetScore ? unsigned(ZSetValue::AddXx) : 0U,
+                { config.zsetMaxListpackEntries, config.zsetMaxListpackValue });
+        if (result == ZSetValue::AddResult::Skipped)
+            return QStringLiteral("ERR no such member");
+        changed = result != ZSetValue::AddResult::Unchanged;
+        break;
+    }
+    case Op::ZSetRemove:
+        if (!entry->as<ZSetValue>()->remove(element))
+            return QStringLiteral("ERR no such member");
+        break;
+    }
+
+    // As every Redis command that removes elements: an emptied aggregate goes with its key
+    // (which tells the watchers); otherwise the watchers are told of the change in place.
+    if (entry->object->length() == 0)
+        db.remove(key);
+    else if (changed)
+        db.signalModified(key);
+    return {};
 }
 
 void DashboardBridge::flushAll()

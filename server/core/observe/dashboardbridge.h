@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QTimer>
 
+class Keyspace;
 class LogSink;
 class Server;
 
@@ -18,6 +19,12 @@ public:
     static constexpr int SnapshotIntervalMs = 200;
     static constexpr int MaxClientRows = 2000;
     static constexpr int MaxSlowLogRows = 1000;
+    // Bounds on one value page, whatever was asked: rows, bytes of one element (a longer one
+    // is cut), bytes of the page (it ends early past them), bytes of a string shown.
+    static constexpr int MaxValueRows = 5000;
+    static constexpr qsizetype MaxElementBytes = 64 * 1024;
+    static constexpr qsizetype MaxPageBytes = 4 * 1024 * 1024;
+    static constexpr qsizetype MaxStringBytes = 1024 * 1024;
 
     // Neither is owned; both must outlive the bridge. logSink may be null.
     DashboardBridge(Server *server, const LogSink *logSink, QObject *parent = nullptr);
@@ -32,7 +39,13 @@ public slots:
     void deleteKey(int db, const QByteArray &key);
     // seconds < 0 removes the expiry (PERSIST).
     void setTtl(int db, const QByteArray &key, qint64 seconds);
-    void setValue(int db, const QByteArray &key, const QByteArray &value);
+    // One page of key's value from cursor (0: the first), about `count` elements: emits
+    // valueReady, also for a missing key (its summary's type is "none"). Never touches the key
+    // (no access time, no hit or miss), as a dashboard read should not.
+    void requestValue(int db, const QByteArray &key, quint64 cursor, int count);
+    // Carries out edit (see ValueEdit): keyChanged when done, editFailed with Redis's error
+    // text when not (WRONGTYPE, a list changed under the edit, a score that is not a number).
+    void editValue(const ValueEdit &edit);
     void flushAll();
     // As CONFIG SET slowlog-log-slower-than: micros >= -1 (-1 logs nothing, 0 every command).
     void setSlowLogThreshold(qint64 micros);
@@ -42,10 +55,14 @@ public slots:
 signals:
     void snapshotReady(const ServerSnapshot &snapshot);
     void keysReady(const KeyPage &page);
+    void valueReady(const ValuePage &page);
     void keyChanged(int db, const QByteArray &key);
+    void editFailed(int db, const QByteArray &key, const QString &message);
 
 private:
     void tick();
+    // The edit on db's keyspace; an error text when it could not be done, else empty.
+    QString applyEdit(Keyspace &db, const ValueEdit &edit);
 
     Server *m_server;
     const LogSink *m_logSink;

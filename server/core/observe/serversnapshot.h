@@ -64,10 +64,10 @@ struct ServerSnapshot
 struct KeyRow
 {
     QByteArray key;
-    QByteArray type;
-    qint64 ttlMs = -1; // -1: no expiry
-    qint64 size = 0;
-    QByteArray preview;
+    QByteArray type;    // TYPE's answer: "string", "list", "set", "zset", "hash"; "none": missing
+    qint64 ttlMs = -1;  // -1: no expiry
+    qint64 size = 0;    // a string's bytes; an aggregate's elements (fields, members...)
+    QByteArray preview; // a string's first bytes; an aggregate's first few elements, as text
 };
 
 struct KeyPage
@@ -79,5 +79,69 @@ struct KeyPage
     QList<KeyRow> keys;
 };
 
+// One element of a value in the value viewer. Bytes longer than the bridge sends whole are cut
+// (elementSize / valueSize keep the whole length), and a cut element cannot be edited by name.
+struct ValueRow
+{
+    QByteArray element; // list element, hash field, set or sorted-set member; a string's value
+    QByteArray value;   // a hash field's value
+    qint64 index = -1;  // list index, sorted-set rank (from the lowest score); -1 otherwise
+    double score = 0;   // sorted set
+    qint64 elementSize = 0;
+    qint64 valueSize = 0;
+
+    bool isWhole() const { return element.size() == elementSize && value.size() == valueSize; }
+};
+
+// One page of a key's value for the value viewer, asked for with a cursor as keys are:
+// 0 for the first page, then nextCursor until it is 0. Lists and sorted sets page by position
+// (the cursor is the index or rank the page starts at), hashes and sets by their SCAN cursor
+// (by position while in a compact encoding). A page is bounded work on the server thread,
+// whatever the size of the value; a value changed between pages may show an element twice or
+// miss one, as SCAN may.
+struct ValuePage
+{
+    int db = 0;
+    QByteArray key;
+    quint64 cursor = 0;
+    quint64 nextCursor = 0; // 0: nothing more
+    KeyRow summary;         // the key as the keys browser shows it (type "none": it is gone)
+    QByteArray encoding;    // OBJECT ENCODING's answer
+    QList<ValueRow> rows;   // a string: one row, its value
+};
+
+// A change to a value from the viewer, carried out on the server thread with the semantics of
+// the Redis command each names. `element` is the hash field, list element or member the change
+// is about; `value` is a hash value, a new list element, a score (as ZADD reads it) or a
+// string. Aggregates are created when missing (as their first write creates them) and deleted
+// once emptied; an edit of a key of another type fails with WRONGTYPE.
+struct ValueEdit
+{
+    enum class Op : quint8 {
+        SetString,    // SET key value, keeping the TTL
+        HashSet,      // HSET key element value
+        HashDelete,   // HDEL key element
+        ListPushHead, // LPUSH key value
+        ListPushTail, // RPUSH key value
+        ListSet,      // LSET key index value, only while the element at index is still element
+        ListRemove,   // removes the element at index, only while it is still element (the
+                      // LSET index <unique> + LREM key 1 <unique> idiom, in one step)
+        SetAdd,       // SADD key element
+        SetRemove,    // SREM key element
+        ZSetAdd,      // ZADD key value element
+        ZSetScore,    // ZADD key XX value element: fails when the member is gone
+        ZSetRemove,   // ZREM key element
+    };
+
+    int db = 0;
+    QByteArray key;
+    Op op = Op::SetString;
+    QByteArray element;
+    QByteArray value;
+    qint64 index = 0;
+};
+
 Q_DECLARE_METATYPE(ServerSnapshot)
 Q_DECLARE_METATYPE(KeyPage)
+Q_DECLARE_METATYPE(ValuePage)
+Q_DECLARE_METATYPE(ValueEdit)

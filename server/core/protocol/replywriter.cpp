@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace {
 
@@ -66,9 +67,20 @@ void ReplyWriter::integer(long long value)
 
 void ReplyWriter::bulk(QByteArrayView data)
 {
-    header('$', data.size());
-    m_out->append(data.data(), data.size());
-    m_out->append("\r\n", 2);
+    // One resize and plain copies: LRANGE and HGETALL write thousands of these per reply.
+    char head[32];
+    head[0] = '$';
+    int len = 1 + formatLongLong(head + 1, data.size());
+    head[len++] = '\r';
+    head[len++] = '\n';
+    const qsizetype at = m_out->size();
+    m_out->resize(at + len + data.size() + 2);
+    char *p = m_out->data() + at;
+    std::memcpy(p, head, size_t(len));
+    if (!data.isEmpty())
+        std::memcpy(p + len, data.data(), size_t(data.size()));
+    p[len + data.size()] = '\r';
+    p[len + data.size() + 1] = '\n';
 }
 
 void ReplyWriter::null()

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <new>
 
 namespace {
@@ -54,6 +55,18 @@ quint64 reverseBits(quint64 v)
 
 } // namespace
 
+QByteArray typeName(ValueType type)
+{
+    switch (type) {
+    case ValueType::String: return QByteArrayLiteral("string");
+    case ValueType::List: return QByteArrayLiteral("list");
+    case ValueType::Set: return QByteArrayLiteral("set");
+    case ValueType::ZSet: return QByteArrayLiteral("zset");
+    case ValueType::Hash: return QByteArrayLiteral("hash");
+    }
+    return QByteArrayLiteral("none");
+}
+
 Keyspace::Keyspace()
     : m_buckets(MinBuckets, nullptr)
     , m_seed(QRandomGenerator::system()->generate64())
@@ -84,14 +97,7 @@ KeyEntry *Keyspace::createEntry(QByteArrayView key)
     void *memory = std::malloc(sizeof(KeyEntry) + size_t(key.size()));
     if (!memory)
         throw std::bad_alloc();
-    auto *entry = new (memory) KeyEntry { nullptr,
-                                          -1,
-                                          QByteArray(),
-                                          quint32(key.size()),
-                                          -1,
-                                          ValueType::String,
-                                          StringEncoding::Embstr,
-                                          m_clock };
+    auto *entry = new (memory) KeyEntry(quint32(key.size()), m_clock);
     std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
     return entry;
 }
@@ -117,7 +123,7 @@ KeyEntry *Keyspace::find(QByteArrayView key, qint64 nowMs)
     m_clock = quint32(nowMs / 1000);
     KeyEntry **slot = slotOf(key);
     KeyEntry *entry = *slot;
-    if (entry && entry->hasExpire() && entry->expireAt <= nowMs) {
+    if (entry && entry->isExpired(nowMs)) {
         unlinkAndDestroy(slot);
         ++m_expiredCount;
         shrinkIfSparse();
@@ -136,13 +142,32 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expir
         if (++m_size > qsizetype(m_buckets.size()))
             resize(m_buckets.size() * 2);
     }
-    entry->type = ValueType::String;
-    entry->value = std::move(value);
+    entry->setStringValue(std::move(value));
     // A new object in Redis, made now; a shared integer is not touched by being stored.
     setEncoding(entry, encodingOf(entry->value));
     if (!keepTtl)
         applyExpire(entry, expireAt);
     signalModified(key);
+    return entry;
+}
+
+KeyEntry *Keyspace::setObject(QByteArrayView key, ValueType type, std::unique_ptr<Aggregate> object)
+{
+    KeyEntry **slot = slotOf(key);
+    KeyEntry *entry = *slot;
+    const bool added = !entry;
+    if (added) {
+        entry = createEntry(key);
+        *slot = entry;
+        if (++m_size > qsizetype(m_buckets.size()))
+            resize(m_buckets.size() * 2);
+    }
+    entry->setObjectValue(type, std::move(object));
+    entry->accessTime = m_clock;
+    applyExpire(entry, -1);
+    signalModified(key);
+    if (added)
+        keyAdded(key);
     return entry;
 }
 
@@ -190,6 +215,7 @@ void Keyspace::attach(KeyEntry *entry)
         addVolatile(entry);
     if (++m_size > qsizetype(m_buckets.size()))
         resize(m_buckets.size() * 2);
+    keyAdded(entry->key());
 }
 
 bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
@@ -199,8 +225,7 @@ bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
         return false;
     // The key lives in the entry's own allocation, so a new name needs a new entry.
     KeyEntry *entry = createEntry(to);
-    entry->type = old->type;
-    entry->value = std::move(old->value);
+    entry->takeValue(*old);
     entry->expireAt = old->expireAt;
     // Redis moves the object itself, so it keeps its encoding, refcount and access time.
     entry->encoding = old->encoding;
@@ -231,8 +256,10 @@ bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKe
     if (!source)
         return false;
     KeyEntry *entry = createEntry(newKey);
-    entry->type = source->type;
-    entry->value = source->value; // implicitly shared: the copy is made on the next write
+    if (source->type == ValueType::String)
+        entry->setStringValue(source->value); // implicitly shared: copied on the next write
+    else
+        entry->setObjectValue(source->type, source->object->clone());
     entry->expireAt = source->expireAt;
     // Redis's dupStringObject keeps the encoding, but a copy is never a shared integer.
     entry->encoding = source->encoding == StringEncoding::SharedInt ? StringEncoding::Int
@@ -279,6 +306,26 @@ void Keyspace::swap(Keyspace &other)
     std::swap(m_size, other.m_size);
     std::swap(m_seed, other.m_seed);
     std::swap(m_expiredCount, other.m_expiredCount);
+    signalWaitedKeys();
+    other.signalWaitedKeys();
+}
+
+BlockingKeys &Keyspace::blockingKeys()
+{
+    if (!m_blocking)
+        m_blocking = std::make_unique<BlockingKeys>();
+    return *m_blocking;
+}
+
+void Keyspace::signalWaitedKeys()
+{
+    if (!m_blocking)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QByteArray &key : m_blocking->waitedKeys()) {
+        if (isLive(key, now))
+            m_blocking->signal(key);
+    }
 }
 
 void Keyspace::setExpire(KeyEntry *entry, qint64 expireAt)
@@ -333,7 +380,7 @@ void Keyspace::unwatch(QByteArrayView key, KeyWatcher *watcher)
 bool Keyspace::isLive(QByteArrayView key, qint64 nowMs)
 {
     const KeyEntry *entry = *slotOf(key);
-    return entry && !(entry->hasExpire() && entry->expireAt <= nowMs);
+    return entry && !entry->isExpired(nowMs);
 }
 
 void Keyspace::touchLiveWatchedKeys(Keyspace *other)
@@ -383,6 +430,17 @@ void Keyspace::shrinkIfSparse()
     const size_t buckets = m_buckets.size();
     if (buckets > MinBuckets && size_t(m_size) * 8 < buckets)
         resize(qMax(MinBuckets, buckets / 2));
+}
+
+size_t Keyspace::memoryUsage(const KeyEntry &entry, qsizetype samples)
+{
+    size_t bytes = malloc_usable_size(const_cast<KeyEntry *>(&entry)) + sizeof(KeyEntry *);
+    if (entry.type != ValueType::String)
+        return bytes + sizeof(*entry.object) + entry.object->memoryUsage(samples);
+    // A string's bytes live in a QArrayData block of their own (none for an empty one).
+    if (entry.value.capacity() > 0)
+        bytes += malloc_usable_size(const_cast<QByteArray &>(entry.value).data_ptr().d_ptr());
+    return bytes;
 }
 
 qint64 Keyspace::averageTtl(qint64 nowMs) const
@@ -451,7 +509,7 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
         int sampled = 0;
         for (; sampled < SampleSize && !m_volatile.empty() && budget > 0; ++sampled, --budget) {
             KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
-            if (entry->expireAt <= nowMs) {
+            if (entry->isExpired(nowMs)) {
                 erase(entry->key()); // the view is used before the entry is freed
                 ++expired;
             }

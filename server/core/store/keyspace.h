@@ -1,5 +1,7 @@
 #pragma once
 
+#include "aggregate.h"
+#include "blockingkeys.h"
 #include "watchedkeys.h"
 
 #include <QByteArray>
@@ -7,27 +9,47 @@
 
 #include <functional>
 #include <memory>
+#include <new>
 #include <vector>
 
-enum class ValueType : quint8 { String };
+// Redis's object types, in its order (OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH).
+enum class ValueType : quint8 { String, List, Set, ZSet, Hash };
+
+// TYPE's name for a value type ("string", "list", ...).
+QByteArray typeName(ValueType type);
 
 // How Redis 7.0 would hold a string (OBJECT ENCODING, OBJECT REFCOUNT). It follows how the
 // value was last written, not only what it holds: "12" stored by SET is an int, the same "12"
 // after APPEND is raw. SharedInt is one of Redis's shared integers 0..9999: "int" with a
-// refcount of 2147483647.
+// refcount of 2147483647. Aggregates name their own encoding (Aggregate::encodingName()).
 enum class StringEncoding : quint8 { Raw, Embstr, Int, SharedInt };
 
 // One key with its value: a single allocation holding this header followed by the key bytes.
-// encoding and accessTime fill what was padding: the header stays 56 bytes on 64-bit.
+// A string lives in the header; any other type is an Aggregate the entry owns. encoding and
+// accessTime fill what was padding: the header stays 56 bytes on 64-bit.
 struct KeyEntry
 {
-    KeyEntry *next;
-    qint64 expireAt; // milliseconds since the epoch, -1 for none
-    QByteArray value;
+    KeyEntry(quint32 keyLength, quint32 accessTime)
+        : keyLength(keyLength)
+        , accessTime(accessTime)
+    {
+        new (&value) QByteArray();
+    }
+    ~KeyEntry() { releaseValue(); }
+    KeyEntry(const KeyEntry &) = delete;
+    KeyEntry &operator=(const KeyEntry &) = delete;
+
+    KeyEntry *next = nullptr;
+    qint64 expireAt = -1; // milliseconds since the epoch, -1 for none
+    union
+    {
+        QByteArray value;  // type String
+        Aggregate *object; // every other type; owned
+    };
     quint32 keyLength;
-    qint32 volatileIndex; // position in Keyspace's list of keys with a TTL, -1 if none
-    ValueType type;
-    StringEncoding encoding;
+    qint32 volatileIndex = -1; // position in Keyspace's list of keys with a TTL, -1 if none
+    ValueType type = ValueType::String;
+    StringEncoding encoding = StringEncoding::Embstr;
     // Last access in Keyspace's seconds clock (Redis's LRU field), for OBJECT IDLETIME.
     quint32 accessTime;
 
@@ -36,6 +58,51 @@ struct KeyEntry
         return QByteArrayView(reinterpret_cast<const char *>(this + 1), keyLength);
     }
     bool hasExpire() const { return expireAt >= 0; }
+    // Redis's keyIsExpired: past its time only once now is beyond it (now > expireAt).
+    bool isExpired(qint64 nowMs) const { return expireAt >= 0 && expireAt < nowMs; }
+
+    // The aggregate, as its type (the caller has checked `type`).
+    template<typename T> T *as() const { return static_cast<T *>(object); }
+    // Makes the value a string, freeing an aggregate it held.
+    void setStringValue(QByteArray bytes)
+    {
+        if (type != ValueType::String) {
+            releaseValue();
+            new (&value) QByteArray();
+            type = ValueType::String;
+        }
+        value = std::move(bytes);
+    }
+    // Makes the value an aggregate of type t, freeing what it held.
+    void setObjectValue(ValueType t, std::unique_ptr<Aggregate> aggregate)
+    {
+        releaseValue();
+        object = aggregate.release();
+        type = t;
+        encoding = StringEncoding::Embstr; // never SharedInt: touch() reads a shared integer
+    }
+    // Moves other's value (string or aggregate) here; other is left an empty string.
+    void takeValue(KeyEntry &other)
+    {
+        if (other.type == ValueType::String) {
+            setStringValue(std::move(other.value));
+        } else {
+            releaseValue();
+            object = other.object;
+            type = other.type;
+            new (&other.value) QByteArray();
+            other.type = ValueType::String;
+        }
+    }
+
+private:
+    void releaseValue()
+    {
+        if (type == ValueType::String)
+            value.~QByteArray();
+        else
+            delete object;
+    }
 };
 static_assert(sizeof(void *) != 8 || sizeof(KeyEntry) == 56,
               "KeyEntry is measured per key against redis-server: keep it at 56 bytes");
@@ -67,6 +134,9 @@ public:
     // becomes expireAt (-1 for none).
     KeyEntry *setString(QByteArrayView key, QByteArray value, qint64 expireAt = -1,
                         bool keepTtl = false);
+    // Redis's setKey for aggregates (SORT STORE, SUNIONSTORE, a first push...): creates or
+    // replaces the key with object of type, without an expiry, accessed now.
+    KeyEntry *setObject(QByteArrayView key, ValueType type, std::unique_ptr<Aggregate> object);
     // Redis's dbUnshareStringValue: a value that a command edits in place (APPEND, SETRANGE,
     // SETBIT, BITFIELD) becomes raw, whatever it was and even if the edit changes nothing.
     // In Redis that is a new object, so it counts as accessed now.
@@ -125,6 +195,12 @@ public:
     void watch(QByteArrayView key, KeyWatcher *watcher);
     void unwatch(QByteArrayView key, KeyWatcher *watcher);
 
+    // Blocking commands (BLPOP...): the clients of this database waiting for keys, created on
+    // first use. Creating a key (setObject(), RENAME, MOVE, COPY) signals it, as Redis's dbAdd
+    // does; SWAPDB signals the waited-for keys that the swap brought in.
+    BlockingKeys &blockingKeys();
+    BlockingKeys *blockingKeysIfAny() const { return m_blocking.get(); }
+
     qsizetype size() const { return m_size; }
     qsizetype volatileCount() const { return qsizetype(m_volatile.size()); }
     // Mean remaining TTL of keys with an expiry, in ms, estimated like Redis's avg_ttl.
@@ -151,6 +227,9 @@ public:
         m_expireCycleMicros = 0;
         m_expireCycleCapReached = 0;
     }
+    // MEMORY USAGE: bytes held for entry (its allocation with the key, its value, its bucket
+    // slot); aggregates are estimated from `samples` elements (0: all).
+    static size_t memoryUsage(const KeyEntry &entry, qsizetype samples);
     // Memory of the table itself (buckets and entry headers), for INFO's overhead figures.
     qint64 overheadBytes() const
     {
@@ -176,6 +255,13 @@ private:
     // Unlinks the entry without freeing it; attach() links it (into this or another database).
     KeyEntry *detach(QByteArrayView key);
     void attach(KeyEntry *entry);
+    void keyAdded(QByteArrayView key)
+    {
+        if (m_blocking) // the whole cost of blocking while nobody waits in this database
+            m_blocking->signal(key);
+    }
+    // SWAPDB: the keys clients wait for that are here now (Redis's scanDatabaseForReadyKeys).
+    void signalWaitedKeys();
     void addVolatile(KeyEntry *entry);
     void removeVolatile(KeyEntry *entry);
     void resize(size_t buckets);
@@ -189,7 +275,8 @@ private:
     quint64 m_expireCycleMicros = 0;
     quint64 m_expireCycleCapReached = 0;
     double m_staleEstimate = 0;
-    std::unique_ptr<WatchedKeys> m_watched; // null while nothing is watched; never swapped
+    std::unique_ptr<WatchedKeys> m_watched;   // null while nothing is watched; never swapped
+    std::unique_ptr<BlockingKeys> m_blocking; // null until a client blocks here; never swapped
     // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
     quint32 m_clock = 0;
 };

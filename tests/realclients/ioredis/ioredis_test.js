@@ -65,6 +65,26 @@ async function main() {
     await r.set('tx:w', 'changed');
     check('watch', (await r.multi().get('tx:w').exec()) === null);
 
+    // Hashes, lists, sets, sorted sets, as a cache, a job queue, tags and a leaderboard.
+    await r.hset('profile:1', { name: 'Ada', visits: '1' });
+    check('hash', JSON.stringify(await r.hgetall('profile:1')) === '{"name":"Ada","visits":"1"}'
+          && (await r.hincrby('profile:1', 'visits', 4)) === 5);
+    await r.rpush('jobs', 'a', 'b', 'c');
+    check('list', JSON.stringify(await r.lrange('jobs', 0, -1)) === '["a","b","c"]'
+          && (await r.lpop('jobs')) === 'a');
+    const worker = new Redis({ port, host: '127.0.0.1' });
+    const waiting = worker.blpop('queue', 5);
+    setTimeout(() => r.rpush('queue', 'late-job'), 200);
+    check('blpop worker', JSON.stringify(await waiting) === '["queue","late-job"]');
+    check('blpop timeout', (await worker.blpop('empty', 0.1)) === null);
+    worker.disconnect();
+    await r.sadd('tags', 'x', 'y', 'z');
+    check('set', (await r.scard('tags')) === 3 && (await r.sismember('tags', 'y')) === 1
+          && JSON.stringify((await r.smembers('tags')).sort()) === '["x","y","z"]');
+    await r.zadd('board', 30, 'ann', 10, 'bob');
+    check('sorted set', JSON.stringify(await r.zrange('board', 0, -1, 'WITHSCORES'))
+          === '["bob","10","ann","30"]' && (await r.zscore('board', 'ann')) === '30');
+
     const db3 = new Redis({ port, host: '127.0.0.1', db: 3 });
     check('select', (await db3.set('in3', 'x')) === 'OK' && (await r.get('in3')) === null);
     db3.disconnect();

@@ -1,0 +1,278 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QHashFunctions>
+
+#include <cstring>
+#include <memory>
+
+// The process-wide hash seed of every Dict, random per process as Redis's dict seed is.
+size_t dictHashSeed();
+// Reverses the bits of a SCAN cursor (Redis's rev()).
+quint64 dictReverseBits(quint64 v);
+
+/* Redis's dict: a chained hash table of intrusive nodes with power-of-two tables and
+ * incremental rehashing. While it grows or shrinks there are two tables; every lookup, insert
+ * and removal moves one bucket from the old to the new (rehashSteps() moves more, for idle
+ * time), so no single operation pays for the whole table. scan() is Redis's dictScan: a
+ * reverse-binary cursor that returns every node present for the whole scan, across resizes
+ * and rehashing.
+ *
+ * Node needs a `Node *next` member and `QByteArrayView key() const`. The Dict links nodes but
+ * never allocates nor frees them: clear() hands each one to a deleter, and take() gives one
+ * back to its owner. Not thread-safe.
+ */
+template<typename Node> class Dict
+{
+public:
+    Dict() = default;
+    Dict(const Dict &) = delete;
+    Dict &operator=(const Dict &) = delete;
+
+    qsizetype size() const { return qsizetype(m_table[0].used + m_table[1].used); }
+    bool isRehashing() const { return m_rehashIndex >= 0; }
+
+    Node *find(QByteArrayView key)
+    {
+        rehashStep();
+        return const_cast<Node *>(peek(key));
+    }
+    // find() without a rehash step, for const readers.
+    const Node *peek(QByteArrayView key) const
+    {
+        if (size() == 0)
+            return nullptr;
+        const size_t hash = hashOf(key);
+        for (int t = 0; t <= (isRehashing() ? 1 : 0); ++t) {
+            const Table &table = m_table[t];
+            for (Node *n = table.buckets[hash & table.mask()]; n; n = n->next) {
+                if (n->key() == key)
+                    return n;
+            }
+        }
+        return nullptr;
+    }
+    // Links node, whose key must not be present.
+    void insert(Node *node)
+    {
+        rehashStep();
+        expandIfNeeded();
+        Table &table = m_table[isRehashing() ? 1 : 0];
+        Node *&head = table.buckets[hashOf(node->key()) & table.mask()];
+        node->next = head;
+        head = node;
+        ++table.used;
+    }
+    // Unlinks and returns the node of key (nullptr when absent); the caller owns it.
+    Node *take(QByteArrayView key)
+    {
+        if (size() == 0)
+            return nullptr;
+        rehashStep();
+        const size_t hash = hashOf(key);
+        for (int t = 0; t <= (isRehashing() ? 1 : 0); ++t) {
+            Table &table = m_table[t];
+            for (Node **slot = &table.buckets[hash & table.mask()]; *slot; slot = &(*slot)->next) {
+                if ((*slot)->key() == key) {
+                    Node *node = *slot;
+                    *slot = node->next;
+                    node->next = nullptr;
+                    --table.used;
+                    return node;
+                }
+            }
+        }
+        return nullptr;
+    }
+    // Sizes the table for n nodes up front (Redis's dictExpand when a compact encoding is
+    // converted): an empty dict gets its table at once, a filled one starts rehashing into it.
+    void reserve(size_t n)
+    {
+        if (!isRehashing() && n > m_table[0].size)
+            resize(n);
+    }
+    // After removals: starts shrinking when under 10% full (Redis's htNeedsResize).
+    void shrinkIfNeeded()
+    {
+        const size_t buckets = m_table[0].size;
+        if (!isRehashing() && buckets > InitialSize && size_t(size()) * 100 / buckets < 10)
+            resize(size_t(size()));
+    }
+    // Frees every node with deleter(Node *) and returns to the empty state.
+    template<typename Deleter> void clear(Deleter deleter)
+    {
+        for (Table &table : m_table) {
+            for (size_t i = 0; i < table.size; ++i) {
+                for (Node *n = table.buckets[i]; n;) {
+                    Node *next = n->next;
+                    deleter(n);
+                    n = next;
+                }
+            }
+            table = Table();
+        }
+        m_rehashIndex = -1;
+    }
+
+    // Moves up to n buckets to the new table (visiting at most 10n empty ones); false when
+    // there is nothing left to move.
+    bool rehashSteps(int n)
+    {
+        if (!isRehashing())
+            return false;
+        int emptyVisits = n * 10;
+        Table &from = m_table[0];
+        Table &to = m_table[1];
+        while (n-- && from.used != 0) {
+            while (!from.buckets[size_t(m_rehashIndex)]) {
+                ++m_rehashIndex;
+                if (--emptyVisits == 0)
+                    return true;
+            }
+            for (Node *node = from.buckets[size_t(m_rehashIndex)]; node;) {
+                Node *next = node->next;
+                Node *&head = to.buckets[hashOf(node->key()) & to.mask()];
+                node->next = head;
+                head = node;
+                --from.used;
+                ++to.used;
+                node = next;
+            }
+            from.buckets[size_t(m_rehashIndex)] = nullptr;
+            ++m_rehashIndex;
+        }
+        if (from.used == 0) {
+            m_table[0] = std::move(m_table[1]);
+            m_table[1] = Table();
+            m_rehashIndex = -1;
+            return false;
+        }
+        return true;
+    }
+
+    // One step of a full scan: visits the nodes of the cursor's buckets, returns the next
+    // cursor (0 when done).
+    template<typename Visit> quint64 scan(quint64 cursor, Visit visit) const
+    {
+        if (size() == 0)
+            return 0;
+        auto visitBucket = [&](const Table &table, quint64 index) {
+            for (const Node *n = table.buckets[index & table.mask()]; n; n = n->next)
+                visit(*n);
+        };
+        auto increment = [](quint64 v, quint64 mask) {
+            v |= ~mask;
+            v = dictReverseBits(v);
+            ++v;
+            return dictReverseBits(v);
+        };
+        if (!isRehashing()) {
+            visitBucket(m_table[0], cursor);
+            return increment(cursor, m_table[0].mask());
+        }
+        const Table *small = &m_table[0];
+        const Table *large = &m_table[1];
+        if (small->size > large->size)
+            std::swap(small, large);
+        const quint64 m0 = small->mask();
+        const quint64 m1 = large->mask();
+        visitBucket(*small, cursor);
+        // Then every bucket of the larger table that expands the smaller one's.
+        do {
+            visitBucket(*large, cursor);
+            cursor = increment(cursor, m1);
+        } while (cursor & (m0 ^ m1));
+        return cursor;
+    }
+
+    template<typename Visit> void forEach(Visit visit) const
+    {
+        for (const Table &table : m_table) {
+            for (size_t i = 0; i < table.size; ++i) {
+                for (Node *n = table.buckets[i]; n; n = n->next)
+                    visit(*n);
+            }
+        }
+    }
+
+    // A node drawn at random (a random non-empty bucket, then a random node of its chain, as
+    // Redis's dictGetRandomKey), or nullptr when empty. random(n) returns 0..n-1.
+    template<typename Random> Node *randomNode(Random random) const
+    {
+        if (size() == 0)
+            return nullptr;
+        Node *head = nullptr;
+        while (!head) {
+            if (isRehashing()) {
+                // Buckets of the old table below the rehash index are empty.
+                const size_t skip = size_t(m_rehashIndex);
+                const size_t span = m_table[0].size - skip + m_table[1].size;
+                const size_t i = skip + size_t(random(span));
+                head = i < m_table[0].size ? m_table[0].buckets[i]
+                                           : m_table[1].buckets[i - m_table[0].size];
+            } else {
+                head = m_table[0].buckets[size_t(random(m_table[0].size))];
+            }
+        }
+        qsizetype length = 0;
+        for (Node *n = head; n; n = n->next)
+            ++length;
+        for (qsizetype pick = qsizetype(random(size_t(length))); pick > 0; --pick)
+            head = head->next;
+        return head;
+    }
+
+    // Memory of the bucket arrays, for MEMORY USAGE and INFO.
+    size_t bucketBytes() const { return (m_table[0].size + m_table[1].size) * sizeof(Node *); }
+    size_t bucketCount() const { return m_table[0].size + m_table[1].size; }
+
+private:
+    static constexpr size_t InitialSize = 4;
+
+    struct Table
+    {
+        std::unique_ptr<Node *[]> buckets;
+        size_t size = 0;
+        size_t used = 0;
+        quint64 mask() const { return size ? quint64(size - 1) : 0; }
+    };
+
+    static size_t hashOf(QByteArrayView key) { return qHash(key, dictHashSeed()); }
+
+    void rehashStep()
+    {
+        if (isRehashing())
+            rehashSteps(1);
+    }
+    void expandIfNeeded()
+    {
+        if (isRehashing())
+            return;
+        if (m_table[0].size == 0)
+            resize(InitialSize);
+        else if (m_table[0].used >= m_table[0].size)
+            resize(m_table[0].used + 1);
+    }
+    // Starts rehashing into a table of the next power of two >= wanted (at least 4).
+    void resize(size_t wanted)
+    {
+        size_t size = InitialSize;
+        while (size < wanted)
+            size *= 2;
+        if (size == m_table[0].size)
+            return;
+        Table table;
+        table.buckets.reset(new Node *[size]);
+        std::memset(table.buckets.get(), 0, size * sizeof(Node *));
+        table.size = size;
+        if (m_table[0].size == 0) {
+            m_table[0] = std::move(table);
+            return;
+        }
+        m_table[1] = std::move(table);
+        m_rehashIndex = 0;
+    }
+
+    Table m_table[2];
+    qint64 m_rehashIndex = -1;
+};

@@ -40,6 +40,10 @@ void applyTheme(QApplication &app)
     p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x93, 0xa3));
     p.setColor(QPalette::ToolTipBase, base);
     p.setColor(QPalette::ToolTipText, text);
+    // Disabled controls (Load more with nothing more, Remove with nothing selected) must look so.
+    const QColor disabled(0x6f, 0x78, 0x88);
+    for (QPalette::ColorRole role : { QPalette::ButtonText, QPalette::WindowText, QPalette::Text })
+        p.setColor(QPalette::Disabled, role, disabled);
     app.setPalette(p);
     QFile style(QStringLiteral(":/qkv/dashboard.qss"));
     if (style.open(QIODevice::ReadOnly))
@@ -52,20 +56,35 @@ namespace Dashboard {
 
 void connectWindow(MainWindow *window, DashboardBridge *bridge)
 {
-    QObject::connect(bridge, &DashboardBridge::snapshotReady, window, &MainWindow::applySnapshot);
-    QObject::connect(bridge, &DashboardBridge::keysReady, window, &MainWindow::applyKeyPage);
-    QObject::connect(bridge, &DashboardBridge::keyChanged, window, &MainWindow::keyChanged);
-    QObject::connect(window, &MainWindow::killClientRequested, bridge,
-                     &DashboardBridge::killClient);
-    QObject::connect(window, &MainWindow::keysRequested, bridge, &DashboardBridge::requestKeys);
-    QObject::connect(window, &MainWindow::deleteKeyRequested, bridge, &DashboardBridge::deleteKey);
-    QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl);
-    QObject::connect(window, &MainWindow::valueRequested, bridge, &DashboardBridge::setValue);
-    QObject::connect(window, &MainWindow::flushAllRequested, bridge, &DashboardBridge::flushAll);
+    // Queued even when both live on one thread (tests): the window never waits on the server,
+    // and answers always arrive later than the request, as they do across threads.
+    const auto queued = Qt::QueuedConnection;
+    QObject::connect(bridge, &DashboardBridge::snapshotReady, window, &MainWindow::applySnapshot,
+                     queued);
+    QObject::connect(bridge, &DashboardBridge::keysReady, window, &MainWindow::applyKeyPage,
+                     queued);
+    QObject::connect(bridge, &DashboardBridge::valueReady, window, &MainWindow::applyValuePage,
+                     queued);
+    QObject::connect(bridge, &DashboardBridge::keyChanged, window, &MainWindow::keyChanged, queued);
+    QObject::connect(bridge, &DashboardBridge::editFailed, window, &MainWindow::valueEditFailed,
+                     queued);
+    QObject::connect(window, &MainWindow::killClientRequested, bridge, &DashboardBridge::killClient,
+                     queued);
+    QObject::connect(window, &MainWindow::keysRequested, bridge, &DashboardBridge::requestKeys,
+                     queued);
+    QObject::connect(window, &MainWindow::deleteKeyRequested, bridge, &DashboardBridge::deleteKey,
+                     queued);
+    QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl, queued);
+    QObject::connect(window, &MainWindow::valuePageRequested, bridge,
+                     &DashboardBridge::requestValue, queued);
+    QObject::connect(window, &MainWindow::valueEditRequested, bridge, &DashboardBridge::editValue,
+                     queued);
+    QObject::connect(window, &MainWindow::flushAllRequested, bridge, &DashboardBridge::flushAll,
+                     queued);
     QObject::connect(window, &MainWindow::slowLogThresholdRequested, bridge,
-                     &DashboardBridge::setSlowLogThreshold);
+                     &DashboardBridge::setSlowLogThreshold, queued);
     QObject::connect(window, &MainWindow::slowLogResetRequested, bridge,
-                     &DashboardBridge::resetSlowLog);
+                     &DashboardBridge::resetSlowLog, queued);
 }
 
 int run(QCoreApplication &app, const ServerConfig &config)
@@ -107,8 +126,17 @@ int run(QCoreApplication &app, const ServerConfig &config)
         window.show();
         const QString screenshot = qEnvironmentVariable("QKV_SCREENSHOT");
         if (!screenshot.isEmpty()) {
-            const int delay = qEnvironmentVariableIntValue("QKV_SCREENSHOT_DELAY_MS");
-            QTimer::singleShot(delay > 0 ? delay : 3000, &window, [&window, &app, screenshot] {
+            int delay = qEnvironmentVariableIntValue("QKV_SCREENSHOT_DELAY_MS");
+            delay = delay > 0 ? delay : 3000;
+            const QByteArray key = qgetenv("QKV_SCREENSHOT_KEY");
+            if (!key.isEmpty()) {
+                // Two seconds before the picture: the Keys tab, with that key's value shown.
+                QTimer::singleShot(qMax(delay - 2000, 0), &window, [&window, key] {
+                    window.refreshKeys();
+                    window.viewKey(key);
+                });
+            }
+            QTimer::singleShot(delay, &window, [&window, &app, screenshot] {
                 window.grab().save(screenshot);
                 app.quit();
             });

@@ -11,7 +11,8 @@ struct ServerConfig;
 namespace Dashboard {
 
 // Returns the process exit status. QKV_SCREENSHOT=path (with QKV_SCREENSHOT_DELAY_MS, default
-// 3000) saves a picture of the window and quits.
+// 3000) saves a picture of the window and quits; with QKV_SCREENSHOT_KEY=key the picture shows
+// the Keys tab with that key (of db0) in the value viewer.
 int run(QCoreApplication &app, const ServerConfig &config);
 // Wires the window's requests to the bridge (queued: they live on different threads) and the
 // bridge's snapshots to the window.

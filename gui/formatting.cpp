@@ -79,4 +79,29 @@ QString printable(const QByteArray &bytes)
     return out;
 }
 
+QString elided(const QByteArray &bytes, int maxChars)
+{
+    // Four characters at most per byte: never convert more than can be shown.
+    const QString text = printable(bytes.left(qsizetype(maxChars) + 1));
+    if (text.size() <= maxChars)
+        return text;
+    return text.left(maxChars) + QStringLiteral("…");
+}
+
+QString size(const QByteArray &type, qint64 size)
+{
+    if (type == "string")
+        return bytes(size);
+    const char *unit = type == "hash" ? "field" : type == "list" ? "element" : "member";
+    if (type != "set" && type != "zset" && type != "hash" && type != "list")
+        return count(quint64(qMax<qint64>(size, 0)));
+    return QStringLiteral("%1 %2%3").arg(count(quint64(size)), QLatin1String(unit),
+                                         size == 1 ? QString() : QStringLiteral("s"));
+}
+
+QString score(double score)
+{
+    return QString::number(score, 'g', QLocale::FloatingPointShortest);
+}
+
 } // namespace Formatting

@@ -34,7 +34,7 @@ QVariant KeysModel::data(const QModelIndex &index, int role) const
     case Key: return Formatting::printable(k.key);
     case Type: return QString::fromLatin1(k.type);
     case Ttl: return sort ? QVariant(k.ttlMs) : Formatting::ttl(k.ttlMs);
-    case Size: return sort ? QVariant(k.size) : Formatting::bytes(k.size);
+    case Size: return sort ? QVariant(k.size) : Formatting::size(k.type, k.size);
     case Value: return Formatting::printable(k.preview);
     }
     return {};
@@ -81,14 +81,36 @@ void KeysModel::addPage(const KeyPage &page)
 
 void KeysModel::removeKey(const QByteArray &key)
 {
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).key == key) {
-            beginRemoveRows({}, row, row);
-            m_rows.removeAt(row);
-            endRemoveRows();
-            return;
-        }
+    const int row = rowOf(key);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+}
+
+void KeysModel::updateKey(int db, const KeyRow &row)
+{
+    if (db != m_db)
+        return;
+    const int at = rowOf(row.key);
+    if (at < 0)
+        return;
+    if (row.type == "none") {
+        removeKey(row.key);
+        return;
     }
+    m_rows[at] = row;
+    emit dataChanged(index(at, 0), index(at, ColumnCount - 1));
+}
+
+int KeysModel::rowOf(const QByteArray &key) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).key == key)
+            return row;
+    }
+    return -1;
 }
 
 QByteArray KeysModel::keyAt(int row) const

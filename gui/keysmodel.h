@@ -5,7 +5,9 @@
 #include <QAbstractTableModel>
 
 // The keys browser: the rows of a SCAN-like walk over one database with a glob filter,
-// filled page by page as the server answers, so a million keys never arrive at once.
+// filled page by page as the server answers, so a million keys never arrive at once. Size is a
+// string's bytes or an aggregate's elements; Value a string's first bytes or an aggregate's
+// first few elements.
 class KeysModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -26,6 +28,11 @@ public:
     void restart(int db, const QByteArray &pattern);
     void addPage(const KeyPage &page);
     void removeKey(const QByteArray &key);
+    // What the server now says of one key (a value page's summary): its row takes it in
+    // place, so views keep selection and scroll; type "none" removes it. Other dbs, and keys
+    // not shown, are ignored.
+    void updateKey(int db, const KeyRow &row);
+    int rowOf(const QByteArray &key) const;
 
     int db() const { return m_db; }
     const QByteArray &pattern() const { return m_pattern; }

@@ -8,6 +8,9 @@
 #include "slowlogmodel.h"
 #include "sparkchart.h"
 #include "stattile.h"
+#include "valuedialog.h"
+#include "valuemodel.h"
+#include "valueviewer.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -161,6 +164,7 @@ QWidget *MainWindow::createClientsTab()
 QWidget *MainWindow::createKeysTab()
 {
     auto *page = new QWidget;
+    m_keysTab = page;
     auto *layout = new QVBoxLayout(page);
     auto *bar = new QHBoxLayout;
     m_db = new QComboBox(page);
@@ -172,8 +176,10 @@ QWidget *MainWindow::createKeysTab()
     m_pattern->setClearButtonEnabled(true);
     auto *refresh = new QPushButton(tr("Refresh"), page);
     m_liveKeys = new QCheckBox(tr("Live"), page);
-    m_liveKeys->setToolTip(tr("Refresh the first page every two seconds"));
+    m_liveKeys->setToolTip(tr("Refresh the first page of keys and the value shown every two "
+                              "seconds"));
     m_moreKeys = new QPushButton(tr("Load more"), page);
+    m_moreKeys->setObjectName(QStringLiteral("moreKeysButton"));
     bar->addWidget(m_db);
     bar->addWidget(m_pattern, 1);
     bar->addWidget(refresh);
@@ -181,32 +187,55 @@ QWidget *MainWindow::createKeysTab()
     bar->addWidget(m_moreKeys);
     layout->addLayout(bar);
 
-    m_keysView = makeTable(m_keysSorted, page);
+    // The keys on the left, the selected key's value on the right.
+    auto *split = new QSplitter(Qt::Horizontal, page);
+    split->setObjectName(QStringLiteral("keysSplitter"));
+    split->setChildrenCollapsible(false);
+    auto *keysPane = new QWidget(split);
+    auto *keysLayout = new QVBoxLayout(keysPane);
+    keysLayout->setContentsMargins(0, 0, 0, 0);
+    m_keysView = makeTable(m_keysSorted, keysPane);
     m_keysView->setObjectName(QStringLiteral("keysView"));
     m_keysView->setSortingEnabled(true);
-    m_keysView->horizontalHeader()->resizeSection(KeysModel::Key, 260);
-    layout->addWidget(m_keysView);
-
+    m_keysView->sortByColumn(KeysModel::Key, Qt::AscendingOrder);
+    m_keysView->horizontalHeader()->resizeSection(KeysModel::Key, 200);
+    m_keysView->horizontalHeader()->resizeSection(KeysModel::Type, 60);
+    m_keysView->horizontalHeader()->resizeSection(KeysModel::Ttl, 70);
+    m_keysView->horizontalHeader()->resizeSection(KeysModel::Size, 110);
+    keysLayout->addWidget(m_keysView);
     auto *actions = new QHBoxLayout;
-    m_keysSummary = new QLabel(page);
-    auto *remove = new QPushButton(tr("Delete"), page);
-    auto *ttl = new QPushButton(tr("Set TTL…"), page);
-    auto *persist = new QPushButton(tr("Persist"), page);
-    auto *edit = new QPushButton(tr("Edit value…"), page);
+    m_keysSummary = new QLabel(keysPane);
+    auto *create = new QPushButton(tr("New key…"), keysPane);
+    create->setObjectName(QStringLiteral("newKeyButton"));
+    auto *remove = new QPushButton(tr("Delete"), keysPane);
+    auto *ttl = new QPushButton(tr("Set TTL…"), keysPane);
+    auto *persist = new QPushButton(tr("Persist"), keysPane);
     actions->addWidget(m_keysSummary, 1);
-    for (QPushButton *button : { edit, ttl, persist, remove })
+    for (QPushButton *button : { create, ttl, persist, remove })
         actions->addWidget(button);
-    layout->addLayout(actions);
+    keysLayout->addLayout(actions);
+
+    m_values = new ValueViewer(split);
+    split->addWidget(keysPane);
+    split->addWidget(m_values);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({ 700, 500 });
+    layout->addWidget(split);
 
     connect(refresh, &QPushButton::clicked, this, &MainWindow::refreshKeys);
     connect(m_pattern, &QLineEdit::returnPressed, this, &MainWindow::refreshKeys);
     connect(m_db, &QComboBox::currentIndexChanged, this, &MainWindow::refreshKeys);
     connect(m_moreKeys, &QPushButton::clicked, this, &MainWindow::loadMoreKeys);
+    connect(create, &QPushButton::clicked, this, &MainWindow::newKey);
     connect(remove, &QPushButton::clicked, this, &MainWindow::deleteSelectedKey);
     connect(ttl, &QPushButton::clicked, this, &MainWindow::setTtlOfSelectedKey);
     connect(persist, &QPushButton::clicked, this, &MainWindow::persistSelectedKey);
-    connect(edit, &QPushButton::clicked, this, &MainWindow::editSelectedKey);
     connect(m_keysView, &QTableView::doubleClicked, this, &MainWindow::editSelectedKey);
+    connect(m_keysView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::keySelectionChanged);
+    connect(m_values, &ValueViewer::pageRequested, this, &MainWindow::valuePageRequested);
+    connect(m_values, &ValueViewer::editRequested, this, &MainWindow::valueEditRequested);
     return page;
 }
 
@@ -382,8 +411,11 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
     if (!s.logLines.isEmpty())
         m_serverLog->appendPlainText(QString::fromUtf8(s.logLines.join('\n')));
 
-    if (m_liveKeys->isChecked() && s.timeMs - m_lastKeysRefresh >= LiveKeysIntervalMs)
+    if (m_liveKeys->isChecked() && s.timeMs - m_lastKeysRefresh >= LiveKeysIntervalMs) {
         refreshKeys();
+        if (m_values->model()->isLoaded())
+            m_values->reload();
+    }
     m_status->setText(tr("Listening on %1  ·  running  ·  %2 keys in %3 databases")
                               .arg(s.address, Formatting::count(quint64(s.totalKeys)))
                               .arg(std::count_if(s.keysPerDb.cbegin(), s.keysPerDb.cend(),
@@ -431,13 +463,30 @@ void MainWindow::applyKeyPage(const KeyPage &page)
     m_moreKeys->setEnabled(m_keys->hasMore());
     m_keysSummary->setText(tr("%n key(s) shown", nullptr, m_keys->rowCount())
                            + (m_keys->hasMore() ? tr(", more available") : QString()));
+    reselectViewedKey();
+}
+
+void MainWindow::applyValuePage(const ValuePage &page)
+{
+    // The page says how the key is now: its row in the list follows, in place.
+    m_keys->updateKey(page.db, page.summary);
+    m_values->applyPage(page);
 }
 
 void MainWindow::keyChanged(int db, const QByteArray &key)
 {
-    Q_UNUSED(key);
-    if (db == m_keys->db())
+    // The key shown changed (an edit from here): ask for it again, which also updates its row
+    // and keeps the list as it is. Any other change reloads the list.
+    if (m_values->shows(db, key))
+        m_values->reload();
+    else if (db == m_keys->db())
         refreshKeys();
+}
+
+void MainWindow::valueEditFailed(int db, const QByteArray &key, const QString &message)
+{
+    m_values->showError(db, key, message);
+    statusBar()->showMessage(message, 8000);
 }
 
 void MainWindow::disconnectSelectedClient()
@@ -453,7 +502,10 @@ void MainWindow::refreshKeys()
     if (pattern.isEmpty())
         pattern = "*";
     m_lastKeysRefresh = QDateTime::currentMSecsSinceEpoch();
-    m_keys->restart(m_db->currentData().toInt(), pattern);
+    const int db = m_db->currentData().toInt();
+    if (m_values->db() != db)
+        m_values->showKey(db, {});
+    m_keys->restart(db, pattern);
     emit keysRequested(m_keys->db(), pattern, 0, KeysPerPage);
 }
 
@@ -467,6 +519,41 @@ QByteArray MainWindow::selectedKey() const
 {
     const QModelIndexList rows = m_keysView->selectionModel()->selectedRows();
     return rows.isEmpty() ? QByteArray() : rows.first().data(KeysModel::KeyRole).toByteArray();
+}
+
+void MainWindow::keySelectionChanged()
+{
+    // A selection lost to a refresh keeps the value shown; reselectViewedKey() brings it back.
+    const QByteArray key = selectedKey();
+    if (!key.isNull() && !m_values->shows(m_keys->db(), key))
+        m_values->showKey(m_keys->db(), key);
+}
+
+void MainWindow::reselectViewedKey()
+{
+    if (!m_keysView->selectionModel()->selectedRows().isEmpty()
+        || !m_values->shows(m_keys->db(), m_values->key()))
+        return;
+    const int row = m_keys->rowOf(m_values->key());
+    if (row < 0)
+        return;
+    const QModelIndex index = m_keysSorted->mapFromSource(m_keys->index(row, 0));
+    m_keysView->selectRow(index.row());
+    // A key asked for by name comes to the middle; one reselected after a refresh only
+    // into view.
+    m_keysView->scrollTo(index,
+                         m_centerViewedKey ? QAbstractItemView::PositionAtCenter
+                                           : QAbstractItemView::EnsureVisible);
+    m_centerViewedKey = false;
+}
+
+void MainWindow::viewKey(const QByteArray &key)
+{
+    m_tabs->setCurrentWidget(m_keysTab);
+    m_keysView->clearSelection();
+    m_values->showKey(m_keys->db(), key);
+    m_centerViewedKey = true;
+    reselectViewedKey();
 }
 
 void MainWindow::deleteSelectedKey()
@@ -500,16 +587,28 @@ void MainWindow::persistSelectedKey()
 
 void MainWindow::editSelectedKey()
 {
-    const QModelIndexList rows = m_keysView->selectionModel()->selectedRows(KeysModel::Value);
-    if (rows.isEmpty())
+    const QByteArray key = selectedKey();
+    if (key.isNull())
         return;
-    const QByteArray key = rows.first().data(KeysModel::KeyRole).toByteArray();
-    bool ok = false;
-    const QString value
-            = QInputDialog::getMultiLineText(this, tr("Edit value"), Formatting::printable(key),
-                                             rows.first().data().toString(), &ok);
-    if (ok)
-        emit valueRequested(m_keys->db(), key, value.toUtf8());
+    if (!m_values->shows(m_keys->db(), key))
+        m_values->showKey(m_keys->db(), key);
+    // A string is edited whole; an aggregate element by element in the viewer.
+    if (m_values->model()->type() == "string")
+        m_values->editSelected();
+    else
+        m_values->view()->setFocus();
+}
+
+void MainWindow::newKey()
+{
+    NewKeyDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    // The bridge takes requests in order: the key exists by the time the list and the viewer
+    // ask for it.
+    emit valueEditRequested(dialog.edit(m_keys->db()));
+    m_values->showKey(m_keys->db(), dialog.key());
+    refreshKeys();
 }
 
 void MainWindow::exportCommandLog()
@@ -533,6 +632,7 @@ void MainWindow::flushAll()
     if (answer == QMessageBox::Yes) {
         emit flushAllRequested();
         m_keys->restart(m_keys->db(), m_keys->pattern());
+        m_values->reload(); // it is gone too
     }
 }
 

@@ -22,6 +22,7 @@ class QTableView;
 class SlowLogModel;
 class SparkChart;
 class StatTile;
+class ValueViewer;
 
 // The dashboard window. It learns everything from snapshots and key pages and asks for
 // actions through its signals; it never touches the server's state itself.
@@ -35,12 +36,15 @@ public:
     KeysModel *keysModel() const { return m_keys; }
     CommandLogModel *commandLogModel() const { return m_log; }
     SlowLogModel *slowLogModel() const { return m_slowLog; }
+    ValueViewer *valueViewer() const { return m_values; }
     int snapshotsReceived() const { return m_snapshots; }
 
 public slots:
     void applySnapshot(const ServerSnapshot &snapshot);
     void applyKeyPage(const KeyPage &page);
+    void applyValuePage(const ValuePage &page);
     void keyChanged(int db, const QByteArray &key);
+    void valueEditFailed(int db, const QByteArray &key, const QString &message);
     // Actions, also reachable from the buttons and menus.
     void disconnectSelectedClient();
     void refreshKeys();
@@ -49,6 +53,9 @@ public slots:
     void setTtlOfSelectedKey();
     void persistSelectedKey();
     void editSelectedKey();
+    void newKey();
+    // Shows key of the database shown in the value viewer (and selects its row once listed).
+    void viewKey(const QByteArray &key);
     void exportCommandLog();
     void flushAll();
     void copyConnectionString();
@@ -60,7 +67,8 @@ signals:
     void keysRequested(int db, const QByteArray &pattern, quint64 cursor, int count);
     void deleteKeyRequested(int db, const QByteArray &key);
     void ttlRequested(int db, const QByteArray &key, qint64 seconds);
-    void valueRequested(int db, const QByteArray &key, const QByteArray &value);
+    void valuePageRequested(int db, const QByteArray &key, quint64 cursor, int count);
+    void valueEditRequested(const ValueEdit &edit);
     void flushAllRequested();
     void slowLogThresholdRequested(qint64 micros);
     void slowLogResetRequested();
@@ -72,6 +80,9 @@ private:
     QWidget *createSlowLogTab();
     void createMenus();
     QByteArray selectedKey() const;
+    void keySelectionChanged();
+    // Selects the row of the key the viewer shows, when nothing is selected (after a refresh).
+    void reselectViewedKey();
     void updateDroppedLabel(quint64 dropped);
     void applySlowLog(const ServerSnapshot &snapshot);
 
@@ -95,6 +106,7 @@ private:
     QLabel *m_clientsSummary = nullptr;
 
     KeysModel *m_keys;
+    QWidget *m_keysTab = nullptr;
     QSortFilterProxyModel *m_keysSorted;
     QTableView *m_keysView = nullptr;
     QComboBox *m_db = nullptr;
@@ -102,6 +114,8 @@ private:
     QCheckBox *m_liveKeys = nullptr;
     QPushButton *m_moreKeys = nullptr;
     QLabel *m_keysSummary = nullptr;
+    ValueViewer *m_values = nullptr;
+    bool m_centerViewedKey = false;
 
     CommandLogModel *m_log;
     CommandLogFilter *m_logFilter;

@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Saves docs/dashboard.png: the dashboard under Xvfb while real clients put traffic on it.
+# Saves a picture of the dashboard under Xvfb while real clients put traffic on it:
+#   scripts/screenshot.sh [OUT]           the overview (docs/dashboard.png)
+#   scripts/screenshot.sh --values [OUT]  the Keys tab with a sorted set in the value viewer
+#                                         (docs/dashboard-values.png; QKV_SCREENSHOT_KEY=
+#                                         profile:1001, queue:emails... shows another key)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 server=${QKV_SERVER:-$root/build/server/qkv-server}
-out=${1:-$root/docs/dashboard.png}
+mode=overview
+if [[ "${1:-}" == "--values" ]]; then
+    mode=values
+    shift
+fi
+if [[ $mode == values ]]; then
+    out=${1:-$root/docs/dashboard-values.png}
+    export QKV_SCREENSHOT_KEY=${QKV_SCREENSHOT_KEY:-leaderboard}
+else
+    out=${1:-$root/docs/dashboard.png}
+fi
 port=${QKV_PORT:-6399}
 mkdir -p "$(dirname "$out")"
 pids=()
@@ -21,22 +35,43 @@ for i in $(seq 1 40); do cli SET "user:$i" "{\"name\":\"user $i\",\"plan\":\"pro
 for i in $(seq 1 15); do cli SET "session:$i" "token-$RANDOM$RANDOM" EX $((60 * i)); done
 cli SET counter:visits 1042
 cli SET "config:feature-flags" "search=on;beta=off"
+# Every aggregate type, one of them big enough to page.
+cli HSET profile:1001 name "Ada Lovelace" email ada@example.com plan enterprise country UK \
+    signup 2023-04-12 last_login 2024-05-30T09:14:02Z logins 1287 theme dark
+cli RPUSH queue:emails welcome:1001 receipt:98231 reset:552 digest:weekly welcome:1002
+cli SADD tags:popular redis cache queue pubsub streams search
+cli EXPIRE queue:emails 3600
+/usr/bin/python3 - "$port" <<'PY'
+import random, sys
+import redis
+r = redis.Redis(port=int(sys.argv[1]))
+random.seed(7)
+names = ["ada", "alan", "grace", "linus", "ken", "dennis", "barbara", "edsger", "donald", "margaret",
+         "john", "guido", "bjarne", "james", "anders", "yukihiro", "rob", "brian", "niklaus", "frances"]
+r.zadd("leaderboard", {"%s_%d" % (random.choice(names), i): round(random.gauss(5000, 1500), 1)
+                       for i in range(1, 1251)})
+PY
 /usr/bin/python3 - "$port" <<'PY' &
 import random, sys, time
 import redis
 port = int(sys.argv[1])
 clients = [redis.Redis(port=port, client_name=name) for name in ("web-frontend", "checkout-api", "worker-1", "metrics")]
 deadline = time.time() + 12
-while time.time() < deadline:
-    for c in clients:
-        c.incr("counter:visits")
-        c.get("user:%d" % random.randint(1, 50))
-        c.set("cart:%d" % random.randint(1, 20), "items=%d" % random.randint(1, 9), ex=300)
-    time.sleep(0.05)
+try:
+    while time.time() < deadline:
+        for c in clients:
+            c.incr("counter:visits")
+            c.get("user:%d" % random.randint(1, 50))
+            c.set("cart:%d" % random.randint(1, 20), "items=%d" % random.randint(1, 9), ex=300)
+            c.zincrby("leaderboard", random.randint(1, 50), "ada_%d" % random.randint(1, 5))
+        time.sleep(0.05)
+except redis.exceptions.ConnectionError:
+    pass  # the server quit once the picture was taken
 PY
 pids+=($!)
 sleep 2
-redis-benchmark -p "$port" -t set,get -n 5000000 -r 1000 -c 8 -q >/dev/null 2>&1 &
+# The benchmark's thousand keys go to db1, so db0's keys list shows the ones above.
+redis-benchmark -p "$port" --dbnum 1 -t set,get -n 5000000 -r 1000 -c 8 -q >/dev/null 2>&1 &
 pids+=($!)
 wait "${pids[0]}"
 echo "saved $out"

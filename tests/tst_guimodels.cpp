@@ -1,11 +1,14 @@
 // The dashboard's table models: rows follow snapshots, filters, pause, export, selection,
-// sorting; and how durations are written.
+// sorting; the keys browser's sizes and in-place updates; the value viewer's model (columns
+// per type, paging, stale pages, repeated members, printable and elided cells); and how
+// durations are written.
 #include "clientsmodel.h"
 #include "commandlogfilter.h"
 #include "commandlogmodel.h"
 #include "formatting.h"
 #include "keysmodel.h"
 #include "slowlogmodel.h"
+#include "valuemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>
@@ -80,6 +83,70 @@ KeyPage page(int db, const QByteArray &pattern, quint64 cursor, quint64 next,
     return p;
 }
 
+KeyRow keyRow(const QByteArray &key, const QByteArray &type, qint64 size,
+              const QByteArray &preview = {})
+{
+    return { key, type, -1, size, preview };
+}
+
+ValueRow element(const QByteArray &bytes, qint64 index = -1, double score = 0,
+                 const QByteArray &value = {})
+{
+    ValueRow row;
+    row.element = bytes;
+    row.elementSize = bytes.size();
+    row.value = value;
+    row.valueSize = value.size();
+    row.index = index;
+    row.score = score;
+    return row;
+}
+
+ValuePage valuePage(const QByteArray &key, const QByteArray &type, qint64 size, quint64 cursor,
+                    quint64 next, const QList<ValueRow> &rows)
+{
+    ValuePage p;
+    p.key = key;
+    p.cursor = cursor;
+    p.nextCursor = next;
+    p.summary = keyRow(key, type, size);
+    p.rows = rows;
+    return p;
+}
+
+// A list page: elements "e<i>" at indexes from..from+count-1.
+ValuePage listPage(const QByteArray &key, qint64 size, quint64 from, int count, quint64 next)
+{
+    QList<ValueRow> rows;
+    for (int i = 0; i < count; ++i)
+        rows.append(element("e" + QByteArray::number(qint64(from) + i), qint64(from) + i));
+    return valuePage(key, "list", size, from, next, rows);
+}
+
+QStringList latin(std::initializer_list<const char *> items)
+{
+    QStringList out;
+    for (const char *item : items)
+        out.append(QString::fromLatin1(item));
+    return out;
+}
+
+QStringList headers(const QAbstractItemModel &model)
+{
+    QStringList out;
+    for (int c = 0; c < model.columnCount(); ++c)
+        out.append(model.headerData(c, Qt::Horizontal).toString());
+    return out;
+}
+
+QStringList column(const QAbstractItemModel &model, int c, int role = Qt::DisplayRole)
+{
+    QStringList out;
+    for (int row = 0; row < model.rowCount(); ++row)
+        out.append(model.index(row, c).data(role).toString());
+    return out;
+}
+
 } // namespace
 
 class TestGuiModels : public QObject
@@ -90,6 +157,16 @@ private slots:
     void clientsFollowConnectsAndDisconnects();
     void clientsUpdateKeepsSelection();
     void keysPageWithFilter();
+    void keysSizeByType_data();
+    void keysSizeByType();
+    void keysUpdateInPlace();
+    void valueColumnsFollowType_data();
+    void valueColumnsFollowType();
+    void valuePaging();
+    void valueStalePagesDropped();
+    void valueRepeatedMembersShownOnce();
+    void valueCells();
+    void valueFirstPageReplaces();
     void commandLogIsBoundedAndCountsDrops();
     void commandLogPause();
     void commandLogFilters();
@@ -151,6 +228,231 @@ void TestGuiModels::keysPageWithFilter()
     QCOMPARE(model.keyAt(1), QByteArray("user:3"));
     model.restart(1, "*");
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestGuiModels::keysSizeByType_data()
+{
+    QTest::addColumn<QByteArray>("type");
+    QTest::addColumn<qint64>("size");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("string") << QByteArray("string") << qint64(1536) << QStringLiteral("1.5 kB");
+    QTest::newRow("hash") << QByteArray("hash") << qint64(3) << QStringLiteral("3 fields");
+    QTest::newRow("one field") << QByteArray("hash") << qint64(1) << QStringLiteral("1 field");
+    QTest::newRow("list") << QByteArray("list") << qint64(1000000)
+                          << QStringLiteral("1,000,000 elements");
+    QTest::newRow("set") << QByteArray("set") << qint64(2) << QStringLiteral("2 members");
+    QTest::newRow("zset") << QByteArray("zset") << qint64(1) << QStringLiteral("1 member");
+}
+
+void TestGuiModels::keysSizeByType()
+{
+    QFETCH(QByteArray, type);
+    QFETCH(qint64, size);
+    QFETCH(QString, shown);
+    KeysModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "*");
+    KeyPage p = page(0, "*", 0, 0, {});
+    p.keys.append(keyRow("k", type, size, "a, b, ..."));
+    model.addPage(p);
+    QCOMPARE(model.index(0, KeysModel::Type).data().toString(), QString::fromLatin1(type));
+    QCOMPARE(model.index(0, KeysModel::Size).data().toString(), shown);
+    QCOMPARE(model.index(0, KeysModel::Size).data(KeysModel::SortRole).toLongLong(), size);
+    QCOMPARE(model.index(0, KeysModel::Value).data().toString(), QStringLiteral("a, b, ..."));
+}
+
+void TestGuiModels::keysUpdateInPlace()
+{
+    KeysModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QItemSelectionModel selection(&model);
+    model.restart(0, "*");
+    model.addPage(page(0, "*", 0, 0, { "a", "b", "c" }));
+    selection.select(model.index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+    model.updateKey(0, keyRow("b", "hash", 4, "f: v"));
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(model.index(1, KeysModel::Type).data().toString(), QStringLiteral("hash"));
+    QCOMPARE(model.index(1, KeysModel::Size).data().toString(), QStringLiteral("4 fields"));
+    QCOMPARE(selection.selectedRows().first().row(), 1);
+    model.updateKey(1, keyRow("a", "list", 9));   // another database: not this row
+    model.updateKey(0, keyRow("zzz", "list", 9)); // not listed: not added
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(0, KeysModel::Type).data().toString(), QStringLiteral("string"));
+    model.updateKey(0, keyRow("a", "none", 0)); // gone
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowOf("b"), 0);
+}
+
+void TestGuiModels::valueColumnsFollowType_data()
+{
+    QTest::addColumn<QByteArray>("type");
+    QTest::addColumn<QStringList>("columns");
+    QTest::newRow("list") << QByteArray("list") << latin({ "Index", "Element" });
+    QTest::newRow("hash") << QByteArray("hash") << latin({ "Field", "Value" });
+    QTest::newRow("set") << QByteArray("set") << latin({ "Member" });
+    QTest::newRow("zset") << QByteArray("zset") << latin({ "Rank", "Member", "Score" });
+    QTest::newRow("string") << QByteArray("string") << latin({ "Value" });
+    QTest::newRow("none") << QByteArray("none") << QStringList {};
+}
+
+void TestGuiModels::valueColumnsFollowType()
+{
+    QFETCH(QByteArray, type);
+    QFETCH(QStringList, columns);
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "k");
+    QCOMPARE(model.columnCount(), 0);
+    QVERIFY(!model.isLoaded());
+    QList<ValueRow> rows;
+    if (type != "none")
+        rows.append(element("x", type == "list" || type == "zset" ? 0 : -1, 1, "y"));
+    QVERIFY(model.addPage(valuePage("k", type, rows.size(), 0, 0, rows)));
+    QVERIFY(model.isLoaded());
+    QCOMPARE(model.type(), type);
+    QCOMPARE(headers(model), columns);
+    QCOMPARE(model.rowCount(), int(rows.size()));
+}
+
+void TestGuiModels::valuePaging()
+{
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(2, "queue");
+    QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+    ValuePage first = listPage("queue", 450, 0, 200, 200);
+    first.db = 2;
+    QVERIFY(model.addPage(first));
+    QCOMPARE(model.rowCount(), 200);
+    QVERIFY(model.hasMore());
+    QCOMPARE(model.nextCursor(), quint64(200));
+    ValuePage second = listPage("queue", 450, 200, 200, 400);
+    second.db = 2;
+    QVERIFY(model.addPage(second));
+    QCOMPARE(inserts.size(), 1); // appended, not reset
+    ValuePage last = listPage("queue", 450, 400, 50, 0);
+    last.db = 2;
+    QVERIFY(model.addPage(last));
+    QCOMPARE(model.rowCount(), 450);
+    QVERIFY(!model.hasMore());
+    QCOMPARE(model.index(449, 0).data().toString(), QStringLiteral("449"));
+    QCOMPARE(model.index(449, 1).data().toString(), QStringLiteral("e449"));
+    QCOMPARE(model.index(449, 0).data(ValueModel::IndexRole).toLongLong(), 449);
+    QCOMPARE(model.index(449, 1).data(ValueModel::ElementRole).toByteArray(), QByteArray("e449"));
+    model.restart(2, "other");
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.key(), QByteArray("other"));
+}
+
+void TestGuiModels::valueStalePagesDropped()
+{
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "queue");
+    // Before the first page: a later one has nothing to continue.
+    QVERIFY(!model.addPage(listPage("queue", 1000, 200, 200, 400)));
+    QVERIFY(model.addPage(listPage("queue", 1000, 0, 200, 200)));
+    QVERIFY(!model.addPage(listPage("other", 1000, 200, 200, 400))); // another key
+    ValuePage otherDb = listPage("queue", 1000, 200, 200, 400);
+    otherDb.db = 3;
+    QVERIFY(!model.addPage(otherDb));
+    QVERIFY(model.addPage(listPage("queue", 1000, 200, 200, 400)));
+    QVERIFY(!model.addPage(listPage("queue", 1000, 200, 200, 400))); // "Load more" twice
+    QCOMPARE(model.rowCount(), 400);
+    // The key became a hash meanwhile: its next page is not this walk's.
+    QVERIFY(!model.addPage(valuePage("queue", "hash", 3, 400, 0, { element("f", -1, 0, "v") })));
+    QCOMPARE(model.rowCount(), 400);
+    model.restart(0, QByteArray());
+    QVERIFY(!model.addPage(listPage("queue", 1000, 0, 200, 200))); // showing nothing
+}
+
+void TestGuiModels::valueRepeatedMembersShownOnce()
+{
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "h");
+    model.addPage(valuePage("h", "hash", 4, 0, 77,
+                            { element("a", -1, 0, "1"), element("b", -1, 0, "2") }));
+    // A SCAN across a resize may return a field again.
+    model.addPage(valuePage(
+            "h", "hash", 4, 77, 0,
+            { element("b", -1, 0, "2"), element("c", -1, 0, "3"), element("d", -1, 0, "4") }));
+    QCOMPARE(column(model, 0), latin({ "a", "b", "c", "d" }));
+    QCOMPARE(column(model, 1), latin({ "1", "2", "3", "4" }));
+    QCOMPARE(model.rowOfElement("c"), 2);
+    // A list shows positions: equal elements are different rows.
+    model.restart(0, "l");
+    model.addPage(valuePage("l", "list", 2, 0, 0, { element("x", 0), element("x", 1) }));
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void TestGuiModels::valueCells()
+{
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "h");
+    const QByteArray longValue(5000, 'v');
+    ValueRow cut = element(QByteArray(100, 'f'), -1, 0, QByteArray(300, 'w'));
+    cut.valueSize = 1024 * 1024; // the bridge sent the first 300 bytes of a megabyte
+    model.addPage(valuePage("h", "hash", 3, 0, 0,
+                            { element("bin\x01\xff", -1, 0, QByteArray("a\nb", 3)),
+                              element("long", -1, 0, longValue), cut }));
+    QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("bin\\x01\\xff"));
+    QCOMPARE(model.index(0, 1).data().toString(), QStringLiteral("a\\x0ab"));
+    QCOMPARE(model.index(0, 1).data(ValueModel::ValueRole).toByteArray(), QByteArray("a\nb"));
+    QVERIFY(model.index(0, 0).data(ValueModel::WholeRole).toBool());
+    // Long: elided in the cell, more of it in the tooltip with its size.
+    const QString shown = model.index(1, 1).data().toString();
+    QCOMPARE(shown.size(), ValueModel::DisplayChars + 1);
+    QVERIFY(shown.endsWith(QStringLiteral("…")));
+    const QString tip = model.index(1, 1).data(Qt::ToolTipRole).toString();
+    QVERIFY(tip.startsWith(QString(ValueModel::TooltipChars, QLatin1Char('v'))
+                           + QStringLiteral("…")));
+    QVERIFY2(tip.endsWith(QStringLiteral("(4.9 kB in all)")), qPrintable(tip.right(40)));
+    // Cut by the bridge: marked in the cell, whole size in the tooltip, not whole.
+    QVERIFY(model.index(2, 1).data().toString().endsWith(QStringLiteral("…")));
+    QVERIFY(model.index(2, 1)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .endsWith(QStringLiteral("(1.0 MB in all)")));
+    QVERIFY(!model.index(2, 1).data(ValueModel::WholeRole).toBool());
+    QCOMPARE(model.index(2, 0).data().toString(), QString(100, QLatin1Char('f')));
+
+    model.restart(0, "z");
+    model.addPage(valuePage("z", "zset", 2, 0, 0,
+                            { element("low", 1233, 0.1), element("high", 1234, HUGE_VAL) }));
+    QCOMPARE(column(model, 0), latin({ "1,233", "1,234" }));
+    QCOMPARE(column(model, 2), latin({ "0.1", "inf" }));
+    QCOMPARE(model.index(0, 2).data(ValueModel::ScoreRole).toDouble(), 0.1);
+    QCOMPARE(model.index(0, 2).data(Qt::TextAlignmentRole).value<Qt::Alignment>(),
+             Qt::AlignRight | Qt::AlignVCenter);
+    QVERIFY(!model.index(0, 1).data(Qt::TextAlignmentRole).isValid());
+}
+
+void TestGuiModels::valueFirstPageReplaces()
+{
+    ValueModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.restart(0, "k");
+    model.addPage(listPage("k", 400, 0, 200, 200));
+    model.addPage(listPage("k", 400, 200, 200, 0));
+    QCOMPARE(model.rowCount(), 400);
+    // Reloaded after an edit: the first page again replaces every row.
+    QVERIFY(model.addPage(listPage("k", 399, 0, 399, 0)));
+    QCOMPARE(model.rowCount(), 399);
+    QCOMPARE(model.summary().size, 399);
+    // Replaced by another type: the columns follow.
+    QVERIFY(model.addPage(valuePage("k", "set", 1, 0, 0, { element("m") })));
+    QCOMPARE(headers(model), latin({ "Member" }));
+    QCOMPARE(model.rowCount(), 1);
+    // Deleted.
+    QVERIFY(model.addPage(valuePage("k", "none", 0, 0, 0, {})));
+    QCOMPARE(model.columnCount(), 0);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.type(), QByteArray("none"));
 }
 
 void TestGuiModels::commandLogIsBoundedAndCountsDrops()

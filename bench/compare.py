@@ -285,6 +285,10 @@ def main():
             for name, keys, per_key, request in AGGREGATES:
                 if opts.quick:
                     keys = max(1, keys // 10)
+                # Fresh processes again: glibc keeps freed memory for reuse, so RSS would not grow.
+                redis.stop()
+                qkv.stop()
+                redis, qkv = start_servers(opts)
                 (rm, renc), (qm, qenc) = (memory_per_element(srv, keys, per_key, request)
                                           for srv in (redis, qkv))
                 print(f"memory per element, {name}: redis {rm:.1f} B ({renc}), "

@@ -4,6 +4,8 @@
 #include <QSet>
 #include <QTest>
 
+#include <chrono>
+
 namespace {
 
 QByteArray key(int i)
@@ -21,6 +23,7 @@ private slots:
     void setFindRemove();
     void lazyExpiry();
     void activeExpiry();
+    void expiryStopsAtItsDeadline();
     void keepTtlAndPersist();
     void scanReturnsEveryKeyPresentThroughout_data();
     void scanReturnsEveryKeyPresentThroughout();
@@ -38,18 +41,18 @@ void TestKeyspace::setFindRemove()
     ks.setString("a", "1");
     ks.setString(QByteArrayView("\0b", 2), "2");
     QCOMPARE(ks.size(), 2);
-    QCOMPARE(ks.find("a", 0)->value, QByteArray("1"));
+    QCOMPARE(ks.find("a", 0)->string(), QByteArrayView("1"));
     QCOMPARE(ks.find(QByteArrayView("\0b", 2), 0)->key(), QByteArrayView("\0b", 2));
     ks.setString("a", "one");
     QCOMPARE(ks.size(), 2);
-    QCOMPARE(ks.find("a", 0)->value, QByteArray("one"));
+    QCOMPARE(ks.find("a", 0)->string(), QByteArrayView("one"));
     QVERIFY(ks.remove("a"));
     QVERIFY(!ks.remove("a"));
     QCOMPARE(ks.size(), 1);
     for (int i = 0; i < 10000; ++i)
         ks.setString(key(i), QByteArray::number(i));
     for (int i = 0; i < 10000; ++i)
-        QCOMPARE(ks.find(key(i), 0)->value, QByteArray::number(i));
+        QCOMPARE(ks.find(key(i), 0)->string(), QByteArray::number(i));
     for (int i = 0; i < 10000; ++i)
         QVERIFY(ks.remove(key(i)));
     QCOMPARE(ks.size(), 1);
@@ -75,11 +78,32 @@ void TestKeyspace::activeExpiry()
     for (int i = 0; i < 1000; ++i)
         ks.setString(key(i), "v", i < 900 ? 100 : 1000000);
     // Keys nobody touches again are reclaimed by sampling.
+    bool timedOut = false;
     for (int round = 0; round < 100 && ks.size() > 100; ++round)
-        ks.expireCycle(200, 1000);
+        ks.expireCycle(200, std::chrono::steady_clock::now() + std::chrono::seconds(1), &timedOut);
     QCOMPARE(ks.size(), 100);
     QCOMPARE(ks.volatileCount(), 100);
     QVERIFY(ks.find(key(950), 200));
+}
+
+void TestKeyspace::expiryStopsAtItsDeadline()
+{
+    Keyspace ks;
+    for (int i = 0; i < 100000; ++i)
+        ks.setString(key(i), "v", 100);
+    // A deadline already past: the cycle still samples (the clock is read every 16 rounds of
+    // 20 keys), then stops with work left instead of deleting all 100,000 keys at once.
+    bool timedOut = false;
+    const qsizetype removed = ks.expireCycle(200, std::chrono::steady_clock::now(), &timedOut);
+    QVERIFY(timedOut);
+    QVERIFY(removed > 0 && removed <= 16 * 20);
+    QCOMPARE(ks.size(), 100000 - removed);
+    // With time enough it goes on while more than 10% of a sample had expired: here, until
+    // every key is gone.
+    const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (ks.size() > 0 && ks.expireCycle(200, later, &timedOut) > 0) { }
+    QCOMPARE(ks.size(), 0);
+    QVERIFY(!timedOut);
 }
 
 void TestKeyspace::keepTtlAndPersist()
@@ -124,7 +148,9 @@ void TestKeyspace::scanReturnsEveryKeyPresentThroughout()
     int step = 0;
     int nextAdd = initial;
     int nextRemove = 0;
+    int stepsWhileRehashing = 0;
     do {
+        stepsWhileRehashing += ks.isRehashing() ? 1 : 0;
         cursor = ks.scan(cursor, [&](const KeyEntry &e) { seen.insert(e.key().toByteArray()); });
         // Between steps the table grows and shrinks.
         for (int i = 0; i < 50 && nextAdd < initial + added; ++i)
@@ -135,6 +161,9 @@ void TestKeyspace::scanReturnsEveryKeyPresentThroughout()
     } while (cursor != 0);
     for (const QByteArray &k : std::as_const(stable))
         QVERIFY2(seen.contains(k), k.constData());
+    // The tables grow and shrink by incremental rehashing: scan steps did run mid-rehash.
+    if (added > 0 || removed > 0)
+        QVERIFY(stepsWhileRehashing > 0);
 }
 
 void TestKeyspace::randomEntryAndClear()

@@ -65,13 +65,13 @@ KeyEntry *lookupBitsWrite(Connection &c, quint64 maxBit, bool *grown)
     if (!lookupStringWrite(c, c.arg(1), &entry))
         return nullptr;
     const qsizetype size = qsizetype(maxBit >> 3) + 1;
-    *grown = !entry || entry->value.size() < size;
+    *grown = !entry || entry->string().size() < size;
     if (!entry)
         entry = c.db().setString(c.arg(1), QByteArray(size, '\0'));
-    else if (entry->value.size() < size)
-        entry->value.resize(size, '\0');
     // Redis unshares the value here, before knowing whether any bit will change.
-    c.db().unshareString(entry);
+    QByteArray &bits = c.db().unshareString(entry);
+    if (bits.size() < size)
+        bits.resize(size, '\0');
     return entry;
 }
 
@@ -89,8 +89,8 @@ void setbitCommand(Connection &c)
     KeyEntry *entry = lookupBitsWrite(c, offset, &grown);
     if (!entry)
         return;
-    const bool old = bitAt(entry->value, offset);
-    setBitAt(entry->value, offset, on);
+    const bool old = bitAt(entry->string(), offset);
+    setBitAt(entry->mutableString(), offset, on);
     // As in Redis, setting a bit to what it was changes nothing for WATCH.
     if (grown || old != bool(on))
         c.db().signalModified(c.arg(1));
@@ -104,7 +104,7 @@ void getbitCommand(Connection &c)
         return;
     KeyEntry *entry = nullptr;
     if (lookupStringRead(c, c.arg(1), &entry))
-        c.reply().integer(entry && bitAt(entry->value, offset));
+        c.reply().integer(entry && bitAt(entry->string(), offset));
 }
 
 // The bits [first, last] of a string; empty when first > last.
@@ -229,7 +229,7 @@ void bitcountCommand(Connection &c)
         return;
     }
     c.reply().integer(
-            countBits(entry->value, clampRange(start, end, entry->value.size(), bitUnit)));
+            countBits(entry->string(), clampRange(start, end, entry->string().size(), bitUnit)));
 }
 
 void bitposCommand(Connection &c)
@@ -262,12 +262,12 @@ void bitposCommand(Connection &c)
         || (c.argc() == 6 && !parseRangeUnit(c, c.arg(5), &bitUnit))
         || (endGiven && !parseLongLong(c, c.arg(4), &end)))
         return;
-    const BitSpan span = clampRange(start, end, entry->value.size(), bitUnit);
+    const BitSpan span = clampRange(start, end, entry->string().size(), bitUnit);
     if (span.isEmpty()) {
         c.reply().integer(-1);
         return;
     }
-    const qint64 found = findBit(entry->value, span, bit);
+    const qint64 found = findBit(entry->string(), span, bit);
     // Without an explicit end the string counts as padded with zeros on the right, so a zero
     // is always found: the first bit after the last byte searched.
     if (found < 0 && bit == 0 && !endGiven)
@@ -305,7 +305,7 @@ void bitopCommand(Connection &c)
         KeyEntry *entry = nullptr;
         if (!lookupStringRead(c, c.arg(j), &entry))
             return;
-        sources.push_back(entry ? entry->value : QByteArray());
+        sources.push_back(entry ? entry->string().toByteArray() : QByteArray());
         maxLength = qMax(maxLength, sources.back().size());
     }
     const QByteArrayView destination = c.arg(2);
@@ -345,7 +345,7 @@ void bitopCommand(Connection &c)
     // Redis's setKey looks the destination up first (an expired one is deleted and counted)
     // and stores the result as made, raw, without trying to encode it.
     lookupWrite(c, destination);
-    c.db().unshareString(c.db().setString(destination, std::move(result)));
+    c.db().setEncoding(c.db().setString(destination, result), StringEncoding::Raw);
     c.reply().integer(maxLength);
 }
 
@@ -543,10 +543,10 @@ void bitfieldGeneric(Connection &c, bool readOnlyCommand)
     bool written = false;
     for (const BitfieldOp &op : ops) {
         if (op.kind != BitfieldOp::Get)
-            written |= writeField(c, entry->value, op);
+            written |= writeField(c, entry->mutableString(), op);
         else
-            c.reply().integer(getField(entry ? QByteArrayView(entry->value) : QByteArrayView(),
-                                       op.offset, op.bits, op.isSigned));
+            c.reply().integer(getField(entry ? entry->string() : QByteArrayView(), op.offset,
+                                       op.bits, op.isSigned));
     }
     // As in Redis, WATCH sees a change only when a field's value changed.
     if (written)

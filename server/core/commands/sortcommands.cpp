@@ -133,7 +133,7 @@ public:
         if (!m_hasField) {
             if (entry->type != ValueType::String)
                 return false;
-            *value = entry->value;
+            *value = entry->string();
             return true;
         }
         HashValue::Value fieldValue;

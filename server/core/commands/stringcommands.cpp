@@ -94,7 +94,7 @@ bool replyValue(Connection &c, QByteArrayView key)
     if (!lookupStringRead(c, key, &entry))
         return false;
     if (entry)
-        c.reply().bulk(entry->value);
+        c.reply().bulk(entry->string());
     else
         c.reply().null();
     return true;
@@ -123,7 +123,7 @@ void setGeneric(Connection &c, unsigned flags, QByteArrayView key, QByteArrayVie
             c.reply().null();
         return;
     }
-    c.db().setString(key, value.toByteArray(), expireAt, flags & SetKeepTtl);
+    c.db().setString(key, value, expireAt, flags & SetKeepTtl);
     if (flags & SetGet)
         return;
     if (replies == SetReply::OneOrZero)
@@ -163,7 +163,7 @@ void getCommand(Connection &c)
 void getsetCommand(Connection &c)
 {
     if (replyValue(c, c.arg(1)))
-        c.db().setString(c.arg(1), c.arg(2).toByteArray());
+        c.db().setString(c.arg(1), c.arg(2));
 }
 
 void getdelCommand(Connection &c)
@@ -175,7 +175,7 @@ void getdelCommand(Connection &c)
         c.reply().null();
         return;
     }
-    c.reply().bulk(entry->value);
+    c.reply().bulk(entry->string());
     c.db().remove(c.arg(1));
 }
 
@@ -196,7 +196,7 @@ void getexCommand(Connection &c)
     qint64 expireAt = -1;
     if (!expire.isNull() && !expireFromFlags(c, expire, flags, &expireAt))
         return;
-    c.reply().bulk(entry->value);
+    c.reply().bulk(entry->string());
     if ((flags & (SetExAt | SetPxAt)) && expireAt <= c.now())
         c.db().remove(c.arg(1));
     else if (!expire.isNull())
@@ -211,7 +211,7 @@ void mgetCommand(Connection &c)
     for (qsizetype j = 1; j < c.argc(); ++j) {
         const KeyEntry *entry = lookupRead(c, c.arg(j));
         if (entry && entry->type == ValueType::String)
-            c.reply().bulk(entry->value);
+            c.reply().bulk(entry->string());
         else
             c.reply().null();
     }
@@ -235,7 +235,7 @@ void msetGeneric(Connection &c, bool nx)
     // Redis's setKey looks each key up first: an expired key is deleted (and counted).
     for (qsizetype j = 1; j < c.argc(); j += 2) {
         lookupWrite(c, c.arg(j));
-        c.db().setString(c.arg(j), c.arg(j + 1).toByteArray());
+        c.db().setString(c.arg(j), c.arg(j + 1));
     }
     if (nx)
         c.reply().integer(1);
@@ -258,7 +258,7 @@ void msetnxCommand(Connection &c)
 void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringEncoding encoding)
 {
     if (entry) {
-        entry->value = text;
+        entry->setStringValue(text);
         c.db().signalModified(c.arg(1));
     } else {
         entry = c.db().setString(c.arg(1), text);
@@ -274,7 +274,7 @@ void incrDecr(Connection &c, long long increment)
     if (!lookupStringWrite(c, c.arg(1), &entry))
         return;
     long long value = 0;
-    if (entry && !parseLongLong(c, entry->value, &value))
+    if (entry && !parseLongLong(c, entry->string(), &value))
         return;
     if ((increment < 0 && value < 0 && increment < LLONG_MIN - value)
         || (increment > 0 && value > 0 && increment > LLONG_MAX - value)) {
@@ -325,7 +325,7 @@ void incrbyfloatCommand(Connection &c)
         return;
     long double value = 0;
     long double increment = 0;
-    if ((entry && !parseLongDouble(c, entry->value, &value))
+    if ((entry && !parseLongDouble(c, entry->string(), &value))
         || !parseLongDouble(c, c.arg(2), &increment))
         return;
     value += increment;
@@ -344,23 +344,23 @@ void appendCommand(Connection &c)
     if (!lookupStringWrite(c, c.arg(1), &entry))
         return;
     if (!entry) {
-        c.db().setString(c.arg(1), c.arg(2).toByteArray());
+        c.db().setString(c.arg(1), c.arg(2));
         c.reply().integer(c.arg(2).size());
         return;
     }
-    if (!checkStringLength(c, entry->value.size(), c.arg(2).size()))
+    if (!checkStringLength(c, entry->string().size(), c.arg(2).size()))
         return;
-    c.db().unshareString(entry); // even when appending nothing, as Redis does
-    entry->value.append(c.arg(2).data(), c.arg(2).size());
+    QByteArray &text = c.db().unshareString(entry); // even when appending nothing, as Redis does
+    text.append(c.arg(2).data(), c.arg(2).size());
     c.db().signalModified(c.arg(1));
-    c.reply().integer(entry->value.size());
+    c.reply().integer(text.size());
 }
 
 void strlenCommand(Connection &c)
 {
     KeyEntry *entry = nullptr;
     if (lookupStringRead(c, c.arg(1), &entry))
-        c.reply().integer(entry ? entry->value.size() : 0);
+        c.reply().integer(entry ? entry->string().size() : 0);
 }
 
 void getrangeCommand(Connection &c)
@@ -372,7 +372,7 @@ void getrangeCommand(Connection &c)
     KeyEntry *entry = nullptr;
     if (!lookupStringRead(c, c.arg(1), &entry))
         return;
-    const long long length = entry ? entry->value.size() : 0;
+    const long long length = entry ? entry->string().size() : 0;
     // Negative indexes count from the end; the range is then clamped to the string.
     if (start < 0 && end < 0 && start > end) {
         c.reply().bulk(QByteArrayView(""));
@@ -389,7 +389,7 @@ void getrangeCommand(Connection &c)
     if (start > end || length == 0)
         c.reply().bulk(QByteArrayView(""));
     else
-        c.reply().bulk(QByteArrayView(entry->value).sliced(start, end - start + 1));
+        c.reply().bulk(entry->string().sliced(start, end - start + 1));
 }
 
 // LCS: the longest common subsequence of two strings, as Redis's lcsCommand computes it (the
@@ -404,8 +404,8 @@ void lcsCommand(Connection &c)
         c.reply().error("ERR The specified keys must contain string values");
         return;
     }
-    const QByteArray a = first ? first->value : QByteArray();
-    const QByteArray b = second ? second->value : QByteArray();
+    const QByteArray a = first ? first->string().toByteArray() : QByteArray();
+    const QByteArray b = second ? second->string().toByteArray() : QByteArray();
 
     bool wantIdx = false;
     bool wantLen = false;
@@ -544,15 +544,14 @@ void setrangeCommand(Connection &c)
         return;
     if (value.isEmpty()) {
         // Setting nothing creates nothing and changes nothing.
-        c.reply().integer(entry ? entry->value.size() : 0);
+        c.reply().integer(entry ? entry->string().size() : 0);
         return;
     }
     if (!checkStringLength(c, offset, value.size()))
         return;
     if (!entry)
-        entry = c.db().setString(c.arg(1), QByteArray());
-    c.db().unshareString(entry);
-    QByteArray &text = entry->value;
+        entry = c.db().setString(c.arg(1), QByteArrayView());
+    QByteArray &text = c.db().unshareString(entry);
     if (text.size() < offset + value.size())
         text.append(QByteArray(qsizetype(offset + value.size()) - text.size(), '\0'));
     std::memcpy(text.data() + offset, value.data(), size_t(value.size()));

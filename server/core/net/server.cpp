@@ -59,7 +59,10 @@ QByteArray localAddress(int fd)
 }
 
 constexpr int CronIntervalMs = 100;
-constexpr int ExpireSamplesPerTick = 4000;
+// Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC (25% of a tick) and FAST_DURATION (1 ms).
+constexpr int SlowExpireMicros = CronIntervalMs * 1000 * 25 / 100;
+constexpr int FastExpireMicros = 1000;
+constexpr int FastExpireIntervalMs = 2;
 
 } // namespace
 
@@ -77,6 +80,10 @@ Server::Server(ServerConfig config, QObject *parent)
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
     m_cron.start();
+    m_fastExpireTimer.setSingleShot(true);
+    m_fastExpireTimer.setInterval(FastExpireIntervalMs);
+    connect(&m_fastExpireTimer, &QTimer::timeout, this,
+            [this] { expireCycle(std::chrono::microseconds(FastExpireMicros)); });
     m_pauseTimer.setSingleShot(true);
     connect(&m_pauseTimer, &QTimer::timeout, this, &Server::pauseTimerExpired);
 }
@@ -349,10 +356,35 @@ void Server::cron()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_stats.sample(now);
-    // Active expiry: reclaim keys nobody touches again. A sample per database per tick; the
-    // cycle goes on while a quarter or more of what it samples had expired.
+    // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
+    expireCycle(std::chrono::microseconds(SlowExpireMicros));
+    // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while
+    // nobody touches it, one database per tick.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
     for (const auto &db : m_databases) {
-        if (db->volatileCount() > 0)
-            db->expireCycle(now, ExpireSamplesPerTick);
+        if (db->rehashUntil(deadline))
+            break;
     }
+}
+
+void Server::expireCycle(std::chrono::microseconds budget)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    bool timedOut = false;
+    bool stale = false;
+    // From where the last cycle stopped, so that every database gets its turn.
+    for (int i = 0; i < databaseCount() && !timedOut; ++i) {
+        Keyspace &db = database((m_expireDb + i) % databaseCount());
+        if (db.volatileCount() == 0)
+            continue;
+        db.expireCycle(now, deadline, &timedOut);
+        stale = stale || db.staleEstimate() > 0.1;
+        if (timedOut)
+            m_expireDb = (m_expireDb + i) % databaseCount();
+    }
+    // Work left: short fast cycles until it is done (Redis's ACTIVE_EXPIRE_CYCLE_FAST, run
+    // before it sleeps: 1 ms at most, at most every 2 ms).
+    if ((timedOut || stale) && !m_fastExpireTimer.isActive())
+        m_fastExpireTimer.start();
 }

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <vector>
@@ -105,6 +106,8 @@ private:
     void freeClosed();
     void flushPending();
     void cron();
+    // One active-expire cycle over the databases within budget.
+    void expireCycle(std::chrono::microseconds budget);
     void pauseTimerExpired();
     void resumeClients();
 
@@ -121,6 +124,8 @@ private:
     Listener *m_listener;
     Poller *m_poller;
     QTimer m_cron;
+    QTimer m_fastExpireTimer;
+    int m_expireDb = 0; // where the next expire cycle starts
     QTimer m_pauseTimer;
     PauseMode m_pauseMode = PauseMode::None;
     qint64 m_pauseEndMs = 0;

@@ -155,8 +155,8 @@ KeyRow keyRow(const KeyEntry &entry, qint64 now)
     row.type = typeName(entry.type);
     row.ttlMs = entry.hasExpire() ? qMax<qint64>(entry.expireAt - now, 0) : -1;
     if (entry.type == ValueType::String) {
-        row.size = entry.value.size();
-        row.preview = entry.value.left(PreviewBytes);
+        row.size = entry.string().size();
+        row.preview = leftOf(entry.string(), PreviewBytes).toByteArray();
     } else {
         row.size = entry.object->length();
         row.preview = aggregatePreview(entry);
@@ -214,7 +214,7 @@ quint64 fillValuePage(const KeyEntry &entry, quint64 cursor, PageFiller &page)
     char buffer[24];
     switch (entry.type) {
     case ValueType::String:
-        page.add(leftOf(entry.value, DashboardBridge::MaxStringBytes));
+        page.add(leftOf(entry.string(), DashboardBridge::MaxStringBytes));
         return 0;
     case ValueType::List: {
         // iteratorAt walks whole nodes from the nearer end: a page deep in a million-element

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <memory>
+#include <utility>
 
 // The process-wide hash seed of every Dict, random per process as Redis's dict seed is.
 size_t dictHashSeed();
@@ -28,6 +29,17 @@ public:
     Dict() = default;
     Dict(const Dict &) = delete;
     Dict &operator=(const Dict &) = delete;
+
+    // SWAPDB, and handing a whole table to the lazy-free thread.
+    void swap(Dict &other) noexcept
+    {
+        for (int t = 0; t < 2; ++t) {
+            std::swap(m_table[t].buckets, other.m_table[t].buckets);
+            std::swap(m_table[t].size, other.m_table[t].size);
+            std::swap(m_table[t].used, other.m_table[t].used);
+        }
+        std::swap(m_rehashIndex, other.m_rehashIndex);
+    }
 
     qsizetype size() const { return qsizetype(m_table[0].used + m_table[1].used); }
     bool isRehashing() const { return m_rehashIndex >= 0; }

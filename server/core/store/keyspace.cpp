@@ -15,7 +15,9 @@
 
 namespace {
 
-constexpr size_t MinBuckets = 16;
+// Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP and its acceptable share of stale keys (10%).
+constexpr int ExpireSampleSize = 20;
+constexpr int AcceptableStalePercent = 10;
 // Redis's OBJ_SHARED_INTEGERS and OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
 constexpr long long SharedIntegers = 10000;
 constexpr qsizetype EmbstrSizeLimit = 44;
@@ -39,18 +41,13 @@ void initSharedIntegerAccess()
 std::atomic<quint32> &sharedAccessOf(const KeyEntry &entry)
 {
     long long number = 0;
-    Numbers::toLongLong(entry.value, &number); // SharedInt: always "0".."9999"
+    Numbers::toLongLong(entry.string(), &number); // SharedInt: always "0".."9999"
     return sharedIntegerAccess[qBound(0LL, number, SharedIntegers - 1)];
 }
 
-quint64 reverseBits(quint64 v)
+quint64 randomBelow(quint64 n)
 {
-    quint64 r = 0;
-    for (int i = 0; i < 64; ++i) {
-        r = (r << 1) | (v & 1);
-        v >>= 1;
-    }
-    return r;
+    return QRandomGenerator::global()->bounded(n);
 }
 
 } // namespace
@@ -68,8 +65,6 @@ QByteArray typeName(ValueType type)
 }
 
 Keyspace::Keyspace()
-    : m_buckets(MinBuckets, nullptr)
-    , m_seed(QRandomGenerator::system()->generate64())
 {
     initSharedIntegerAccess();
 }
@@ -77,19 +72,6 @@ Keyspace::Keyspace()
 Keyspace::~Keyspace()
 {
     clear();
-}
-
-size_t Keyspace::bucketOf(QByteArrayView key) const
-{
-    return qHash(key, m_seed) & (m_buckets.size() - 1);
-}
-
-KeyEntry **Keyspace::slotOf(QByteArrayView key)
-{
-    KeyEntry **slot = &m_buckets[bucketOf(key)];
-    while (*slot && (*slot)->key() != key)
-        slot = &(*slot)->next;
-    return slot;
 }
 
 KeyEntry *Keyspace::createEntry(QByteArrayView key)
@@ -108,43 +90,46 @@ void Keyspace::destroyEntry(KeyEntry *entry)
     std::free(entry);
 }
 
-void Keyspace::unlinkAndDestroy(KeyEntry **slot)
+void Keyspace::destroyLinked(KeyEntry *entry)
 {
-    KeyEntry *entry = *slot;
-    *slot = entry->next;
+    m_dict.take(entry->key());
     if (entry->hasExpire())
         removeVolatile(entry);
     destroyEntry(entry);
-    --m_size;
+    m_dict.shrinkIfNeeded();
+}
+
+KeyEntry *Keyspace::findOrCreate(QByteArrayView key, bool *added)
+{
+    KeyEntry *entry = m_dict.find(key);
+    *added = !entry;
+    if (!entry) {
+        entry = createEntry(key);
+        m_dict.insert(entry);
+    }
+    return entry;
 }
 
 KeyEntry *Keyspace::find(QByteArrayView key, qint64 nowMs)
 {
     m_clock = quint32(nowMs / 1000);
-    KeyEntry **slot = slotOf(key);
-    KeyEntry *entry = *slot;
+    KeyEntry *entry = m_dict.find(key);
     if (entry && entry->isExpired(nowMs)) {
-        unlinkAndDestroy(slot);
+        destroyLinked(entry);
         ++m_expiredCount;
-        shrinkIfSparse();
         return nullptr;
     }
     return entry;
 }
 
-KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expireAt, bool keepTtl)
+KeyEntry *Keyspace::setString(QByteArrayView key, QByteArrayView value, qint64 expireAt,
+                              bool keepTtl)
 {
-    KeyEntry **slot = slotOf(key);
-    KeyEntry *entry = *slot;
-    if (!entry) {
-        entry = createEntry(key);
-        *slot = entry;
-        if (++m_size > qsizetype(m_buckets.size()))
-            resize(m_buckets.size() * 2);
-    }
-    entry->setStringValue(std::move(value));
+    bool added = false;
+    KeyEntry *entry = findOrCreate(key, &added);
+    entry->setStringValue(value);
     // A new object in Redis, made now; a shared integer is not touched by being stored.
-    setEncoding(entry, encodingOf(entry->value));
+    setEncoding(entry, encodingOf(entry->string()));
     if (!keepTtl)
         applyExpire(entry, expireAt);
     signalModified(key);
@@ -153,15 +138,8 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArray value, qint64 expir
 
 KeyEntry *Keyspace::setObject(QByteArrayView key, ValueType type, std::unique_ptr<Aggregate> object)
 {
-    KeyEntry **slot = slotOf(key);
-    KeyEntry *entry = *slot;
-    const bool added = !entry;
-    if (added) {
-        entry = createEntry(key);
-        *slot = entry;
-        if (++m_size > qsizetype(m_buckets.size()))
-            resize(m_buckets.size() * 2);
-    }
+    bool added = false;
+    KeyEntry *entry = findOrCreate(key, &added);
     entry->setObjectValue(type, std::move(object));
     entry->accessTime = m_clock;
     applyExpire(entry, -1);
@@ -181,40 +159,31 @@ bool Keyspace::remove(QByteArrayView key)
 
 bool Keyspace::erase(QByteArrayView key)
 {
-    KeyEntry **slot = slotOf(key);
-    if (!*slot)
+    KeyEntry *entry = m_dict.find(key);
+    if (!entry)
         return false;
-    unlinkAndDestroy(slot);
-    shrinkIfSparse();
+    destroyLinked(entry);
     return true;
 }
 
 KeyEntry *Keyspace::detach(QByteArrayView key)
 {
-    KeyEntry **slot = slotOf(key);
-    KeyEntry *entry = *slot;
+    KeyEntry *entry = m_dict.take(key);
     if (!entry)
         return nullptr;
-    *slot = entry->next;
-    entry->next = nullptr;
     if (entry->hasExpire())
         removeVolatile(entry);
-    --m_size;
+    m_dict.shrinkIfNeeded();
     return entry;
 }
 
 void Keyspace::attach(KeyEntry *entry)
 {
-    KeyEntry **slot = slotOf(entry->key());
-    if (*slot)
-        unlinkAndDestroy(slot);
-    slot = &m_buckets[bucketOf(entry->key())];
-    entry->next = *slot;
-    *slot = entry;
+    if (KeyEntry *old = m_dict.find(entry->key()))
+        destroyLinked(old);
+    m_dict.insert(entry);
     if (entry->hasExpire())
         addVolatile(entry);
-    if (++m_size > qsizetype(m_buckets.size()))
-        resize(m_buckets.size() * 2);
     keyAdded(entry->key());
 }
 
@@ -232,7 +201,6 @@ bool Keyspace::rename(QByteArrayView from, QByteArrayView to)
     entry->accessTime = old->accessTime;
     destroyEntry(old);
     attach(entry);
-    shrinkIfSparse();
     signalModified(from);
     signalModified(to);
     return true;
@@ -244,7 +212,6 @@ bool Keyspace::moveTo(QByteArrayView key, Keyspace &target)
     if (!entry)
         return false;
     target.attach(entry);
-    shrinkIfSparse();
     signalModified(key);
     target.signalModified(key);
     return true;
@@ -252,12 +219,12 @@ bool Keyspace::moveTo(QByteArrayView key, Keyspace &target)
 
 bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKey)
 {
-    const KeyEntry *source = *slotOf(key);
+    const KeyEntry *source = m_dict.find(key);
     if (!source)
         return false;
     KeyEntry *entry = createEntry(newKey);
     if (source->type == ValueType::String)
-        entry->setStringValue(source->value); // implicitly shared: copied on the next write
+        entry->setStringValue(source->string());
     else
         entry->setObjectValue(source->type, source->object->clone());
     entry->expireAt = source->expireAt;
@@ -301,10 +268,8 @@ void Keyspace::swap(Keyspace &other)
 {
     touchLiveWatchedKeys(&other);
     other.touchLiveWatchedKeys(this);
-    m_buckets.swap(other.m_buckets);
+    m_dict.swap(other.m_dict);
     m_volatile.swap(other.m_volatile);
-    std::swap(m_size, other.m_size);
-    std::swap(m_seed, other.m_seed);
     std::swap(m_expiredCount, other.m_expiredCount);
     signalWaitedKeys();
     other.signalWaitedKeys();
@@ -379,7 +344,7 @@ void Keyspace::unwatch(QByteArrayView key, KeyWatcher *watcher)
 
 bool Keyspace::isLive(QByteArrayView key, qint64 nowMs)
 {
-    const KeyEntry *entry = *slotOf(key);
+    const KeyEntry *entry = m_dict.peek(key);
     return entry && !entry->isExpired(nowMs);
 }
 
@@ -398,38 +363,8 @@ void Keyspace::touchLiveWatchedKeys(Keyspace *other)
 void Keyspace::clear()
 {
     touchLiveWatchedKeys(nullptr);
-    for (KeyEntry *&head : m_buckets) {
-        while (head) {
-            KeyEntry *next = head->next;
-            destroyEntry(head);
-            head = next;
-        }
-    }
+    m_dict.clear(destroyEntry);
     m_volatile.clear();
-    m_size = 0;
-    m_buckets.assign(MinBuckets, nullptr);
-}
-
-void Keyspace::resize(size_t buckets)
-{
-    std::vector<KeyEntry *> old(buckets, nullptr);
-    old.swap(m_buckets);
-    for (KeyEntry *head : old) {
-        while (head) {
-            KeyEntry *next = head->next;
-            KeyEntry *&slot = m_buckets[bucketOf(head->key())];
-            head->next = slot;
-            slot = head;
-            head = next;
-        }
-    }
-}
-
-void Keyspace::shrinkIfSparse()
-{
-    const size_t buckets = m_buckets.size();
-    if (buckets > MinBuckets && size_t(m_size) * 8 < buckets)
-        resize(qMax(MinBuckets, buckets / 2));
 }
 
 size_t Keyspace::memoryUsage(const KeyEntry &entry, qsizetype samples)
@@ -437,9 +372,10 @@ size_t Keyspace::memoryUsage(const KeyEntry &entry, qsizetype samples)
     size_t bytes = malloc_usable_size(const_cast<KeyEntry *>(&entry)) + sizeof(KeyEntry *);
     if (entry.type != ValueType::String)
         return bytes + sizeof(*entry.object) + entry.object->memoryUsage(samples);
-    // A string's bytes live in a QArrayData block of their own (none for an empty one).
-    if (entry.value.capacity() > 0)
-        bytes += malloc_usable_size(const_cast<QByteArray &>(entry.value).data_ptr().d_ptr());
+    // A long string's bytes live in a QArrayData block of their own.
+    const QByteArray *heap = entry.heapStringIfAny();
+    if (heap && heap->capacity() > 0)
+        bytes += malloc_usable_size(const_cast<QByteArray *>(heap)->data_ptr().d_ptr());
     return bytes;
 }
 
@@ -460,67 +396,56 @@ qint64 Keyspace::averageTtl(qint64 nowMs) const
 
 quint64 Keyspace::scan(quint64 cursor, const std::function<void(const KeyEntry &)> &visit) const
 {
-    if (m_size == 0)
-        return 0;
-    const quint64 mask = m_buckets.size() - 1;
-    for (const KeyEntry *entry = m_buckets[cursor & mask]; entry; entry = entry->next)
-        visit(*entry);
-    // Increment the reversed cursor: buckets are visited in an order that survives resizing.
-    cursor |= ~mask;
-    cursor = reverseBits(cursor);
-    ++cursor;
-    return reverseBits(cursor);
+    return m_dict.scan(cursor, visit);
 }
 
 void Keyspace::forEach(const std::function<void(const KeyEntry &)> &visit) const
 {
-    for (const KeyEntry *head : m_buckets) {
-        for (const KeyEntry *entry = head; entry; entry = entry->next)
-            visit(*entry);
-    }
+    m_dict.forEach(visit);
 }
 
 const KeyEntry *Keyspace::randomEntry() const
 {
-    if (m_size == 0)
-        return nullptr;
-    auto *random = QRandomGenerator::global();
-    const KeyEntry *head = nullptr;
-    while (!head)
-        head = m_buckets[random->bounded(quint64(m_buckets.size()))];
-    int length = 0;
-    for (const KeyEntry *e = head; e; e = e->next)
-        ++length;
-    int pick = int(random->bounded(length));
-    while (pick--)
-        head = head->next;
-    return head;
+    return m_dict.randomNode(randomBelow);
 }
 
-qsizetype Keyspace::expireCycle(qint64 nowMs, int maxSamples)
+bool Keyspace::rehashUntil(std::chrono::steady_clock::time_point deadline)
+{
+    // 100 buckets between clock reads, as Redis's dictRehashMilliseconds.
+    while (m_dict.rehashSteps(100)) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return true;
+    }
+    return false;
+}
+
+qsizetype Keyspace::expireCycle(qint64 nowMs, std::chrono::steady_clock::time_point deadline,
+                                bool *timedOut)
 {
     const auto start = std::chrono::steady_clock::now();
     auto *random = QRandomGenerator::global();
     qsizetype removed = 0;
-    int budget = maxSamples;
-    for (;;) {
-        constexpr int SampleSize = 20;
+    *timedOut = false;
+    for (int iteration = 1; !m_volatile.empty(); ++iteration) {
+        const int samples = int(qMin<size_t>(m_volatile.size(), ExpireSampleSize));
         int expired = 0;
-        int sampled = 0;
-        for (; sampled < SampleSize && !m_volatile.empty() && budget > 0; ++sampled, --budget) {
+        for (int i = 0; i < samples && !m_volatile.empty(); ++i) {
             KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
             if (entry->isExpired(nowMs)) {
-                erase(entry->key()); // the view is used before the entry is freed
+                destroyLinked(entry);
                 ++expired;
             }
         }
         removed += expired;
         m_expiredCount += quint64(expired);
-        if (sampled > 0) // a slow running average, as Redis keeps it
-            m_staleEstimate = 0.05 * expired / sampled + 0.95 * m_staleEstimate;
-        if (sampled == 0 || expired * 4 <= sampled || budget <= 0) {
-            if (budget <= 0 && sampled > 0)
-                ++m_expireCycleCapReached;
+        // A slow running average, as Redis keeps expired_stale_perc.
+        m_staleEstimate = 0.05 * expired / samples + 0.95 * m_staleEstimate;
+        if (expired * 100 <= samples * AcceptableStalePercent)
+            break;
+        // The clock is read every 16 rounds, as Redis does, to keep the loop cheap.
+        if (iteration % 16 == 0 && std::chrono::steady_clock::now() >= deadline) {
+            *timedOut = true;
+            ++m_expireCycleCapReached;
             break;
         }
     }

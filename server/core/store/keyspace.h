@@ -1,118 +1,25 @@
 #pragma once
 
-#include "aggregate.h"
 #include "blockingkeys.h"
+#include "dict.h"
+#include "keyentry.h"
 #include "watchedkeys.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <chrono>
 #include <functional>
 #include <memory>
-#include <new>
 #include <vector>
 
-// Redis's object types, in its order (OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH).
-enum class ValueType : quint8 { String, List, Set, ZSet, Hash };
-
-// TYPE's name for a value type ("string", "list", ...).
-QByteArray typeName(ValueType type);
-
-// How Redis 7.0 would hold a string (OBJECT ENCODING, OBJECT REFCOUNT). It follows how the
-// value was last written, not only what it holds: "12" stored by SET is an int, the same "12"
-// after APPEND is raw. SharedInt is one of Redis's shared integers 0..9999: "int" with a
-// refcount of 2147483647. Aggregates name their own encoding (Aggregate::encodingName()).
-enum class StringEncoding : quint8 { Raw, Embstr, Int, SharedInt };
-
-// One key with its value: a single allocation holding this header followed by the key bytes.
-// A string lives in the header; any other type is an Aggregate the entry owns. encoding and
-// accessTime fill what was padding: the header stays 56 bytes on 64-bit.
-struct KeyEntry
-{
-    KeyEntry(quint32 keyLength, quint32 accessTime)
-        : keyLength(keyLength)
-        , accessTime(accessTime)
-    {
-        new (&value) QByteArray();
-    }
-    ~KeyEntry() { releaseValue(); }
-    KeyEntry(const KeyEntry &) = delete;
-    KeyEntry &operator=(const KeyEntry &) = delete;
-
-    KeyEntry *next = nullptr;
-    qint64 expireAt = -1; // milliseconds since the epoch, -1 for none
-    union
-    {
-        QByteArray value;  // type String
-        Aggregate *object; // every other type; owned
-    };
-    quint32 keyLength;
-    qint32 volatileIndex = -1; // position in Keyspace's list of keys with a TTL, -1 if none
-    ValueType type = ValueType::String;
-    StringEncoding encoding = StringEncoding::Embstr;
-    // Last access in Keyspace's seconds clock (Redis's LRU field), for OBJECT IDLETIME.
-    quint32 accessTime;
-
-    QByteArrayView key() const
-    {
-        return QByteArrayView(reinterpret_cast<const char *>(this + 1), keyLength);
-    }
-    bool hasExpire() const { return expireAt >= 0; }
-    // Redis's keyIsExpired: past its time only once now is beyond it (now > expireAt).
-    bool isExpired(qint64 nowMs) const { return expireAt >= 0 && expireAt < nowMs; }
-
-    // The aggregate, as its type (the caller has checked `type`).
-    template<typename T> T *as() const { return static_cast<T *>(object); }
-    // Makes the value a string, freeing an aggregate it held.
-    void setStringValue(QByteArray bytes)
-    {
-        if (type != ValueType::String) {
-            releaseValue();
-            new (&value) QByteArray();
-            type = ValueType::String;
-        }
-        value = std::move(bytes);
-    }
-    // Makes the value an aggregate of type t, freeing what it held.
-    void setObjectValue(ValueType t, std::unique_ptr<Aggregate> aggregate)
-    {
-        releaseValue();
-        object = aggregate.release();
-        type = t;
-        encoding = StringEncoding::Embstr; // never SharedInt: touch() reads a shared integer
-    }
-    // Moves other's value (string or aggregate) here; other is left an empty string.
-    void takeValue(KeyEntry &other)
-    {
-        if (other.type == ValueType::String) {
-            setStringValue(std::move(other.value));
-        } else {
-            releaseValue();
-            object = other.object;
-            type = other.type;
-            new (&other.value) QByteArray();
-            other.type = ValueType::String;
-        }
-    }
-
-private:
-    void releaseValue()
-    {
-        if (type == ValueType::String)
-            value.~QByteArray();
-        else
-            delete object;
-    }
-};
-static_assert(sizeof(void *) != 8 || sizeof(KeyEntry) == 56,
-              "KeyEntry is measured per key against redis-server: keep it at 56 bytes");
-
-// One database: keys to values with optional expiry. A chained hash table with power-of-two
-// buckets, so that SCAN can use Redis's reverse-binary cursor (every key present for the whole
-// scan is returned, whatever resizes happen in between) and so that random sampling is cheap
-// for active expiry and RANDOMKEY. Expired keys are removed lazily by find() and actively by
-// expireCycle(). It returns statuses and never writes replies. Not thread-safe: it lives on
-// the server thread.
+// One database: keys to values with optional expiry, in a Dict (Redis's dict: power-of-two
+// tables grown and shrunk by incremental rehashing, so no request pays for moving the whole
+// table; SCAN's reverse-binary cursor returns every key present for the whole scan, whatever
+// resizes happen in between; random sampling is cheap for active expiry and RANDOMKEY).
+// Expired keys are removed lazily by find() and actively by expireCycle(), within a time
+// budget. It returns statuses and never writes replies. Not thread-safe: it lives on the
+// server thread.
 //
 // Every change goes through its write paths, which tell the clients that WATCH the key
 // (Redis's signalModifiedKey); commands that edit a value in place call signalModified().
@@ -132,15 +39,19 @@ public:
     // Replaces or creates the key as a string, encoded as Redis's tryObjectEncoding would
     // (encodingOf()) and accessed now. keepTtl keeps an existing expiry; otherwise the expiry
     // becomes expireAt (-1 for none).
-    KeyEntry *setString(QByteArrayView key, QByteArray value, qint64 expireAt = -1,
+    KeyEntry *setString(QByteArrayView key, QByteArrayView value, qint64 expireAt = -1,
                         bool keepTtl = false);
     // Redis's setKey for aggregates (SORT STORE, SUNIONSTORE, a first push...): creates or
     // replaces the key with object of type, without an expiry, accessed now.
     KeyEntry *setObject(QByteArrayView key, ValueType type, std::unique_ptr<Aggregate> object);
     // Redis's dbUnshareStringValue: a value that a command edits in place (APPEND, SETRANGE,
     // SETBIT, BITFIELD) becomes raw, whatever it was and even if the edit changes nothing.
-    // In Redis that is a new object, so it counts as accessed now.
-    void unshareString(KeyEntry *entry) { setEncoding(entry, StringEncoding::Raw); }
+    // In Redis that is a new object, so it counts as accessed now. Returns the bytes to edit.
+    QByteArray &unshareString(KeyEntry *entry)
+    {
+        setEncoding(entry, StringEncoding::Raw);
+        return entry->mutableString();
+    }
     // entry's value was replaced by one so encoded (a new object in Redis, made now).
     void setEncoding(KeyEntry *entry, StringEncoding encoding) const
     {
@@ -201,7 +112,9 @@ public:
     BlockingKeys &blockingKeys();
     BlockingKeys *blockingKeysIfAny() const { return m_blocking.get(); }
 
-    qsizetype size() const { return m_size; }
+    qsizetype size() const { return m_dict.size(); }
+    // Whether the table is moving to a bigger or smaller one (INFO, tests).
+    bool isRehashing() const { return m_dict.isRehashing(); }
     qsizetype volatileCount() const { return qsizetype(m_volatile.size()); }
     // Mean remaining TTL of keys with an expiry, in ms, estimated like Redis's avg_ttl.
     qint64 averageTtl(qint64 nowMs) const;
@@ -210,12 +123,18 @@ public:
     quint64 scan(quint64 cursor, const std::function<void(const KeyEntry &)> &visit) const;
     void forEach(const std::function<void(const KeyEntry &)> &visit) const;
     const KeyEntry *randomEntry() const;
-    // Samples keys with a TTL and deletes the expired ones, as Redis's active expire cycle:
-    // repeats while more than a quarter of a sample was expired and the budget allows.
-    qsizetype expireCycle(qint64 nowMs, int maxSamples);
+    // Redis's active expire cycle for this database: samples 20 keys with a TTL at a time and
+    // deletes the expired ones, again while more than 10% of a sample had expired, until
+    // deadline (steady clock, checked every 16 samples). Returns the keys deleted; *timedOut
+    // tells whether it stopped at the deadline with work left.
+    qsizetype expireCycle(qint64 nowMs, std::chrono::steady_clock::time_point deadline,
+                          bool *timedOut);
+    // Moves buckets of a growing or shrinking table until deadline (Redis's
+    // incrementallyRehash, run from the server's timer); false when there is nothing to move.
+    bool rehashUntil(std::chrono::steady_clock::time_point deadline);
 
     quint64 expiredCount() const { return m_expiredCount; }
-    // For INFO stats: time spent in expireCycle(), how often it stopped at its sample budget,
+    // For INFO stats: time spent in expireCycle(), how often it stopped at its time budget,
     // and a running estimate of the share of sampled volatile keys found expired (Redis's
     // expired_stale_perc, 0..1).
     quint64 expireCycleMicros() const { return m_expireCycleMicros; }
@@ -233,18 +152,18 @@ public:
     // Memory of the table itself (buckets and entry headers), for INFO's overhead figures.
     qint64 overheadBytes() const
     {
-        return qint64(m_buckets.capacity() * sizeof(KeyEntry *)
-                      + m_volatile.capacity() * sizeof(KeyEntry *))
-                + qint64(m_size) * qint64(sizeof(KeyEntry));
+        return qint64(m_dict.bucketBytes() + m_volatile.capacity() * sizeof(KeyEntry *))
+                + qint64(size()) * qint64(sizeof(KeyEntry));
     }
 
 private:
     static void touchSharedInteger(const KeyEntry &entry, quint32 clock);
-    size_t bucketOf(QByteArrayView key) const;
-    KeyEntry **slotOf(QByteArrayView key);
+    // The entry of key, created (empty string, no expiry) if missing; *added tells which.
+    KeyEntry *findOrCreate(QByteArrayView key, bool *added);
     KeyEntry *createEntry(QByteArrayView key);
-    void destroyEntry(KeyEntry *entry);
-    void unlinkAndDestroy(KeyEntry **slot);
+    static void destroyEntry(KeyEntry *entry);
+    // Unlinks entry (found in the table) and frees it.
+    void destroyLinked(KeyEntry *entry);
     // remove() without telling the watchers: for expired keys.
     bool erase(QByteArrayView key);
     void applyExpire(KeyEntry *entry, qint64 expireAt);
@@ -264,13 +183,9 @@ private:
     void signalWaitedKeys();
     void addVolatile(KeyEntry *entry);
     void removeVolatile(KeyEntry *entry);
-    void resize(size_t buckets);
-    void shrinkIfSparse();
 
-    std::vector<KeyEntry *> m_buckets;
+    Dict<KeyEntry> m_dict;
     std::vector<KeyEntry *> m_volatile;
-    qsizetype m_size = 0;
-    size_t m_seed;
     quint64 m_expiredCount = 0;
     quint64 m_expireCycleMicros = 0;
     quint64 m_expireCycleCapReached = 0;

@@ -107,10 +107,10 @@ def rss_bytes(pid):
 
 
 class Server:
-    def __init__(self, name, argv, port):
+    def __init__(self, name, argv, port, env=None):
         self.name, self.port = name, port
-        self.proc = subprocess.Popen(pin(0) + argv, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, preexec_fn=lambda: raise_nofile(65536))
+        self.proc = subprocess.Popen(pin(0) + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env=env, preexec_fn=lambda: raise_nofile(65536))
         wait_ready(port)
 
     def command(self, *args):
@@ -136,7 +136,8 @@ def run_benchmark(server, args):
     rows = [line for line in out.stdout.splitlines() if line.startswith('"') and not line.startswith('"test"')]
     if out.returncode != 0 or not rows:
         raise RuntimeError(f"redis-benchmark failed against {server.name}: {out.stderr.strip()[-400:]}")
-    fields = [f.strip('"') for f in rows[0].split(",")]
+    # The last row: LRANGE_* runs an "LPUSH (needed to benchmark LRANGE)" row first.
+    fields = [f.strip('"') for f in rows[-1].split(",")]
     rps = float(fields[1])
     p99 = float(fields[6]) if len(fields) > 6 else float("nan")
     n = int(args[args.index("-n") + 1])

@@ -118,6 +118,24 @@ ConfigParameter memoryParameter(const char *name, const char *alias, long long S
              memorySetter(0, field), false, alias };
 }
 
+// A yes/no parameter (Redis's BOOL_CONFIG).
+ConfigParameter yesNoParameter(const char *name, bool ServerConfig::*field)
+{
+    return { name,
+             [field](const ServerConfig &c) {
+                 return c.*field ? QByteArrayLiteral("yes") : QByteArrayLiteral("no");
+             },
+             [field](ServerConfig &config, QByteArrayView text) -> QByteArray {
+                 if (argIs(text, "yes"))
+                     config.*field = true;
+                 else if (argIs(text, "no"))
+                     config.*field = false;
+                 else
+                     return "argument must be 'yes' or 'no'";
+                 return QByteArray();
+             } };
+}
+
 // The parameters CONFIG GET reports, in the order CONFIG GET * lists them.
 const std::vector<ConfigParameter> &configParameters()
 {
@@ -185,6 +203,12 @@ const std::vector<ConfigParameter> &configParameters()
                          &ServerConfig::zsetMaxListpackEntries),
         memoryParameter("zset-max-listpack-value", "zset-max-ziplist-value",
                         &ServerConfig::zsetMaxListpackValue),
+        yesNoParameter("lazyfree-lazy-eviction", &ServerConfig::lazyfreeLazyEviction),
+        yesNoParameter("lazyfree-lazy-expire", &ServerConfig::lazyfreeLazyExpire),
+        yesNoParameter("lazyfree-lazy-server-del", &ServerConfig::lazyfreeLazyServerDel),
+        yesNoParameter("lazyfree-lazy-user-del", &ServerConfig::lazyfreeLazyUserDel),
+        yesNoParameter("lazyfree-lazy-user-flush", &ServerConfig::lazyfreeLazyUserFlush),
+        yesNoParameter("replica-lazy-flush", &ServerConfig::replicaLazyFlush),
     };
     return parameters;
 }
@@ -302,6 +326,7 @@ void configResetstatCommand(Connection &c)
     stats.errorCodes.clear();
     for (int i = 0; i < server.databaseCount(); ++i)
         server.database(i).resetStats();
+    server.lazyFree().resetStats();
     for (Command *command : server.commands().all()) {
         command->resetStats();
         for (Command &sub : command->subcommands)

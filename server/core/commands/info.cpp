@@ -124,18 +124,12 @@ void serverSection(Writer &w, Server &server, qint64 now)
 
 void clientsSection(Writer &w, Server &server)
 {
-    qint64 maxInput = 0;
-    qint64 maxOutput = 0;
-    for (const auto &entry : server.clients()) {
-        maxInput = qMax<qint64>(maxInput, entry.second->queryBufferSize());
-        maxOutput = qMax<qint64>(maxOutput, entry.second->outputBufferSize());
-    }
     w.section("Clients");
     w.field("connected_clients", qint64(server.clients().size()));
     w.field("cluster_connections", 0);
     w.field("maxclients", server.config().maxClients);
-    w.field("client_recent_max_input_buffer", maxInput);
-    w.field("client_recent_max_output_buffer", maxOutput);
+    w.field("client_recent_max_input_buffer", server.clientsSampler().recentMaxInput());
+    w.field("client_recent_max_output_buffer", server.clientsSampler().recentMaxOutput());
     w.field("blocked_clients", qint64(server.postponedCount() + server.blockedClients().count()));
     w.field("tracking_clients", 0);
     w.field("clients_in_timeout_table", qint64(server.blockedClients().timeoutCount()));
@@ -143,14 +137,6 @@ void clientsSection(Writer &w, Server &server)
 
 // Taken once at start-up, for used_memory_startup.
 const qint64 startupMemory = usedMemory();
-
-qint64 clientBuffers(Server &server)
-{
-    qint64 total = 0;
-    for (const auto &entry : server.clients())
-        total += entry.second->queryBufferSize() + entry.second->outputBufferSize();
-    return total;
-}
 
 QByteArray ratio(qint64 a, qint64 b)
 {
@@ -221,8 +207,8 @@ void memorySection(Writer &w, Server &server)
     w.field("mem_aof_buffer", 0);
     w.field("mem_allocator", QByteArrayLiteral("libc"));
     w.field("active_defrag_running", 0);
-    w.field("lazyfree_pending_objects", 0);
-    w.field("lazyfreed_objects", 0);
+    w.field("lazyfree_pending_objects", server.lazyFree().pendingObjects());
+    w.field("lazyfreed_objects", server.lazyFree().freedObjects());
 }
 
 // qkv keeps no snapshot and no AOF yet: nothing was ever saved, forked or rewritten.
@@ -421,7 +407,7 @@ MemoryFigures memoryFigures(Server &server)
     peak = qMax(peak, m.used);
     m.peak = peak;
     m.startup = startupMemory;
-    m.clients = clientBuffers(server);
+    m.clients = server.clientsSampler().totalBuffers();
     m.overhead = m.startup + m.clients;
     for (int i = 0; i < server.databaseCount(); ++i)
         m.overhead += server.database(i).overheadBytes();

@@ -14,15 +14,25 @@ using namespace CommandUtil;
 namespace {
 
 // DEL and UNLINK: each existing key counts once, however often it is named.
-void delCommand(Connection &c)
+void delGeneric(Connection &c, Deletion reason)
 {
     long long deleted = 0;
     for (qsizetype j = 1; j < c.argc(); ++j) {
         // find() first so that an expired key counts as missing, not deleted.
-        if (lookupWrite(c, c.arg(j)) && c.db().remove(c.arg(j)))
+        if (lookupWrite(c, c.arg(j)) && c.db().remove(c.arg(j), reason))
             ++deleted;
     }
     c.reply().integer(deleted);
+}
+
+void delCommand(Connection &c)
+{
+    delGeneric(c, Deletion::User);
+}
+
+void unlinkCommand(Connection &c)
+{
+    delGeneric(c, Deletion::Unlink);
 }
 
 // EXISTS and TOUCH: repeated keys count each time; only TOUCH is an access (as in Redis,
@@ -155,29 +165,38 @@ void dbsizeCommand(Connection &c)
     c.reply().integer(c.db().size());
 }
 
-// FLUSHALL / FLUSHDB accept ASYNC or SYNC; both flush at once here.
-bool parseFlushMode(Connection &c)
+// FLUSHALL / FLUSHDB [ASYNC|SYNC]: without either, lazyfree-lazy-user-flush decides (Redis's
+// getFlushCommandFlags). False after replying a syntax error.
+bool parseFlushMode(Connection &c, bool *async)
 {
-    if (c.argc() == 1 || (c.argc() == 2 && (argIs(c.arg(1), "ASYNC") || argIs(c.arg(1), "SYNC"))))
+    if (c.argc() == 1) {
+        *async = c.server().config().lazyfreeLazyUserFlush;
         return true;
+    }
+    if (c.argc() == 2 && (argIs(c.arg(1), "ASYNC") || argIs(c.arg(1), "SYNC"))) {
+        *async = argIs(c.arg(1), "ASYNC");
+        return true;
+    }
     replySyntaxError(c);
     return false;
 }
 
 void flushallCommand(Connection &c)
 {
-    if (!parseFlushMode(c))
+    bool async = false;
+    if (!parseFlushMode(c, &async))
         return;
     for (int i = 0; i < c.server().databaseCount(); ++i)
-        c.server().database(i).clear();
+        c.server().database(i).clear(async);
     c.reply().ok();
 }
 
 void flushdbCommand(Connection &c)
 {
-    if (!parseFlushMode(c))
+    bool async = false;
+    if (!parseFlushMode(c, &async))
         return;
-    c.db().clear();
+    c.db().clear(async);
     c.reply().ok();
 }
 
@@ -337,7 +356,7 @@ void registerKeyspaceCommands(CommandTable &table)
                       .acl(Ks)
                       .keys({ { RM | Delete, 1, -1 } })
                       .withTips(sumOverShards));
-    table.add(Command { "unlink", -2, Write | Fast, delCommand, 1, -1, 1 }
+    table.add(Command { "unlink", -2, Write | Fast, unlinkCommand, 1, -1, 1 }
                       .acl(Ks)
                       .keys({ { RM | Delete, 1, -1 } })
                       .withTips(sumOverShards));

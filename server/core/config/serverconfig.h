@@ -35,6 +35,14 @@ struct ServerConfig
     long long setMaxIntsetEntries = 512;
     long long zsetMaxListpackEntries = 128;
     long long zsetMaxListpackValue = 64;
+    // Which deletions free big values on the background thread (LazyFree); Redis 7.0's
+    // defaults, all off. UNLINK and FLUSH... ASYNC always do.
+    bool lazyfreeLazyEviction = false;
+    bool lazyfreeLazyExpire = false;
+    bool lazyfreeLazyServerDel = false;
+    bool lazyfreeLazyUserDel = false;
+    bool lazyfreeLazyUserFlush = false;
+    bool replicaLazyFlush = false; // no replication yet: kept for CONFIG only
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.

@@ -134,6 +134,9 @@ public:
     const QByteArray &lastCommand() const { return m_lastCommand; }
     qsizetype queryBufferSize() const { return m_in.size(); }
     qsizetype outputBufferSize() const { return m_out.size() - m_outPos; }
+    // Both buffers' sizes as ClientsSampler last recorded them (its totals include them).
+    qint64 sampledBuffers() const { return m_sampledBuffers; }
+    void setSampledBuffers(qint64 bytes) { m_sampledBuffers = bytes; }
     bool isClosed() const { return m_closed; }
 
 private:
@@ -202,5 +205,6 @@ private:
     qint64 m_commandTimeMs;
     quint64 m_commandsProcessed = 0;
     quint64 m_bytesIn = 0;
+    qint64 m_sampledBuffers = 0;
     quint64 m_bytesOut = 0;
 };

@@ -71,11 +71,14 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_config(std::move(config))
     , m_stats(QDateTime::currentMSecsSinceEpoch())
     , m_commandLog(m_config.commandLogCapacity)
+    , m_lazyFree(std::make_unique<LazyFree>(m_config))
     , m_listener(new Listener(this))
     , m_poller(Poller::create(this))
 {
-    for (int i = 0; i < m_config.databases; ++i)
+    for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
+        m_databases.back()->setLazyFree(m_lazyFree.get());
+    }
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
@@ -193,6 +196,7 @@ void Server::acceptSocket(qintptr descriptor)
 void Server::closeConnection(Connection *connection, const char *reason)
 {
     m_clients.erase(connection->id());
+    m_clientsSampler.forget(*connection);
     removeMonitor(connection);
     m_blockedClients.forget(*connection);
     m_postponed.erase(std::remove(m_postponed.begin(), m_postponed.end(), connection->id()),
@@ -356,6 +360,7 @@ void Server::cron()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_stats.sample(now);
+    m_clientsSampler.sample(m_clients, now);
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
     expireCycle(std::chrono::microseconds(SlowExpireMicros));
     // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blockedclients.h"
+#include "clientssampler.h"
 #include "commands/commandtable.h"
 #include "config/serverconfig.h"
 #include "observe/commandlog.h"
@@ -19,6 +20,7 @@
 
 class Connection;
 class Keyspace;
+class LazyFree;
 class Listener;
 class Poller;
 
@@ -49,11 +51,15 @@ public:
     SlowLog &slowLog() { return m_slowLog; }
     Poller *poller() const { return m_poller; }
 
+    // The background thread that frees big values (UNLINK, FLUSHALL ASYNC, lazyfree-lazy-*).
+    LazyFree &lazyFree() { return *m_lazyFree; }
     Keyspace &database(int index) { return *m_databases[size_t(index)]; }
     int databaseCount() const { return int(m_databases.size()); }
     // Sums over every database.
     qsizetype totalKeys() const;
 
+    // Clients' buffer totals and recent peaks, sampled by the timer (INFO, MEMORY STATS).
+    const ClientsSampler &clientsSampler() const { return m_clientsSampler; }
     // Connected clients by id (the order of CLIENT LIST).
     const std::map<quint64, Connection *> &clients() const { return m_clients; }
     Connection *client(quint64 id) const;
@@ -116,6 +122,7 @@ private:
     ServerStats m_stats;
     CommandLog m_commandLog;
     SlowLog m_slowLog;
+    std::unique_ptr<LazyFree> m_lazyFree; // outlives the databases, which hand it values
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::map<quint64, Connection *> m_clients;
     std::vector<Connection *> m_closed;
@@ -133,6 +140,7 @@ private:
     std::vector<quint64> m_resume;    // client ids to run after this round
     bool m_resumeScheduled = false;
     BlockedClients m_blockedClients { *this };
+    ClientsSampler m_clientsSampler;
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;

@@ -22,6 +22,10 @@ public:
     // Bytes held by the value (MEMORY USAGE): exact for compact encodings; for big ones,
     // estimated from up to `samples` elements (0: all), as Redis's objectComputeSize does.
     virtual size_t memoryUsage(qsizetype samples) const = 0;
+    // Redis's lazyfreeGetFreeEffort: roughly the allocations freeing it takes (elements of a
+    // table or skip list, nodes of a quicklist; 1 for a packed value), which decides whether
+    // it is freed in the background.
+    virtual qsizetype freeEffort() const = 0;
 
 protected:
     Aggregate() = default;

@@ -3,8 +3,9 @@
 #include <QByteArrayView>
 #include <QHashFunctions>
 
-#include <cstring>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <utility>
 
 // The process-wide hash seed of every Dict, random per process as Redis's dict seed is.
@@ -241,9 +242,13 @@ public:
 private:
     static constexpr size_t InitialSize = 4;
 
+    struct FreeDeleter
+    {
+        void operator()(void *p) const { std::free(p); }
+    };
     struct Table
     {
-        std::unique_ptr<Node *[]> buckets;
+        std::unique_ptr<Node *[], FreeDeleter> buckets;
         size_t size = 0;
         size_t used = 0;
         quint64 mask() const { return size ? quint64(size - 1) : 0; }
@@ -274,8 +279,12 @@ private:
         if (size == m_table[0].size)
             return;
         Table table;
-        table.buckets.reset(new Node *[size]);
-        std::memset(table.buckets.get(), 0, size * sizeof(Node *));
+        // calloc, not new + memset: a big table comes zeroed from fresh pages, so the pages are
+        // touched bucket by bucket as the rehash moves into them, not all at once here (128 MB
+        // for 16M buckets would stall every client for tens of milliseconds).
+        table.buckets.reset(static_cast<Node **>(std::calloc(size, sizeof(Node *))));
+        if (!table.buckets)
+            throw std::bad_alloc();
         table.size = size;
         if (m_table[0].size == 0) {
             m_table[0] = std::move(table);

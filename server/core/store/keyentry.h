@@ -130,15 +130,22 @@ struct KeyEntry
         type = t;
         encoding = StringEncoding::Embstr; // never SharedInt: touch() reads a shared integer
     }
+    // Takes the aggregate out (the caller has checked `type`), leaving an empty string.
+    std::unique_ptr<Aggregate> takeObject()
+    {
+        std::unique_ptr<Aggregate> taken(object);
+        type = ValueType::String;
+        setSmall(QByteArrayView());
+        return taken;
+    }
     // Moves other's value here; other is left holding an empty string.
     void takeValue(KeyEntry &other)
     {
         if (other.type != ValueType::String) {
+            const ValueType t = other.type;
             releaseValue();
-            object = other.object;
-            type = other.type;
-            other.type = ValueType::String;
-            other.setSmall(QByteArrayView());
+            object = other.takeObject().release();
+            type = t;
         } else if (other.isSmallString) {
             setStringValue(other.string());
         } else {

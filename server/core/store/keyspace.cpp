@@ -90,13 +90,20 @@ void Keyspace::destroyEntry(KeyEntry *entry)
     std::free(entry);
 }
 
-void Keyspace::destroyLinked(KeyEntry *entry)
+void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
 {
     m_dict.take(entry->key());
     if (entry->hasExpire())
         removeVolatile(entry);
+    releaseValue(entry, reason);
     destroyEntry(entry);
     m_dict.shrinkIfNeeded();
+}
+
+void Keyspace::releaseValue(KeyEntry *entry, Deletion reason)
+{
+    if (m_lazyFree && entry->type != ValueType::String && m_lazyFree->isLazy(reason))
+        m_lazyFree->release(entry->takeObject());
 }
 
 KeyEntry *Keyspace::findOrCreate(QByteArrayView key, bool *added)
@@ -115,7 +122,7 @@ KeyEntry *Keyspace::find(QByteArrayView key, qint64 nowMs)
     m_clock = quint32(nowMs / 1000);
     KeyEntry *entry = m_dict.find(key);
     if (entry && entry->isExpired(nowMs)) {
-        destroyLinked(entry);
+        destroyLinked(entry, Deletion::Expire);
         ++m_expiredCount;
         return nullptr;
     }
@@ -127,6 +134,7 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArrayView value, qint64 e
 {
     bool added = false;
     KeyEntry *entry = findOrCreate(key, &added);
+    releaseValue(entry, Deletion::Server);
     entry->setStringValue(value);
     // A new object in Redis, made now; a shared integer is not touched by being stored.
     setEncoding(entry, encodingOf(entry->string()));
@@ -140,6 +148,7 @@ KeyEntry *Keyspace::setObject(QByteArrayView key, ValueType type, std::unique_pt
 {
     bool added = false;
     KeyEntry *entry = findOrCreate(key, &added);
+    releaseValue(entry, Deletion::Server);
     entry->setObjectValue(type, std::move(object));
     entry->accessTime = m_clock;
     applyExpire(entry, -1);
@@ -149,20 +158,13 @@ KeyEntry *Keyspace::setObject(QByteArrayView key, ValueType type, std::unique_pt
     return entry;
 }
 
-bool Keyspace::remove(QByteArrayView key)
-{
-    if (!erase(key))
-        return false;
-    signalModified(key);
-    return true;
-}
-
-bool Keyspace::erase(QByteArrayView key)
+bool Keyspace::remove(QByteArrayView key, Deletion reason)
 {
     KeyEntry *entry = m_dict.find(key);
     if (!entry)
         return false;
-    destroyLinked(entry);
+    destroyLinked(entry, reason);
+    signalModified(key);
     return true;
 }
 
@@ -180,7 +182,7 @@ KeyEntry *Keyspace::detach(QByteArrayView key)
 void Keyspace::attach(KeyEntry *entry)
 {
     if (KeyEntry *old = m_dict.find(entry->key()))
-        destroyLinked(old);
+        destroyLinked(old, Deletion::Server);
     m_dict.insert(entry);
     if (entry->hasExpire())
         addVolatile(entry);
@@ -360,11 +362,19 @@ void Keyspace::touchLiveWatchedKeys(Keyspace *other)
     });
 }
 
-void Keyspace::clear()
+void Keyspace::clear(bool async)
 {
     touchLiveWatchedKeys(nullptr);
-    m_dict.clear(destroyEntry);
     m_volatile.clear();
+    if (!async || !m_lazyFree || m_dict.size() == 0) {
+        m_dict.clear(destroyEntry);
+        return;
+    }
+    // Redis's emptyDbAsync: the whole table leaves at once; this thread keeps an empty one.
+    auto old = std::make_shared<Dict<KeyEntry>>();
+    old->swap(m_dict);
+    const qsizetype keys = old->size();
+    m_lazyFree->post([old] { old->clear(destroyEntry); }, keys);
 }
 
 size_t Keyspace::memoryUsage(const KeyEntry &entry, qsizetype samples)
@@ -432,7 +442,7 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, std::chrono::steady_clock::time_po
         for (int i = 0; i < samples && !m_volatile.empty(); ++i) {
             KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
             if (entry->isExpired(nowMs)) {
-                destroyLinked(entry);
+                destroyLinked(entry, Deletion::Expire);
                 ++expired;
             }
         }

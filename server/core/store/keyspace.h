@@ -3,6 +3,7 @@
 #include "blockingkeys.h"
 #include "dict.h"
 #include "keyentry.h"
+#include "lazyfree.h"
 #include "watchedkeys.h"
 
 #include <QByteArray>
@@ -77,11 +78,16 @@ public:
     // OBJECT IDLETIME: seconds since entry (or its shared integer) was last accessed, by the
     // clock of the latest find().
     qint64 idleSeconds(const KeyEntry *entry) const;
-    bool remove(QByteArrayView key);
+    // Deletes key, freeing its value in the background when the lazyfree-lazy-* parameter of
+    // reason says so and the value is big (LazyFree).
+    bool remove(QByteArrayView key, Deletion reason = Deletion::Server);
     // Removing the expiry of a key that has none changes nothing (and tells nobody).
     void setExpire(KeyEntry *entry, qint64 expireAt);
-    // FLUSHDB: the watchers of every live key are told first.
-    void clear();
+    // FLUSHDB: the watchers of every live key are told first. async (FLUSHDB ASYNC) hands the
+    // whole table to the background thread when there is one.
+    void clear(bool async = false);
+    // The server's background freeing thread; without one (unit tests) all frees are inline.
+    void setLazyFree(LazyFree *lazyFree) { m_lazyFree = lazyFree; }
     // A command changed the value of key in place (APPEND, SETRANGE, INCR, SETBIT...).
     void signalModified(QByteArrayView key)
     {
@@ -163,9 +169,10 @@ private:
     KeyEntry *createEntry(QByteArrayView key);
     static void destroyEntry(KeyEntry *entry);
     // Unlinks entry (found in the table) and frees it.
-    void destroyLinked(KeyEntry *entry);
-    // remove() without telling the watchers: for expired keys.
-    bool erase(QByteArrayView key);
+    void destroyLinked(KeyEntry *entry, Deletion reason);
+    // Hands entry's value to the background thread when reason's policy says so (it frees
+    // only big values there); entry is left holding an empty string.
+    void releaseValue(KeyEntry *entry, Deletion reason);
     void applyExpire(KeyEntry *entry, qint64 expireAt);
     // Whether key is here and not expired, without deleting it (the watched-key checks).
     bool isLive(QByteArrayView key, qint64 nowMs);
@@ -194,4 +201,5 @@ private:
     std::unique_ptr<BlockingKeys> m_blocking; // null until a client blocks here; never swapped
     // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
     quint32 m_clock = 0;
+    LazyFree *m_lazyFree = nullptr; // the server's; never swapped
 };

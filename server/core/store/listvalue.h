@@ -72,6 +72,7 @@ public:
     std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override { return m_count; }
     const char *encodingName() const override { return "quicklist"; }
+    qsizetype freeEffort() const override { return m_nodeCount; }
     // Redis's objectComputeSize for a quicklist: the list's own header plus, per node, the node
     // and its listpack's allocation, averaged over the first `samples` nodes (0: all) and
     // multiplied by the number of nodes.

@@ -60,6 +60,7 @@ public:
     std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override;
     const char *encodingName() const override;
+    qsizetype freeEffort() const override { return m_dict ? length() : 1; }
     size_t memoryUsage(qsizetype samples) const override;
 
     bool isIntset() const { return !m_dict; }

@@ -90,6 +90,7 @@ public:
     std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override;
     const char *encodingName() const override;
+    qsizetype freeEffort() const override { return m_skipList ? length() : 1; }
     size_t memoryUsage(qsizetype samples) const override;
 
     bool isListpack() const { return !m_skipList; }

@@ -1,0 +1,402 @@
+#!/usr/bin/env python3
+"""Tail latency side by side: redis-server vs qkv-server while the server does big work.
+
+A probe process sends PING at a fixed rate (1 per ms) on its own connection and records every
+round trip in an HDR-style histogram (log-linear buckets, <1% error), corrected for
+coordinated omission as HdrHistogram's recordValueWithExpectedInterval does: a reply that
+takes 40 ms also accounts for the 39 probes that could not be sent meanwhile. Scenarios, each
+on both servers in the same run (fresh processes; servers on CPU 0, clients on CPU 1):
+
+  growth        0 -> N keys: redis-benchmark -t set -r 1e9 -n N -P 32 -c 4 -d 8
+  dashboard     the same growth, qkv with its dashboard open (offscreen), vs redis's growth
+  flushall      FLUSHALL ASYNC of those N keys
+  expiry        M keys expiring in the same second (active expiry reclaims them)
+  del-<type>    DEL of a hash, list, set and sorted set of E elements, lazyfree-lazy-user-del yes
+
+It prints p50, p99, p99.9 and max of the probe for each, medians over --runs runs, plus the
+throughput and memory per key at N keys, the seconds active expiry took to reclaim the M keys,
+and how long O(n)-suspect commands take at N keys (INFO, DBSIZE, KEYS, CLIENT LIST with
+10,000 clients). --quick shrinks everything to check that the script works (CI).
+Standard library only; loopback only.
+"""
+import argparse
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import (Server, encode, free_port, pin, raise_nofile, rss_bytes, run_benchmark,  # noqa: E402
+                     send_batch)
+
+PROBE_INTERVAL_US = 1000
+
+
+class Histogram:
+    """Log-linear buckets: exact below 128 us, then 128 sub-buckets per power of two."""
+
+    SUB_BITS = 7
+
+    def __init__(self):
+        self.counts = {}
+        self.total = 0
+        self.max = 0
+
+    def record(self, us):
+        us = max(1, int(us))
+        shift = max(0, us.bit_length() - self.SUB_BITS)
+        key = (shift, us >> shift)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.total += 1
+        self.max = max(self.max, us)
+
+    def record_corrected(self, us, interval_us):
+        self.record(us)
+        missed = us - interval_us
+        while missed >= interval_us:
+            self.record(missed)
+            missed -= interval_us
+
+    def percentile(self, p):
+        """The bucket's upper bound holding the p-th percentile (ms)."""
+        if not self.total:
+            return float("nan")
+        rank = p / 100.0 * self.total
+        seen = 0
+        for shift, mantissa in sorted(self.counts):
+            seen += self.counts[(shift, mantissa)]
+            if seen >= rank:
+                return min(((mantissa + 1) << shift) - 1, self.max) / 1000.0
+        return self.max / 1000.0
+
+    def summary(self):
+        return {"p50": self.percentile(50), "p99": self.percentile(99),
+                "p99.9": self.percentile(99.9), "max": self.max / 1000.0, "n": self.total}
+
+
+def probe_main(port, stop, results):
+    if pin(1):
+        os.sched_setaffinity(0, {1})
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    hist = Histogram()
+    interval_ns = PROBE_INTERVAL_US * 1000
+    next_send = time.perf_counter_ns()
+    while not stop.is_set():
+        start = time.perf_counter_ns()
+        s.sendall(b"PING\r\n")
+        reply = b""
+        while not reply.endswith(b"\r\n"):
+            chunk = s.recv(64)
+            if not chunk:
+                raise RuntimeError("probe connection closed")
+            reply += chunk
+        hist.record_corrected((time.perf_counter_ns() - start) / 1000, PROBE_INTERVAL_US)
+        next_send += interval_ns
+        now = time.perf_counter_ns()
+        if next_send > now:
+            time.sleep((next_send - now) / 1e9)
+        else:
+            next_send = now  # behind (a slow reply): the correction above accounts for it
+    results.put(hist.summary())
+
+
+class Probe:
+    """Runs the PING probe in its own process between start() and stop()."""
+
+    def __init__(self, port):
+        ctx = multiprocessing.get_context("fork")
+        self.stop_event, self.results = ctx.Event(), ctx.Queue()
+        self.proc = ctx.Process(target=probe_main, args=(port, self.stop_event, self.results))
+
+    def __enter__(self):
+        self.proc.start()
+        time.sleep(0.2)  # connected and probing before the work starts
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.summary = self.results.get(timeout=30)
+        self.proc.join(10)
+
+
+def command(server, *args, timeout=600):
+    """One request on a fresh connection; returns (reply bytes, seconds)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as s:
+        start = time.perf_counter()
+        s.sendall(encode([a if isinstance(a, bytes) else str(a).encode() for a in args]))
+        reply = read_reply(s)
+        return reply, time.perf_counter() - start
+
+
+def read_reply(s):
+    """Reads one whole RESP2 reply (enough framing for the replies used here)."""
+    buf = b""
+
+    def need(n):
+        nonlocal buf
+        while len(buf) < n:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                raise RuntimeError("connection closed")
+            buf += chunk
+
+    def line(pos):
+        while buf.find(b"\r\n", pos) < 0:
+            need(len(buf) + 1)
+        end = buf.find(b"\r\n", pos)
+        return buf[pos:end], end + 2
+
+    def parse(pos):
+        need(pos + 1)
+        kind = buf[pos:pos + 1]
+        text, pos = line(pos + 1)
+        if kind == b"$":
+            n = int(text)
+            if n >= 0:
+                need(pos + n + 2)
+                pos += n + 2
+        elif kind == b"*":
+            for _ in range(max(0, int(text))):
+                pos = parse(pos)
+        return pos
+
+    end = parse(0)  # before reading buf: parse() rebinds it
+    return buf[:end]
+
+
+def integer(reply):
+    return int(reply[1:].split(b"\r\n")[0])
+
+
+def benchmark(server, args):
+    return run_benchmark(server, args)[0]
+
+
+def start(kind, opts, dashboard=False):
+    port = free_port()
+    if kind == "redis":
+        return Server("redis", [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--maxclients", "20000"], port)
+    argv = [opts.qkv, "--port", str(port), "--log-file", "", "--maxclients", "20000"]
+    env = None
+    if dashboard:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    else:
+        argv.append("--headless")
+    return Server("qkv", argv, port, env=env)
+
+
+def growth(server, keys):
+    """Grows the keyspace from empty to about `keys` keys under the probe; returns the probe,
+    the rate and the resident memory added per key."""
+    before = rss_bytes(server.proc.pid)
+    with Probe(server.port) as probe:
+        rps = benchmark(server, ["-t", "set", "-r", "1000000000", "-n", str(keys), "-P", "32", "-c", "4",
+                                 "-d", "8"])
+    dbsize = integer(command(server, "DBSIZE")[0])
+    return probe.summary, rps, (rss_bytes(server.proc.pid) - before) / dbsize
+
+
+def wait_lazyfree(server, limit=120):
+    """Waits until the server's background thread has freed everything (INFO memory's
+    lazyfree_pending_objects), so that one scenario's freeing does not run into the next."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        info = command(server, "INFO", "memory")[0]
+        if b"lazyfree_pending_objects:0\r\n" in info:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} still freeing after {limit} s")
+
+
+def flushall_async(server):
+    with Probe(server.port) as probe:
+        time.sleep(0.3)
+        reply, _ = command(server, "FLUSHALL", "ASYNC")
+        assert reply == b"+OK\r\n", reply
+        time.sleep(2)
+    wait_lazyfree(server)
+    return probe.summary
+
+
+def load(server, requests, batch=2000):
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        pending = []
+        for request in requests:
+            pending.append(encode(request))
+            if len(pending) == batch:
+                send_batch(s, pending)
+                pending = []
+        if pending:
+            send_batch(s, pending)
+
+
+def expiry(server, keys):
+    """`keys` keys expiring at the same second; returns the probe and the seconds until gone."""
+    command(server, "FLUSHALL")
+    at = int(time.time()) + max(5, keys // 100_000 + 3)
+    benchmark(server, ["-n", str(keys), "-r", "1000000000", "-P", "32", "-c", "4",
+                       "SET", "exp:__rand_int__", "v", "EXAT", str(at)])
+    if time.time() >= at:
+        raise RuntimeError("loading the expiring keys took longer than planned")
+    with Probe(server.port) as probe:
+        while time.time() < at:
+            time.sleep(0.05)
+        gone_at = None
+        while time.time() < at + 60:
+            if integer(command(server, "DBSIZE")[0]) == 0:
+                gone_at = time.time()
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+    return probe.summary, (gone_at - at) if gone_at else float("nan")
+
+
+AGGREGATE_LOADERS = {
+    "hash": lambda i, n: [b"HSET", b"big"] + [x for j in range(i, i + n) for x in (b"f%d" % j, b"v")],
+    "list": lambda i, n: [b"RPUSH", b"big"] + [b"e%d" % j for j in range(i, i + n)],
+    "set": lambda i, n: [b"SADD", b"big"] + [b"m%d" % j for j in range(i, i + n)],
+    "zset": lambda i, n: [b"ZADD", b"big"] + [x for j in range(i, i + n) for x in (b"%d" % j, b"m%d" % j)],
+}
+
+
+def delete_aggregate(server, kind, elements):
+    command(server, "FLUSHALL")
+    command(server, "CONFIG", "SET", "lazyfree-lazy-user-del", "yes")
+    per = 1000
+    load(server, (AGGREGATE_LOADERS[kind](i, per) for i in range(0, elements, per)), batch=20)
+    with Probe(server.port) as probe:
+        time.sleep(0.3)
+        reply, seconds = command(server, "DEL", "big")
+        assert reply == b":1\r\n", reply
+        time.sleep(1)
+    wait_lazyfree(server)
+    command(server, "CONFIG", "SET", "lazyfree-lazy-user-del", "no")
+    return probe.summary, seconds
+
+
+def command_costs(server, idle_clients):
+    """Milliseconds each O(n)-suspect command takes at the current size."""
+    costs = {}
+    for name, args in (("INFO", ["INFO"]), ("INFO keyspace", ["INFO", "keyspace"]),
+                       ("DBSIZE", ["DBSIZE"]), ("KEYS nomatch*", ["KEYS", "nomatch*"])):
+        costs[name] = command(server, *args)[1] * 1000
+    raise_nofile(idle_clients + 1024)
+    socks = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(idle_clients)]
+    try:
+        time.sleep(0.3)
+        costs[f"CLIENT LIST ({idle_clients} clients)"] = command(server, "CLIENT", "LIST")[1] * 1000
+        costs[f"INFO ({idle_clients} clients)"] = command(server, "INFO")[1] * 1000
+    finally:
+        for s in socks:
+            s.close()
+    return costs
+
+
+SCENARIOS = ("growth", "commands", "flushall", "expiry", "del", "dashboard")
+
+
+def one_run(opts, sizes):
+    """Every scenario once on each server; returns {scenario: {server: summary}} and figures."""
+    probes, figures = {}, {}
+    wanted = set(opts.scenarios.split(","))
+    for kind in ("redis", "qkv"):
+        server = start(kind, opts)
+        try:
+            summary, rps, per_key = growth(server, sizes["keys"])
+            probes.setdefault("growth", {})[kind] = summary
+            figures.setdefault("keys", {})[kind] = integer(command(server, "DBSIZE")[0])
+            figures.setdefault("bytes/key (RSS growth)", {})[kind] = per_key
+            figures.setdefault("growth rps", {})[kind] = rps
+            if "commands" in wanted:
+                for name, test in (("set", "set"), ("get", "get")):
+                    rps, _, us = run_benchmark(server, ["-t", test, "-r", "1000000000", "-n", str(sizes["at_size"]),
+                                                        "-P", "16", "-c", "50"])
+                    figures.setdefault(f"{name} rps at that size", {})[kind] = rps
+                    figures.setdefault(f"{name} server us/req", {})[kind] = us
+                for name, ms in command_costs(server, sizes["clients"]).items():
+                    figures.setdefault(f"{name} ms", {})[kind] = ms
+            if "flushall" in wanted:
+                probes.setdefault("flushall async", {})[kind] = flushall_async(server)
+            else:
+                command(server, "FLUSHALL")
+            if "expiry" in wanted:
+                summary, seconds = expiry(server, sizes["expiring"])
+                probes.setdefault("expiry", {})[kind] = summary
+                figures.setdefault("expiry reclaim s", {})[kind] = seconds
+            for aggregate in AGGREGATE_LOADERS if "del" in wanted else ():
+                summary, seconds = delete_aggregate(server, aggregate, sizes["elements"])
+                probes.setdefault(f"del {aggregate}", {})[kind] = summary
+                figures.setdefault(f"DEL {aggregate} reply ms", {})[kind] = seconds * 1000
+        finally:
+            server.stop()
+    if "dashboard" in wanted:
+        server = start("qkv", opts, dashboard=True)
+        try:
+            probes["growth, dashboard"] = {"redis": probes["growth"]["redis"],
+                                           "qkv": growth(server, sizes["keys"])[0]}
+        finally:
+            server.stop()
+    return probes, figures
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    redis = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"],
+                           capture_output=True, text=True).stdout.split()
+    version = next((w for w in redis if w.startswith("v=")), "v=?")[2:]
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+            f"{platform.platform()}, redis-server {version}")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--qkv", default=os.path.join(here, "..", "build", "server", "qkv-server"))
+    parser.add_argument("--redis", default=shutil.which("redis-server") or "redis-server")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keys", type=int, default=10_000_000)
+    parser.add_argument("--quick", action="store_true", help="1 run, small sizes (checks the script works)")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="comma-separated subset of " + ",".join(SCENARIOS) + " (growth always runs)")
+    opts = parser.parse_args()
+    sizes = {"keys": opts.keys, "at_size": 1_000_000, "expiring": 1_000_000, "elements": 1_000_000,
+             "clients": 10_000}
+    if opts.quick:
+        opts.runs = 1
+        sizes = {"keys": 200_000, "at_size": 50_000, "expiring": 50_000, "elements": 50_000, "clients": 200}
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {machine()}")
+    print(f"# runs={opts.runs}  sizes={sizes}  probe: PING every {PROBE_INTERVAL_US} us, "
+          f"coordinated-omission corrected; medians over runs", flush=True)
+    runs = [one_run(opts, sizes) for _ in range(opts.runs)]
+
+    print(f"\n{'scenario (probe ms)':<22}" + "".join(
+        f"{s + ' ' + m:>14}" for m in ("p50", "p99", "p99.9", "max") for s in ("redis", "qkv")))
+    for scenario in runs[0][0]:
+        cells = []
+        for metric in ("p50", "p99", "p99.9", "max"):
+            for kind in ("redis", "qkv"):
+                cells.append(statistics.median(r[0][scenario][kind][metric] for r in runs))
+        print(f"{scenario:<22}" + "".join(f"{c:>14.3f}" for c in cells))
+    print(f"\n{'figure':<36}{'redis':>14}{'qkv':>14}{'ratio':>8}")
+    for figure in runs[0][1]:
+        r = statistics.median(run[1][figure]["redis"] for run in runs)
+        q = statistics.median(run[1][figure]["qkv"] for run in runs)
+        print(f"{figure:<36}{r:>14.2f}{q:>14.2f}{(q / r if r else float('nan')):>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

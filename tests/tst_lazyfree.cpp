@@ -21,8 +21,7 @@ public:
         : m_effort(effort)
         , m_owner(std::this_thread::get_id())
         , m_freedElsewhere(freedElsewhere)
-    {
-    }
+    { }
     ~Probe() override
     {
         if (std::this_thread::get_id() != m_owner)

@@ -13,7 +13,6 @@
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -95,27 +94,16 @@ QByteArray pipeInput()
 // qkv-server with a password (ServerProcess waits for a PONG, which this one refuses).
 std::unique_ptr<QProcess> startSecured(quint16 *port)
 {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    *port = probe.serverPort();
-    probe.close();
+    *port = ServerProcess::freePort();
     auto process = std::make_unique<QProcess>();
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process->start(QStringLiteral(QKV_SERVER_PATH),
                    { QStringLiteral("--headless"), QStringLiteral("--port"), QString::number(*port),
                      QStringLiteral("--log-file"), QString(), QStringLiteral("--requirepass"),
                      QStringLiteral("s3cret") });
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, *port);
-        if (socket.waitForConnected(200)) {
-            socket.write("PING\r\n");
-            if (socket.waitForReadyRead(1000) && socket.readAll().startsWith("-NOAUTH"))
-                return process;
-        }
-        QTest::qWait(50);
-    }
-    return nullptr;
+    if (!ServerProcess::waitForReply(*port, QByteArrayLiteral("-NOAUTH")))
+        return nullptr;
+    return process;
 }
 
 QByteArrayList sortedLines(const QByteArray &text)

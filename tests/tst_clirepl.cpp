@@ -11,7 +11,6 @@
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -153,13 +152,6 @@ private:
     int m_queries = 0;
 };
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
 // A server on a given port, so that it can be restarted there.
 std::unique_ptr<QProcess> startServer(const QByteArray &kind, quint16 port)
 {
@@ -177,17 +169,9 @@ std::unique_ptr<QProcess> startServer(const QByteArray &kind, quint16 port)
                          QStringLiteral("--log-file"), QString() });
     }
     process->waitForStarted(WaitMs);
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        if (socket.waitForConnected(200)) {
-            socket.write("PING\r\n");
-            if (socket.waitForReadyRead(1000) && socket.readAll().startsWith("+PONG"))
-                return process;
-        }
-        QTest::qWait(50);
-    }
-    return nullptr;
+    if (!ServerProcess::waitForReply(port))
+        return nullptr;
+    return process;
 }
 
 void stopServer(std::unique_ptr<QProcess> &process)
@@ -392,7 +376,7 @@ void TestCliRepl::historyFile()
     if (port(server) == 0)
         QSKIP("redis-server is not installed");
     // Its own server: CONFIG SET requirepass must not lock the other scenarios out.
-    const quint16 serverPort = freePort();
+    const quint16 serverPort = ServerProcess::freePort();
     std::unique_ptr<QProcess> process = startServer(server, serverPort);
     QVERIFY(process);
     QTemporaryDir home;
@@ -727,7 +711,7 @@ void TestCliRepl::reconnect()
     QFETCH(QByteArray, server);
     if (server == "redis" && ServerProcess::redisPath().isEmpty())
         QSKIP("redis-server is not installed");
-    const quint16 serverPort = freePort();
+    const quint16 serverPort = ServerProcess::freePort();
     std::unique_ptr<QProcess> process = startServer(server, serverPort);
     QVERIFY(process);
     Pty pty;

@@ -6,31 +6,27 @@
 #include <QTcpSocket>
 #include <QThread>
 
-namespace {
-
-quint16 freePort()
+quint16 ServerProcess::freePort()
 {
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     return probe.serverPort();
 }
 
-bool waitForPing(quint16 port)
+bool ServerProcess::waitForReply(quint16 port, const QByteArray &expected)
 {
     for (int attempt = 0; attempt < 100; ++attempt) {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port);
         if (socket.waitForConnected(200)) {
             socket.write("PING\r\n");
-            if (socket.waitForReadyRead(1000) && socket.readAll().startsWith("+PONG"))
+            if (socket.waitForReadyRead(1000) && socket.readAll().startsWith(expected))
                 return true;
         }
         QThread::msleep(50);
     }
     return false;
 }
-
-} // namespace
 
 ServerProcess::~ServerProcess()
 {
@@ -57,7 +53,7 @@ bool ServerProcess::startRedis(QString *error)
                        QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
                        QStringLiteral("--appendonly"), QStringLiteral("no"),
                        QStringLiteral("--daemonize"), QStringLiteral("no") });
-    if (!m_process->waitForStarted(5000) || !waitForPing(m_port)) {
+    if (!m_process->waitForStarted(5000) || !waitForReply(m_port)) {
         *error = QStringLiteral("redis-server did not start");
         return false;
     }
@@ -89,7 +85,7 @@ bool ServerProcess::startQkv(const QString &path, QString *error, const QStringL
         const auto match = listening.match(QString::fromUtf8(output));
         if (match.hasMatch()) {
             m_port = quint16(match.captured(1).toUInt());
-            return waitForPing(m_port);
+            return waitForReply(m_port);
         }
     }
     *error = QStringLiteral("qkv-server did not report its port: ") + QString::fromUtf8(output);

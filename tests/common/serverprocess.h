@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QProcess>
 #include <QString>
 
@@ -16,6 +17,10 @@ public:
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
     static QString redisPath();
+    // A free loopback port, for a server that a test restarts on the same port.
+    static quint16 freePort();
+    // Sends PING to port until a reply starts with expected (10 s at most): the server is up.
+    static bool waitForReply(quint16 port, const QByteArray &expected = QByteArrayLiteral("+PONG"));
     // The reference and qkv side by side, as the differential tests need them.
     static bool startPair(ServerProcess *redis, ServerProcess *qkv, const QString &qkvPath,
                           QString *error);

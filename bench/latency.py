@@ -215,14 +215,20 @@ def wait_lazyfree(server, limit=120):
     raise RuntimeError(f"{server.name} still freeing after {limit} s")
 
 
-def flushall_async(server):
+def probed_command(server, args, expected, settle):
+    """One command under the probe, which keeps going for `settle` seconds after the reply
+    (the background work it started); returns the probe and the command's own seconds."""
     with Probe(server.port) as probe:
         time.sleep(0.3)
-        reply, _ = command(server, "FLUSHALL", "ASYNC")
-        assert reply == b"+OK\r\n", reply
-        time.sleep(2)
+        reply, seconds = command(server, *args)
+        assert reply == expected, reply
+        time.sleep(settle)
     wait_lazyfree(server)
-    return probe.summary
+    return probe.summary, seconds
+
+
+def flushall_async(server):
+    return probed_command(server, ["FLUSHALL", "ASYNC"], b"+OK\r\n", 2)[0]
 
 
 def load(server, requests, batch=2000):
@@ -276,14 +282,9 @@ def delete_aggregate(server, kind, elements):
     command(server, "CONFIG", "SET", "lazyfree-lazy-user-del", "yes")
     per = 1000
     load(server, (AGGREGATE_LOADERS[kind](i, per) for i in range(0, elements, per)), batch=20)
-    with Probe(server.port) as probe:
-        time.sleep(0.3)
-        reply, seconds = command(server, "DEL", "big")
-        assert reply == b":1\r\n", reply
-        time.sleep(1)
-    wait_lazyfree(server)
+    result = probed_command(server, ["DEL", "big"], b":1\r\n", 1)
     command(server, "CONFIG", "SET", "lazyfree-lazy-user-del", "no")
-    return probe.summary, seconds
+    return result
 
 
 def command_costs(server, idle_clients):

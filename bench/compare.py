@@ -11,11 +11,13 @@ import argparse
 import os
 import re
 import resource
+import selectors
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 WORKLOADS = [
@@ -218,6 +220,50 @@ def idle_connections(server, idle=10_000, args=None):
             s.close()
 
 
+def fanout(server, subscribers=50, messages=20_000, size=1024, stalled=False):
+    """Pub/Sub fan-out: `subscribers` connections SUBSCRIBEd to one channel (read by one thread),
+    one publisher (redis-benchmark, one connection) sending `messages` PUBLISHes of `size` bytes.
+    With stalled, one more subscriber never reads. Returns run_benchmark's figures and how many
+    reading subscribers received every message."""
+    socks = []
+    for _ in range(subscribers + (1 if stalled else 0)):
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$6\r\nfanout\r\n")
+        confirmation = b""
+        while not confirmation.endswith(b":1\r\n"):
+            confirmation += s.recv(64)
+        socks.append(s)
+    readers = socks[:subscribers]
+    frame = len(b"*3\r\n$7\r\nmessage\r\n$6\r\nfanout\r\n$%d\r\n\r\n" % size) + size
+    complete = []
+
+    def read():
+        selector = selectors.DefaultSelector()
+        left = {}
+        for s in readers:
+            s.setblocking(False)
+            selector.register(s, selectors.EVENT_READ)
+            left[s] = frame * messages
+        deadline = time.time() + 300
+        while left and time.time() < deadline:
+            for key, _ in selector.select(timeout=1):
+                left[key.fileobj] -= len(key.fileobj.recv(1 << 20))
+                if left[key.fileobj] <= 0:
+                    selector.unregister(key.fileobj)
+                    del left[key.fileobj]
+        complete.append(subscribers - len(left))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        figures = run_benchmark(server, ["-c", "1", "-n", str(messages), "PUBLISH", "fanout", "x" * size])
+    finally:
+        reader.join()
+        for s in socks:
+            s.close()
+    return figures, complete[0]
+
+
 def start_servers(opts):
     rport, qport = free_port(), free_port()
     redis = Server("redis", [opts.redis, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
@@ -241,6 +287,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1 round, 1/4 of the requests (smoke test)")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-idle", action="store_true")
+    parser.add_argument("--skip-fanout", action="store_true")
     opts = parser.parse_args()
     if opts.quick:
         opts.rounds = 1
@@ -274,6 +321,22 @@ def main():
             ratios["get c50 + 10k idle"] = q[0] / r[0]
             print(f"{'get +10k idle':<16}{r[0]:>12.0f}{q[0]:>12.0f}{q[0] / r[0]:>8.2f}{r[2]:>14.2f}"
                   f"{q[2]:>12.2f}{r[1]:>11.3f}{q[1]:>9.3f}", flush=True)
+        if not opts.skip_fanout:
+            messages = 5_000 if opts.quick else 20_000
+            for stalled in (False, True):
+                runs = {"redis": [], "qkv": []}
+                delivered = {}
+                for _ in range(opts.rounds):
+                    for server in (redis, qkv):
+                        figures, delivered[server.name] = fanout(server, messages=messages,
+                                                                 stalled=stalled)
+                        runs[server.name].append(figures)
+                r, q = median_runs(runs["redis"]), median_runs(runs["qkv"])
+                name = "fanout 50x1KB" + (" +stalled" if stalled else "")
+                ratios[name] = q[0] / r[0]
+                print(f"{name:<16}{r[0]:>12.0f}{q[0]:>12.0f}{ratios[name]:>8.2f}{r[2]:>14.2f}"
+                      f"{q[2]:>12.2f}{r[1]:>11.3f}{q[1]:>9.3f}  (publishes; every message reached "
+                      f"{delivered['redis']}/50 and {delivered['qkv']}/50 readers)", flush=True)
         if not opts.skip_memory:
             # Fresh processes: memory freed by earlier workloads would hide the growth.
             redis.stop()

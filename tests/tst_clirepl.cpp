@@ -157,6 +157,9 @@ std::unique_ptr<QProcess> startServer(const QByteArray &kind, quint16 port)
 {
     auto process = std::make_unique<QProcess>();
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // Files the servers write (dump.rdb) stay out of the test's directory and other tests.
+    static const QTemporaryDir directory;
+    process->setWorkingDirectory(directory.path());
     const QString p = QString::number(port);
     if (kind == "redis") {
         process->start(ServerProcess::redisPath(),

@@ -18,7 +18,7 @@ namespace {
 
 struct Step
 {
-    enum class Kind { Command, ShapeOnly, Unordered, Raw } kind;
+    enum class Kind { Command, ShapeOnly, Unordered, Raw, AllReplies } kind;
     QByteArray bytes; // encoded request
     QByteArray text;  // as written in the file
     int group = 1;    // Unordered: elements sorted in runs of this many
@@ -74,7 +74,10 @@ QList<Sequence> loadSequences(QString *error)
                 sequences.last().steps.append(step);
                 continue;
             }
-            if (line.startsWith("~ ")) {
+            if (line.startsWith("* ")) {
+                step.kind = Step::Kind::AllReplies;
+                command = line.mid(2);
+            } else if (line.startsWith("~ ")) {
                 step.kind = Step::Kind::ShapeOnly;
                 command = line.mid(2);
             } else if (line.startsWith("^ ") || line.startsWith("^2 ")) {
@@ -170,6 +173,25 @@ public:
         return received + (m_closed ? "<closed>" : "");
     }
 
+    // Everything the server sends in answer to one command that may reply any number of times
+    // (SUBSCRIBE a b c, pushes): a PING sentinel follows it (PING works in subscribed mode too).
+    QByteArray exchangeAll(const QByteArray &bytes)
+    {
+        write(bytes + RespFrame::request({ "PING", Sentinel }));
+        QElapsedTimer timer;
+        timer.start();
+        qsizetype start = -1;
+        while ((start = RespFrame::pingReplyStart(m_buffer, Sentinel)) < 0 && !m_closed
+               && timer.elapsed() < SilenceTimeoutMs)
+            readMore(SilenceTimeoutMs);
+        QByteArray received = std::exchange(m_buffer, QByteArray());
+        if (start >= 0)
+            received.truncate(start);
+        else
+            received += m_closed ? "<closed>" : "<no reply to the sentinel>";
+        return received;
+    }
+
     // Whether the server still answers on this connection at the end of a sequence.
     QByteArray finalState()
     {
@@ -220,6 +242,10 @@ QList<QByteArray> run(quint16 port, const Sequence &sequence)
         }
         if (step.kind == Step::Kind::Raw) {
             transcript.append(session.exchangeRaw(step.bytes));
+            continue;
+        }
+        if (step.kind == Step::Kind::AllReplies) {
+            transcript.append(session.exchangeAll(step.bytes));
             continue;
         }
         session.write(step.bytes);

@@ -5,6 +5,8 @@
 #include <QDeadlineTimer>
 #include <QHostAddress>
 
+#include <utility>
+
 bool RespClient::connectTo(quint16 port)
 {
     m_socket.connectToHost(QHostAddress::LocalHost, port);
@@ -39,4 +41,23 @@ QByteArray RespClient::call(const QByteArrayList &args, int timeoutMs)
 {
     send(args);
     return readReply(timeoutMs);
+}
+
+QByteArray RespClient::drain(int timeoutMs)
+{
+    static const QByteArray sentinel = QByteArrayLiteral("__qkv_drain_sentinel__");
+    send({ "PING", sentinel });
+    const QDeadlineTimer deadline(timeoutMs);
+    qsizetype start = -1;
+    while ((start = RespFrame::pingReplyStart(m_buffer, sentinel)) < 0 && !deadline.hasExpired()
+           && isConnected()) {
+        m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        m_buffer += m_socket.readAll();
+    }
+    QByteArray received = std::exchange(m_buffer, QByteArray());
+    if (start >= 0)
+        received.truncate(start);
+    else
+        received += isConnected() ? "<timeout>" : "<closed>";
+    return received;
 }

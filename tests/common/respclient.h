@@ -17,6 +17,10 @@ public:
     // connection closes first.
     QByteArray readReply(int timeoutMs = DefaultTimeoutMs);
     QByteArray call(const QByteArrayList &args, int timeoutMs = DefaultTimeoutMs);
+    // Everything received until a PING sent now is answered (replies still due, messages,
+    // pushes), without the PING's reply; "<closed>" or "<timeout>" is appended when it is not.
+    QByteArray drain(int timeoutMs = DefaultTimeoutMs);
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     void disconnect() { m_socket.disconnectFromHost(); }
 
 private:

@@ -160,4 +160,21 @@ QByteArray request(const QList<QByteArray> &args)
     return out;
 }
 
+qsizetype pingReplyStart(const QByteArray &buffer, const QByteArray &sentinel)
+{
+    qsizetype last = -1;
+    for (qsizetype pos = 0, end; pos < buffer.size(); pos = end) {
+        end = replyEnd(buffer, pos);
+        if (end < 0)
+            return -1;
+        last = pos;
+    }
+    if (last < 0)
+        return -1;
+    const QByteArray bulk = "$" + QByteArray::number(sentinel.size()) + "\r\n" + sentinel + "\r\n";
+    const QByteArrayView reply = QByteArrayView(buffer).sliced(last);
+    const QByteArray pong = QByteArrayLiteral("*2\r\n$4\r\npong\r\n") + bulk;
+    return reply == bulk || reply == pong ? last : -1;
+}
+
 } // namespace RespFrame

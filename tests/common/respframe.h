@@ -39,4 +39,10 @@ QByteArray difference(const QList<QByteArray> &expected, const QList<QByteArray>
 // Encodes arguments as a RESP multibulk request.
 QByteArray request(const QList<QByteArray> &args);
 
+// Reading everything a command caused (several replies, pushes, messages to a subscriber):
+// send `PING sentinel` after it and read until its reply. pingReplyStart() is the offset of
+// that reply when buffer ends with it after whole frames, else -1. It accepts the bulk string
+// a client gets and the [pong, sentinel] array of a RESP2 subscriber.
+qsizetype pingReplyStart(const QByteArray &buffer, const QByteArray &sentinel);
+
 } // namespace RespFrame

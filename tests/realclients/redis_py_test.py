@@ -132,6 +132,93 @@ check("zunionstore", r.zadd("z1", {"a": 1}) and r.zadd("z2", {"a": 2, "b": 3})
 check("types", [r.type(k) for k in ("profile:1", "done", "tags", "zu")] == ["hash", "list", "set", "zset"])
 check("sort", r.rpush("nums", 3, 1, 2) and r.sort("nums") == ["1", "2", "3"])
 
+# Pub/Sub: a chat channel, a pattern, a listener thread, keyspace notifications.
+def next_message(pubsub, timeout=2.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        message = pubsub.get_message(timeout=0.1)
+        if message:
+            return message
+    return None
+
+
+p = r.pubsub()
+p.subscribe("chat")
+check("pubsub subscribe", next_message(p) == {"type": "subscribe", "pattern": None,
+                                              "channel": "chat", "data": 1})
+check("pubsub publish count", r.publish("chat", "hi") == 1 and r.publish("nobody", "x") == 0)
+check("pubsub get_message", next_message(p) == {"type": "message", "pattern": None,
+                                                "channel": "chat", "data": "hi"})
+p.psubscribe("room.*")
+check("pubsub psubscribe", next_message(p)["data"] == 2)
+r.publish("room.1", "pattern")
+check("pubsub pmessage", next_message(p) == {"type": "pmessage", "pattern": "room.*",
+                                             "channel": "room.1", "data": "pattern"})
+check("pubsub numsub/numpat", r.pubsub_numsub("chat") == [("chat", 1)] and r.pubsub_numpat() == 1
+      and r.pubsub_channels() == ["chat"])
+p.unsubscribe("chat")
+p.punsubscribe()
+check("pubsub unsubscribe", next_message(p)["type"] == "unsubscribe"
+      and next_message(p) == {"type": "punsubscribe", "pattern": None, "channel": "room.*", "data": 0})
+p.close()
+
+# SUBSCRIBE and PUBLISH travel on different connections: publish only once the server has
+# the subscription, or the messages rightly go nowhere.
+def wait_subscribed(channel):
+    deadline = time.time() + 5
+    while r.pubsub_numsub(channel)[0][1] == 0 and time.time() < deadline:
+        time.sleep(0.01)
+
+
+received = []
+listener = r.pubsub(ignore_subscribe_messages=True)
+listener.subscribe(**{"jobs": lambda message: received.append(message["data"])})
+worker_thread = listener.run_in_thread(sleep_time=0.01)
+wait_subscribed("jobs")
+for i in range(100):
+    r.publish("jobs", f"job{i}")
+deadline = time.time() + 5
+while len(received) < 100 and time.time() < deadline:
+    time.sleep(0.01)
+worker_thread.stop()
+worker_thread.join(2)
+check("pubsub run_in_thread", received == [f"job{i}" for i in range(100)])
+
+# A socket timeout turns a missing message into a failed check instead of a hang.
+listen = redis.Redis(port=port, decode_responses=True, socket_timeout=5).pubsub()
+listen.subscribe("once")
+check("pubsub listen subscribed", next_message(listen)["type"] == "subscribe")
+r.publish("once", "a")
+r.publish("once", "b")
+got = []
+try:
+    for message in listen.listen():
+        if message["type"] == "message":
+            got.append(message["data"])
+            if len(got) == 2:
+                break
+except redis.exceptions.TimeoutError:
+    pass
+check("pubsub listen", got == ["a", "b"])
+listen.close()
+
+check("notify config", r.config_set("notify-keyspace-events", "KEA")
+      and r.config_get("notify-keyspace-events") == {"notify-keyspace-events": "AKE"})
+events = r.pubsub()
+events.psubscribe("__keyspace@0__:note:*", "__keyevent@0__:expired")
+next_message(events)
+next_message(events)
+r.set("note:7", "x")
+r.hset("note:8", "f", "v")
+r.delete("note:7")
+r.set("temp", "x", px=50)
+check("notify keyspace", [next_message(events)["data"] for _ in range(3)] == ["set", "hset", "del"])
+expired = next_message(events, timeout=3)
+check("notify expired", expired and expired["channel"] == "__keyevent@0__:expired"
+      and expired["data"] == "temp")
+events.close()
+r.config_set("notify-keyspace-events", "")
+
 failed = [name for name, ok in checks if not ok]
 for name in failed:
     print(f"redis-py check failed: {name}")

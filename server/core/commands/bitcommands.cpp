@@ -5,6 +5,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <QtAlgorithms>
@@ -92,8 +93,10 @@ void setbitCommand(Connection &c)
     const bool old = bitAt(entry->string(), offset);
     setBitAt(entry->mutableString(), offset, on);
     // As in Redis, setting a bit to what it was changes nothing for WATCH.
-    if (grown || old != bool(on))
+    if (grown || old != bool(on)) {
         c.db().signalModified(c.arg(1));
+        KeyspaceEvents::notify(c, KeyspaceEvents::String, "setbit", c.arg(1));
+    }
     c.reply().integer(old);
 }
 
@@ -311,7 +314,8 @@ void bitopCommand(Connection &c)
     const QByteArrayView destination = c.arg(2);
     if (maxLength == 0) {
         // An empty result is not stored: the destination is deleted instead.
-        c.db().remove(destination);
+        if (c.db().remove(destination))
+            KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", destination);
         c.reply().integer(0);
         return;
     }
@@ -346,6 +350,7 @@ void bitopCommand(Connection &c)
     // and stores the result as made, raw, without trying to encode it.
     lookupWrite(c, destination);
     c.db().setEncoding(c.db().setString(destination, result), StringEncoding::Raw);
+    KeyspaceEvents::notify(c, KeyspaceEvents::String, "set", destination);
     c.reply().integer(maxLength);
 }
 
@@ -549,8 +554,10 @@ void bitfieldGeneric(Connection &c, bool readOnlyCommand)
                                        op.bits, op.isSigned));
     }
     // As in Redis, WATCH sees a change only when a field's value changed.
-    if (written)
+    if (written) {
         c.db().signalModified(c.arg(1));
+        KeyspaceEvents::notify(c, KeyspaceEvents::String, "setbit", c.arg(1));
+    }
 }
 
 void bitfieldCommand(Connection &c)

@@ -2,6 +2,7 @@
 
 #include "net/connection.h"
 #include "net/server.h"
+#include "pubsub/clientsubscriptions.h"
 
 #include <QDateTime>
 
@@ -27,12 +28,15 @@ QByteArray describe(const Connection &client, const Connection &caller)
     const qsizetype queryBuffer = client.queryBufferSize();
     const qsizetype output = client.outputBufferSize();
     auto number = [](qint64 v) { return QByteArray::number(v); };
-    // Redis's flag letters, in its order: O monitor, x in MULTI, b held by CLIENT PAUSE, d a
-    // watched key changed.
+    const ClientSubscriptions *subscriptions = client.subscriptionsIfAny();
+    // Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held by CLIENT
+    // PAUSE, d a watched key changed.
     const Transaction &transaction = client.transaction();
     QByteArray flags;
     if (client.isMonitor())
         flags += 'O';
+    if (client.isSubscribed())
+        flags += 'P';
     if (transaction.isActive())
         flags += 'x';
     if (client.server().isPostponed(client) || client.isBlocked())
@@ -45,8 +49,11 @@ QByteArray describe(const Connection &client, const Connection &caller)
             + " laddr=" + client.localAddress() + " fd=" + number(client.fd())
             + " name=" + client.name() + " age=" + number((now - client.createdMs()) / 1000)
             + " idle=" + number((now - client.lastInteractionMs()) / 1000) + " flags=" + flags
-            + " db=" + number(client.dbIndex()) + " sub=0 psub=0 ssub=0 multi="
-            + number(transaction.isActive() ? transaction.queuedCount() : -1)
+            + " db=" + number(client.dbIndex())
+            + " sub=" + number(subscriptions ? subscriptions->channels.size() : 0)
+            + " psub=" + number(subscriptions ? subscriptions->patterns.size() : 0)
+            + " ssub=" + number(subscriptions ? subscriptions->shardChannels.size() : 0)
+            + " multi=" + number(transaction.isActive() ? transaction.queuedCount() : -1)
             + " qbuf=" + number(queryBuffer)
             + " qbuf-free=" + number(queryBuffer ? 16384 - qMin<qsizetype>(queryBuffer, 16384) : 0)
             + " argv-mem=" + number(argvMemory) + " multi-mem=" + number(transaction.queuedBytes())

@@ -42,6 +42,7 @@ CommandTable::CommandTable()
     registerZSetCommands(*this);
     registerMemoryCommands(*this);
     registerSortCommands(*this);
+    registerPubSubCommands(*this);
 }
 
 void CommandTable::add(Command command)

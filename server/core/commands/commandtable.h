@@ -39,6 +39,9 @@ enum : quint32 {
     // Refused before it is run or queued, as Redis refuses DEBUG while enable-debug-command is
     // off (its default); not reported by COMMAND in 7.0.
     Protected = 1 << 21,
+    // qkv's own: allowed to a RESP2 client in subscribed mode (Redis's processCommand lists
+    // PING, QUIT, RESET and the (un)subscribe commands).
+    SubscribedContext = 1 << 22,
 };
 }
 
@@ -239,3 +242,4 @@ void registerSetCommands(CommandTable &table);
 void registerZSetCommands(CommandTable &table);
 void registerMemoryCommands(CommandTable &table);
 void registerSortCommands(CommandTable &table);
+void registerPubSubCommands(CommandTable &table);

@@ -3,6 +3,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <climits>
@@ -95,10 +96,12 @@ bool parseDbIndex(Connection &c, QByteArrayView text, int *index)
 KeyEntry *lookupReadNoTouch(Connection &c, QByteArrayView key)
 {
     KeyEntry *entry = c.db().find(key, c.now());
-    if (entry)
+    if (entry) {
         ++c.server().stats().keyspaceHits;
-    else
+    } else {
         ++c.server().stats().keyspaceMisses;
+        KeyspaceEvents::notify(c, KeyspaceEvents::KeyMiss, "keymiss", key);
+    }
     return entry;
 }
 
@@ -216,6 +219,17 @@ bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt)
 void replySyntaxError(Connection &c)
 {
     c.reply().error("ERR syntax error");
+}
+
+void storeResult(Connection &c, QByteArrayView destination, ValueType type,
+                 std::unique_ptr<Aggregate> result, int eventClass, const char *event)
+{
+    if (result) {
+        c.db().setObject(destination, type, std::move(result));
+        KeyspaceEvents::notify(c, eventClass, event, destination);
+    } else if (c.db().remove(destination)) {
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", destination);
+    }
 }
 
 void replySubcommandSyntaxError(Connection &c)

@@ -4,7 +4,9 @@
 #include <QByteArrayView>
 
 #include <initializer_list>
+#include <memory>
 
+class Aggregate;
 class Connection;
 struct KeyEntry;
 enum class ValueType : quint8;
@@ -66,6 +68,13 @@ void replyInvalidExpireTime(Connection &c);
 // milliseconds rounded up; 0 waits for ever. *timeoutAt is absolute (ms since the epoch), or
 // 0. Replies "-ERR timeout is not a float or out of range" / "-ERR timeout is negative".
 bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt);
+
+// The end of a STORE variant (SINTERSTORE, ZUNIONSTORE, SORT ... STORE...): a non-empty result
+// replaces destination (Redis's setKey, the TTL goes) and the command's event is notified (of
+// KeyspaceEvents class eventClass); an empty one (null) deletes destination, notified as "del"
+// when it existed.
+void storeResult(Connection &c, QByteArrayView destination, ValueType type,
+                 std::unique_ptr<Aggregate> result, int eventClass, const char *event);
 
 void replySyntaxError(Connection &c);
 // Redis's addReplySubcommandSyntaxError, for subcommands that check their own arguments:

@@ -4,6 +4,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/globmatch.h"
 #include "store/keyspace.h"
 
@@ -203,6 +204,13 @@ const std::vector<ConfigParameter> &configParameters()
                          &ServerConfig::zsetMaxListpackEntries),
         memoryParameter("zset-max-listpack-value", "zset-max-ziplist-value",
                         &ServerConfig::zsetMaxListpackValue),
+        { "notify-keyspace-events",
+          [](const ServerConfig &c) { return KeyspaceEvents::toString(c.notifyKeyspaceEvents); },
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              if (!KeyspaceEvents::parse(text, &config.notifyKeyspaceEvents))
+                  return KeyspaceEvents::InvalidError;
+              return QByteArray();
+          } },
         yesNoParameter("lazyfree-lazy-eviction", &ServerConfig::lazyfreeLazyEviction),
         yesNoParameter("lazyfree-lazy-expire", &ServerConfig::lazyfreeLazyExpire),
         yesNoParameter("lazyfree-lazy-server-del", &ServerConfig::lazyfreeLazyServerDel),
@@ -303,6 +311,7 @@ void configSetCommand(Connection &c)
         }
     }
     c.server().config() = updated;
+    KeyspaceEvents::watchDatabases(c.server());
     // Redis trims the slow log after every command while it is enabled; since record() trims as
     // it adds, a shorter slowlog-max-len (or the log turned back on) is the only other way it
     // can be over, so trimming here keeps the same entries.

@@ -20,6 +20,13 @@ void pingCommand(Connection &c)
         c.reply().error("ERR wrong number of arguments for 'ping' command");
         return;
     }
+    // A RESP2 subscriber can only read arrays: Redis answers [pong, argument or ""].
+    if (c.isSubscribed() && c.protocol() == 2) {
+        c.reply().arrayHeader(2);
+        c.reply().bulk("pong");
+        c.reply().bulk(c.argc() == 2 ? c.arg(1) : QByteArrayView(""));
+        return;
+    }
     if (c.argc() == 2)
         c.reply().bulk(c.arg(1));
     else
@@ -176,6 +183,7 @@ void resetCommand(Connection &c)
         c.setMonitor(false);
         c.server().removeMonitor(&c);
     }
+    c.server().pubsub().forget(c);
     c.selectDb(0);
     c.setProtocol(2);
     c.setName(QByteArray());
@@ -233,9 +241,13 @@ void clientListCommand(Connection &c)
             c.reply().error("ERR Unknown client type '" + cString(type).toByteArray() + '\'');
             return;
         }
-        if (equalsIgnoreCase(type, "normal")) {
-            for (const auto &entry : c.server().clients())
-                text += ClientInfo::describe(*entry.second, c) + '\n';
+        // Redis's getClientType: a subscriber is of type pubsub, other clients here are normal.
+        const bool normal = equalsIgnoreCase(type, "normal");
+        if (normal || equalsIgnoreCase(type, "pubsub")) {
+            for (const auto &entry : c.server().clients()) {
+                if (entry.second->isSubscribed() != normal)
+                    text += ClientInfo::describe(*entry.second, c) + '\n';
+            }
         }
     } else {
         replySyntaxError(c);
@@ -507,17 +519,20 @@ void registerConnectionCommands(CommandTable &table)
     using AclCategory::Connection;
     // Flags and categories as Redis 7.0 reports them in COMMAND INFO.
     constexpr quint32 Handshake = NoScript | Loading | Stale | Fast | NoAuth | AllowBusy;
-    table.add(Command { "ping", -1, Fast, pingCommand }
+    table.add(Command { "ping", -1, Fast | SubscribedContext, pingCommand }
                       .acl(Connection)
                       .withTips({ "request_policy:all_shards", "response_policy:all_succeeded" }));
     table.add(Command { "echo", 2, Loading | Stale | Fast, echoCommand }.acl(Connection));
-    table.add(Command { "quit", -1, Handshake | NoQueue, quitCommand }.acl(Connection));
+    table.add(Command { "quit", -1, Handshake | NoQueue | SubscribedContext, quitCommand }.acl(
+            Connection));
     // EXIT is qkv's own (the lab client's name for QUIT); Redis does not know it.
-    table.add(Command { "exit", -1, Handshake | NoQueue, quitCommand }.acl(Connection));
+    table.add(Command { "exit", -1, Handshake | NoQueue | SubscribedContext, quitCommand }.acl(
+            Connection));
     table.add(Command { "select", 2, Loading | Stale | Fast, selectCommand }.acl(Connection));
     table.add(Command { "auth", -2, Handshake, authCommand }.acl(Connection));
     table.add(Command { "hello", -1, Handshake, helloCommand }.acl(Connection));
-    table.add(Command { "reset", 1, Handshake | NoQueue, resetCommand }.acl(Connection));
+    table.add(Command { "reset", 1, Handshake | NoQueue | SubscribedContext, resetCommand }.acl(
+            Connection));
 
     constexpr quint32 ClientFlags = NoScript | Loading | Stale;
     Command client { "client", -2, 0, nullptr };

@@ -2,6 +2,7 @@
 #include "commandtable.h"
 #include "commandutil.h"
 #include "net/connection.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <climits>
@@ -89,10 +90,14 @@ void expireGeneric(Connection &c, qint64 basetime, bool seconds)
         c.reply().integer(0);
         return;
     }
-    if (when <= c.now())
+    // A time already past deletes the key, which Redis reports as a deletion.
+    if (when <= c.now()) {
         c.db().remove(c.arg(1));
-    else
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+    } else {
         c.db().setExpire(entry, when);
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "expire", c.arg(1));
+    }
     c.reply().integer(1);
 }
 
@@ -163,6 +168,7 @@ void persistCommand(Connection &c)
         return;
     }
     c.db().setExpire(entry, -1);
+    KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "persist", c.arg(1));
     c.reply().integer(1);
 }
 

@@ -5,6 +5,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "scanutil.h"
 #include "store/hashvalue.h"
 #include "store/keyspace.h"
@@ -65,6 +66,7 @@ void hsetGeneric(Connection &c, bool countAdded)
     for (qsizetype j = 2; j < c.argc(); j += 2)
         added += hash->set(c.arg(j), c.arg(j + 1), limits);
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hset", c.arg(1));
     if (countAdded)
         c.reply().integer(added);
     else
@@ -95,6 +97,7 @@ void hsetnxCommand(Connection &c)
     hash->prepareWrite(args + 2, args + 4, limits);
     hash->set(c.arg(2), c.arg(3), limits);
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hset", c.arg(1));
     c.reply().integer(1);
 }
 
@@ -180,10 +183,15 @@ void hdelCommand(Connection &c)
             if (hash->length() == 0)
                 break;
         }
-        if (hash->length() == 0)
+        const bool emptied = hash->length() == 0;
+        if (emptied)
             c.db().remove(c.arg(1));
         else if (deleted)
             c.db().signalModified(c.arg(1));
+        if (deleted)
+            KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hdel", c.arg(1));
+        if (emptied)
+            KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
     }
     c.reply().integer(deleted);
 }
@@ -235,6 +243,7 @@ void hincrbyCommand(Connection &c)
     value += increment;
     hash->set(c.arg(2), Numbers::fromLongLong(value), limitsOf(c));
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hincrby", c.arg(1));
     c.reply().integer(value);
 }
 
@@ -268,6 +277,7 @@ void hincrbyfloatCommand(Connection &c)
     const QByteArray text = Numbers::fromLongDouble(value);
     hash->set(c.arg(2), text, limitsOf(c));
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hincrbyfloat", c.arg(1));
     c.reply().bulk(text);
 }
 

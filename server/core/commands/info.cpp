@@ -287,9 +287,9 @@ void statsSection(Writer &w, Server &server)
     w.field("current_eviction_exceeded_time", 0);
     w.field("keyspace_hits", qint64(s.keyspaceHits));
     w.field("keyspace_misses", qint64(s.keyspaceMisses));
-    w.field("pubsub_channels", 0);
-    w.field("pubsub_patterns", 0);
-    w.field("pubsubshard_channels", 0);
+    w.field("pubsub_channels", server.pubsub().channelCount(PubSubRegistry::Scope::Global));
+    w.field("pubsub_patterns", server.pubsub().patternCount());
+    w.field("pubsubshard_channels", server.pubsub().channelCount(PubSubRegistry::Scope::Shard));
     w.field("latest_fork_usec", 0);
     w.field("total_forks", 0);
     w.field("migrate_cached_sockets", 0);

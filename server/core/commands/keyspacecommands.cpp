@@ -3,6 +3,7 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "pubsub/keyspaceevents.h"
 #include "scanutil.h"
 #include "store/globmatch.h"
 #include "store/keyspace.h"
@@ -19,8 +20,10 @@ void delGeneric(Connection &c, Deletion reason)
     long long deleted = 0;
     for (qsizetype j = 1; j < c.argc(); ++j) {
         // find() first so that an expired key counts as missing, not deleted.
-        if (lookupWrite(c, c.arg(j)) && c.db().remove(c.arg(j), reason))
+        if (lookupWrite(c, c.arg(j)) && c.db().remove(c.arg(j), reason)) {
+            KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(j));
             ++deleted;
+        }
     }
     c.reply().integer(deleted);
 }
@@ -85,6 +88,8 @@ void renameGeneric(Connection &c, bool nx)
     }
     lookupWrite(c, to); // an expired destination is deleted (and counted) first
     c.db().rename(from, to);
+    KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "rename_from", from);
+    KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "rename_to", to);
     if (nx)
         c.reply().integer(1);
     else
@@ -231,6 +236,7 @@ void copyCommand(Connection &c)
         return;
     }
     c.db().copyTo(key, destination, newKey);
+    KeyspaceEvents::notify(c.server(), KeyspaceEvents::Generic, "copy_to", newKey, target);
     c.reply().integer(1);
 }
 
@@ -250,6 +256,8 @@ void moveCommand(Connection &c)
         return;
     }
     c.db().moveTo(key, destination);
+    KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "move_from", key);
+    KeyspaceEvents::notify(c.server(), KeyspaceEvents::Generic, "move_to", key, target);
     c.reply().integer(1);
 }
 

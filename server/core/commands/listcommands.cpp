@@ -13,6 +13,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 #include "store/listvalue.h"
 
@@ -53,15 +54,29 @@ void replyElement(Connection &c, const Listpack::Element &element)
     c.reply().bulk(element.text(buffer));
 }
 
-// Redis's listElementsRemoved: after a pop, an empty list goes with its key, and the key's
-// watchers are told either way. Returns whether the key was deleted.
-bool listElementsRemoved(Connection &c, QByteArrayView key, const ListValue &list)
+// Redis's listElementsRemoved: after a pop (or LTRIM: event), an empty list goes with its
+// key, and the key's watchers are told either way. Returns whether the key was deleted.
+bool listElementsRemoved(Connection &c, QByteArrayView key, const ListValue &list,
+                         const char *event)
 {
+    KeyspaceEvents::notify(c, KeyspaceEvents::List, event, key);
     const bool deleted = list.length() == 0;
-    if (deleted)
+    if (deleted) {
         c.db().remove(key);
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", key);
+    }
     c.db().signalModified(key);
     return deleted;
+}
+
+const char *popEvent(End where)
+{
+    return where == End::Head ? "lpop" : "rpop";
+}
+
+const char *pushEvent(End where)
+{
+    return where == End::Head ? "lpush" : "rpush";
 }
 
 // Redis's addListRangeReply: the elements from start to end (negative: from the end), both
@@ -97,7 +112,7 @@ bool popAndReply(Connection &c, QByteArrayView key, KeyEntry *entry, End where)
     auto *list = entry->as<ListValue>();
     replyElement(c, list->at(where));
     list->pop(where);
-    return listElementsRemoved(c, key, *list);
+    return listElementsRemoved(c, key, *list, popEvent(where));
 }
 
 // Up to count (> 0) elements from `where` of key's list (entry, not empty), in the order they
@@ -117,7 +132,7 @@ bool popRangeAndReply(Connection &c, QByteArrayView key, KeyEntry *entry, End wh
     else
         addListRangeReply(c, *list, -taken, -1, true);
     list->removeRange(where == End::Head ? 0 : -taken, taken);
-    return listElementsRemoved(c, key, *list);
+    return listElementsRemoved(c, key, *list, popEvent(where));
 }
 
 // Redis's pushGenericCommand: LPUSH RPUSH, and with xx (LPUSHX RPUSHX) only onto a list that
@@ -139,6 +154,7 @@ void pushGeneric(Connection &c, End where, bool xx)
         list->push(where, c.arg(j));
     c.reply().integer(list->length());
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::List, pushEvent(where), c.arg(1));
 }
 
 void lpushCommand(Connection &c)
@@ -265,6 +281,7 @@ void lsetCommand(Connection &c)
     list->replace(it, c.arg(3));
     c.reply().ok();
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::List, "lset", c.arg(1));
 }
 
 // LINSERT key BEFORE|AFTER pivot element: next to the first element equal to pivot, from the
@@ -295,6 +312,7 @@ void linsertCommand(Connection &c)
     }
     list->insert(it, c.arg(4), after);
     c.db().signalModified(c.arg(1));
+    KeyspaceEvents::notify(c, KeyspaceEvents::List, "linsert", c.arg(1));
     c.reply().integer(list->length());
 }
 
@@ -330,7 +348,7 @@ void ltrimCommand(Connection &c)
     }
     list->removeRange(0, fromHead);
     list->removeRange(-fromTail, fromTail);
-    listElementsRemoved(c, c.arg(1), *list);
+    listElementsRemoved(c, c.arg(1), *list, "ltrim");
     c.reply().ok();
 }
 
@@ -362,10 +380,14 @@ void lremCommand(Connection &c)
         if (++removed == limit)
             break;
     }
-    if (removed)
+    if (removed) {
         c.db().signalModified(c.arg(1));
-    if (list->length() == 0)
+        KeyspaceEvents::notify(c, KeyspaceEvents::List, "lrem", c.arg(1));
+    }
+    if (list->length() == 0) {
         c.db().remove(c.arg(1));
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+    }
     c.reply().integer(qint64(removed));
 }
 
@@ -468,8 +490,9 @@ bool moveAndReply(Connection &c, QByteArrayView source, KeyEntry *sourceEntry,
         destinationEntry = createList(c, destination);
     destinationEntry->as<ListValue>()->push(to, value);
     c.db().signalModified(destination);
+    KeyspaceEvents::notify(c, KeyspaceEvents::List, pushEvent(to), destination);
     c.reply().bulk(value);
-    return listElementsRemoved(c, source, *sourceList);
+    return listElementsRemoved(c, source, *sourceList, popEvent(from));
 }
 
 void lmoveGeneric(Connection &c, End from, End to)

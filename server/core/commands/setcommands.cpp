@@ -5,6 +5,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "scanutil.h"
 #include "store/keyspace.h"
 #include "store/setvalue.h"
@@ -44,14 +45,17 @@ void replyMembers(Connection &c, const SetValue &set)
     });
 }
 
-// After members were taken out of the set at key: the key goes when the set is empty (as
-// every Redis set command does), else its watchers are told.
-void afterRemoval(Connection &c, QByteArrayView key, const SetValue &set)
+// After members were taken out of the set at key by the command whose event this is: the key
+// goes when the set is empty (as every Redis set command does), else its watchers are told.
+void afterRemoval(Connection &c, QByteArrayView key, const SetValue &set, const char *event)
 {
-    if (set.length() == 0)
+    KeyspaceEvents::notify(c, KeyspaceEvents::Set, event, key);
+    if (set.length() == 0) {
         c.db().remove(key);
-    else
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", key);
+    } else {
         c.db().signalModified(key);
+    }
 }
 
 // The sets at keys first .. first + count - 1, read as Redis's set operations read them
@@ -72,13 +76,13 @@ bool lookupSets(Connection &c, qsizetype first, qsizetype count,
 
 // The end of the STORE variants: result (nullptr: empty) replaces destination, whose TTL goes
 // (Redis's setKey), or destination is deleted when result is empty; replies the result's size.
-void storeResult(Connection &c, QByteArrayView destination, std::unique_ptr<SetValue> result)
+void storeSet(Connection &c, QByteArrayView destination, std::unique_ptr<SetValue> result,
+              const char *event)
 {
     const qsizetype size = result ? result->length() : 0;
-    if (size > 0)
-        c.db().setObject(destination, ValueType::Set, std::move(result));
-    else
-        c.db().remove(destination);
+    if (size == 0)
+        result.reset();
+    storeResult(c, destination, ValueType::Set, std::move(result), KeyspaceEvents::Set, event);
     c.reply().integer(size);
 }
 
@@ -95,7 +99,7 @@ void sinterGeneric(Connection &c, qsizetype first, qsizetype count, QByteArrayVi
     const bool store = !destination.isNull();
     if (std::find(sets.begin(), sets.end(), nullptr) != sets.end()) {
         if (store)
-            storeResult(c, destination, nullptr);
+            storeSet(c, destination, nullptr, "sinterstore");
         else if (cardinalityOnly)
             c.reply().integer(0);
         else
@@ -127,7 +131,7 @@ void sinterGeneric(Connection &c, qsizetype first, qsizetype count, QByteArrayVi
                 result->add(member, maxEntries);
             return true;
         });
-        storeResult(c, destination, std::move(result));
+        storeSet(c, destination, std::move(result), "sinterstore");
     } else if (std::all_of(sets.begin() + 1, sets.end(),
                            [&](const SetValue *set) { return set == smallest; })) {
         // SMEMBERS (or one key repeated): all of it, so the length is known up front.
@@ -218,7 +222,8 @@ void sunionDiffGeneric(Connection &c, qsizetype first, qsizetype count, QByteArr
         diffInto(result.get(), sets, maxEntries);
     }
     if (!destination.isNull()) {
-        storeResult(c, destination, std::move(result));
+        storeSet(c, destination, std::move(result),
+                 operation == SetOperation::Union ? "sunionstore" : "sdiffstore");
         return;
     }
     c.reply().setHeader(result->length());
@@ -240,6 +245,8 @@ void saddCommand(Connection &c)
         c.db().setObject(c.arg(1), ValueType::Set, std::move(created));
     else if (added)
         c.db().signalModified(c.arg(1));
+    if (added)
+        KeyspaceEvents::notify(c, KeyspaceEvents::Set, "sadd", c.arg(1));
     c.reply().integer(added);
 }
 
@@ -254,7 +261,7 @@ void sremCommand(Connection &c)
         for (qsizetype j = 2; j < c.argc(); ++j)
             removed += set->remove(c.arg(j));
         if (removed)
-            afterRemoval(c, c.arg(1), *set);
+            afterRemoval(c, c.arg(1), *set, "srem");
     }
     c.reply().integer(removed);
 }
@@ -283,16 +290,20 @@ void smoveCommand(Connection &c)
         c.reply().integer(0);
         return;
     }
-    afterRemoval(c, c.arg(1), *from);
+    afterRemoval(c, c.arg(1), *from, "srem");
     const qint64 maxEntries = maxIntsetEntries(c);
     if (destination) {
-        if (destination->as<SetValue>()->add(member, maxEntries))
-            c.db().signalModified(c.arg(2));
+        if (!destination->as<SetValue>()->add(member, maxEntries)) {
+            c.reply().integer(1);
+            return;
+        }
+        c.db().signalModified(c.arg(2));
     } else {
         std::unique_ptr<SetValue> created = SetValue::createFor(member);
         created->add(member, maxEntries);
         c.db().setObject(c.arg(2), ValueType::Set, std::move(created));
     }
+    KeyspaceEvents::notify(c, KeyspaceEvents::Set, "sadd", c.arg(2));
     c.reply().integer(1);
 }
 
@@ -347,10 +358,13 @@ void spopWithCountCommand(Connection &c)
     }
     SetValue *set = entry->as<SetValue>();
     const quint64 size = quint64(set->length());
+    // Notified before the reply, as Redis does (a RESP3 client sees its own push first).
+    KeyspaceEvents::notify(c, KeyspaceEvents::Set, "spop", c.arg(1));
     if (quint64(count) >= size) {
         // Redis replies SUNION of the key (looking it up again), then deletes it.
         sunionDiffGeneric(c, 1, 1, QByteArrayView(), SetOperation::Union);
         c.db().remove(c.arg(1));
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
         return;
     }
     c.reply().setHeader(count);
@@ -400,7 +414,7 @@ void spopCommand(Connection &c)
     const Element member = set->randomMember();
     replyMember(c, member);
     set->remove(member);
-    afterRemoval(c, c.arg(1), *set);
+    afterRemoval(c, c.arg(1), *set, "spop");
 }
 
 // SRANDMEMBER key count (Redis's srandmemberWithCountCommand): an array (in RESP3 too). A

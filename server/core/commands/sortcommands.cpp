@@ -8,6 +8,7 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/hashvalue.h"
 #include "store/keyspace.h"
 #include "store/listvalue.h"
@@ -491,10 +492,10 @@ void storeResult(Connection &c, const SortVector &vector, std::vector<KeyPattern
                        get.lookup(c, vector.element(j), &value) ? value : QByteArrayView(""));
         }
     }
-    if (outputLength > 0)
-        c.db().setObject(destination, ValueType::List, std::move(list));
-    else
-        c.db().remove(destination);
+    if (outputLength == 0)
+        list.reset();
+    CommandUtil::storeResult(c, destination, ValueType::List, std::move(list), KeyspaceEvents::List,
+                             "sortstore");
     c.reply().integer(outputLength);
 }
 

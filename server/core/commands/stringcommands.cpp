@@ -4,6 +4,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <climits>
@@ -15,6 +16,7 @@
 #include <vector>
 
 using namespace CommandUtil;
+using KeyspaceEvents::notify;
 
 namespace {
 
@@ -124,6 +126,9 @@ void setGeneric(Connection &c, unsigned flags, QByteArrayView key, QByteArrayVie
         return;
     }
     c.db().setString(key, value, expireAt, flags & SetKeepTtl);
+    notify(c, KeyspaceEvents::String, "set", key);
+    if (expireAt >= 0)
+        notify(c, KeyspaceEvents::Generic, "expire", key);
     if (flags & SetGet)
         return;
     if (replies == SetReply::OneOrZero)
@@ -162,8 +167,10 @@ void getCommand(Connection &c)
 
 void getsetCommand(Connection &c)
 {
-    if (replyValue(c, c.arg(1)))
+    if (replyValue(c, c.arg(1))) {
         c.db().setString(c.arg(1), c.arg(2));
+        notify(c, KeyspaceEvents::String, "set", c.arg(1));
+    }
 }
 
 void getdelCommand(Connection &c)
@@ -177,6 +184,7 @@ void getdelCommand(Connection &c)
     }
     c.reply().bulk(entry->string());
     c.db().remove(c.arg(1));
+    notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
 }
 
 void getexCommand(Connection &c)
@@ -197,12 +205,16 @@ void getexCommand(Connection &c)
     if (!expire.isNull() && !expireFromFlags(c, expire, flags, &expireAt))
         return;
     c.reply().bulk(entry->string());
-    if ((flags & (SetExAt | SetPxAt)) && expireAt <= c.now())
+    if ((flags & (SetExAt | SetPxAt)) && expireAt <= c.now()) {
         c.db().remove(c.arg(1));
-    else if (!expire.isNull())
+        notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+    } else if (!expire.isNull()) {
         c.db().setExpire(entry, expireAt);
-    else if (flags & SetPersist)
+        notify(c, KeyspaceEvents::Generic, "expire", c.arg(1));
+    } else if ((flags & SetPersist) && entry->hasExpire()) {
         c.db().setExpire(entry, -1);
+        notify(c, KeyspaceEvents::Generic, "persist", c.arg(1));
+    }
 }
 
 void mgetCommand(Connection &c)
@@ -236,6 +248,7 @@ void msetGeneric(Connection &c, bool nx)
     for (qsizetype j = 1; j < c.argc(); j += 2) {
         lookupWrite(c, c.arg(j));
         c.db().setString(c.arg(j), c.arg(j + 1));
+        notify(c, KeyspaceEvents::String, "set", c.arg(j));
     }
     if (nx)
         c.reply().integer(1);
@@ -255,7 +268,8 @@ void msetnxCommand(Connection &c)
 
 // INCR-family result: an existing key keeps its TTL, a missing one is created without one.
 // encoding is how Redis makes the result's object (an integer or a formatted float).
-void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringEncoding encoding)
+void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringEncoding encoding,
+                 const char *event)
 {
     if (entry) {
         entry->setStringValue(text);
@@ -264,6 +278,7 @@ void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringE
         entry = c.db().setString(c.arg(1), text);
     }
     c.db().setEncoding(entry, encoding);
+    notify(c, KeyspaceEvents::String, event, c.arg(1));
 }
 
 // The one INCR behind INCR, DECR, INCRBY, DECRBY (Redis's incrDecrCommand): the value must
@@ -284,7 +299,7 @@ void incrDecr(Connection &c, long long increment)
     value += increment;
     const QByteArray text = Numbers::fromLongLong(value);
     // createStringObjectFromLongLongForValue: a shared integer or an int, as SET would make.
-    storeNumber(c, entry, text, Keyspace::encodingOf(text));
+    storeNumber(c, entry, text, Keyspace::encodingOf(text), "incrby");
     c.reply().integer(value);
 }
 
@@ -334,7 +349,7 @@ void incrbyfloatCommand(Connection &c)
         return;
     }
     const QByteArray text = Numbers::fromLongDouble(value);
-    storeNumber(c, entry, text, Keyspace::createdEncoding(text.size()));
+    storeNumber(c, entry, text, Keyspace::createdEncoding(text.size()), "incrbyfloat");
     c.reply().bulk(text);
 }
 
@@ -345,6 +360,7 @@ void appendCommand(Connection &c)
         return;
     if (!entry) {
         c.db().setString(c.arg(1), c.arg(2));
+        notify(c, KeyspaceEvents::String, "append", c.arg(1));
         c.reply().integer(c.arg(2).size());
         return;
     }
@@ -353,6 +369,7 @@ void appendCommand(Connection &c)
     QByteArray &text = c.db().unshareString(entry); // even when appending nothing, as Redis does
     text.append(c.arg(2).data(), c.arg(2).size());
     c.db().signalModified(c.arg(1));
+    notify(c, KeyspaceEvents::String, "append", c.arg(1));
     c.reply().integer(text.size());
 }
 
@@ -556,6 +573,7 @@ void setrangeCommand(Connection &c)
         text.append(QByteArray(qsizetype(offset + value.size()) - text.size(), '\0'));
     std::memcpy(text.data() + offset, value.data(), size_t(value.size()));
     c.db().signalModified(c.arg(1));
+    notify(c, KeyspaceEvents::String, "setrange", c.arg(1));
     c.reply().integer(text.size());
 }
 

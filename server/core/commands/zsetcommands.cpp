@@ -10,6 +10,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "scanutil.h"
 #include "store/keyspace.h"
 
@@ -52,12 +53,15 @@ void replyMember(Connection &c, QByteArrayView member, double score, bool withSc
         r.doubleValue(score);
 }
 
-void afterRemoval(Connection &c, QByteArrayView key, const ZSetValue *zset)
+void afterRemoval(Connection &c, QByteArrayView key, const ZSetValue *zset, const char *event)
 {
-    if (zset->length() == 0)
+    KeyspaceEvents::notify(c, KeyspaceEvents::ZSet, event, key);
+    if (zset->length() == 0) {
         c.db().remove(key);
-    else
+        KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", key);
+    } else {
         c.db().signalModified(key);
+    }
 }
 
 void popGeneric(Connection &c, QByteArrayView key, KeyEntry *entry, PopEnd where, long long count,
@@ -95,7 +99,7 @@ void popGeneric(Connection &c, QByteArrayView key, KeyEntry *entry, PopEnd where
         r.doubleValue(it.score());
         zset->removeRangeByRank(rank, rank);
     }
-    afterRemoval(c, key, zset);
+    afterRemoval(c, key, zset, where == PopEnd::Max ? "zpopmax" : "zpopmin");
 }
 
 } // namespace ZSetCommands
@@ -186,8 +190,10 @@ void zaddGeneric(Connection &c, unsigned flags)
             updated += result == ZSetValue::AddResult::Updated;
             processed += result != ZSetValue::AddResult::Skipped;
         }
-        if (added || updated)
+        if (added || updated) {
             c.db().signalModified(key);
+            KeyspaceEvents::notify(c, KeyspaceEvents::ZSet, incr ? "zincr" : "zadd", key);
+        }
     }
     if (!incr)
         c.reply().integer(changed ? added + updated : added);
@@ -218,7 +224,7 @@ void zremCommand(Connection &c)
         for (qsizetype j = 2; j < c.argc() && zset->length(); ++j)
             deleted += zset->remove(c.arg(j));
         if (deleted)
-            afterRemoval(c, c.arg(1), zset);
+            afterRemoval(c, c.arg(1), zset, "zrem");
     }
     c.reply().integer(deleted);
 }

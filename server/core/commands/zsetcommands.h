@@ -34,9 +34,9 @@ enum class PopEnd { Min, Max };
 // KeyNested [key, [[member, score], ...]]          ZMPOP/BZMPOP
 enum class PopReply { Flat, Nested, KeyFlat, KeyNested };
 
-// After elements were removed from the sorted set at key: the key goes when it is empty, else
-// WATCH is told it changed.
-void afterRemoval(Connection &c, QByteArrayView key, const ZSetValue *zset);
+// After elements were removed from the sorted set at key by the command whose event this is:
+// the key goes when it is empty, else WATCH is told it changed.
+void afterRemoval(Connection &c, QByteArrayView key, const ZSetValue *zset, const char *event);
 
 // Redis's genericZpopCommand once it has found its key: pops up to count elements (-1: one)
 // from the `where` end of entry (a sorted set, the value of key), replies them in style,

@@ -7,6 +7,7 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "protocol/numbers.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/dict.h"
 #include "store/keyspace.h"
 #include "store/setvalue.h"
@@ -346,11 +347,10 @@ void zsetOpGeneric(Connection &c, qsizetype numkeysIndex, bool store, SetOp op,
     if (store) {
         const QByteArrayView destination = c.arg(1);
         c.reply().integer(qsizetype(entries.size()));
-        if (entries.empty())
-            c.db().remove(destination);
-        else
-            c.db().setObject(destination, ValueType::ZSet,
-                             ZSetValue::fromSorted(entries, limits(c)));
+        static const char *const events[] = { "zunionstore", "zinterstore", "zdiffstore" };
+        storeResult(c, destination, ValueType::ZSet,
+                    entries.empty() ? nullptr : ZSetValue::fromSorted(entries, limits(c)),
+                    KeyspaceEvents::ZSet, events[int(op)]);
         return;
     }
     replyMembersHeader(c, qsizetype(entries.size()), withScores);

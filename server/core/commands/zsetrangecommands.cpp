@@ -6,6 +6,7 @@
 #include "commandtable.h"
 #include "commandutil.h"
 #include "net/connection.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <memory>
@@ -108,10 +109,10 @@ public:
         if (!m_destination)
             return;
         m_c.reply().integer(count);
-        if (count)
-            m_c.db().setObject(*m_destination, ValueType::ZSet, std::move(m_zset));
-        else
-            m_c.db().remove(*m_destination);
+        if (!count)
+            m_zset.reset();
+        storeResult(m_c, *m_destination, ValueType::ZSet, std::move(m_zset), KeyspaceEvents::ZSet,
+                    "zrangestore");
     }
 
 private:
@@ -364,8 +365,11 @@ void zremrangeGeneric(Connection &c, RangeType type)
         break;
     }
     }
+    const char *event = type == RangeType::Score ? "zremrangebyscore"
+            : type == RangeType::Lex             ? "zremrangebylex"
+                                                 : "zremrangebyrank";
     if (deleted)
-        afterRemoval(c, c.arg(1), zset);
+        afterRemoval(c, c.arg(1), zset, event);
     c.reply().integer(deleted);
 }
 

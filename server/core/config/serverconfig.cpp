@@ -1,5 +1,7 @@
 #include "serverconfig.h"
 
+#include "pubsub/keyspaceevents.h"
+
 #include <QCommandLineParser>
 #include <QHostAddress>
 
@@ -38,8 +40,12 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
             QStringLiteral("rate"), QString::number(config->commandLogRate));
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Echo every log line to stderr."));
-    parser.addOptions(
-            { headless, bind, port, logFile, maxClients, requirePass, commandLogRate, verbose });
+    const QCommandLineOption notifyKeyspaceEvents(
+            QStringLiteral("notify-keyspace-events"),
+            QStringLiteral("Keyspace notification classes, as Redis's (e.g. KEA; default none)."),
+            QStringLiteral("classes"));
+    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, commandLogRate,
+                        verbose, notifyKeyspaceEvents });
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -82,5 +88,11 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
     config->verbose = parser.isSet(verbose);
     if (parser.isSet(requirePass))
         config->requirePass = parser.value(requirePass).toUtf8();
+    if (!KeyspaceEvents::parse(parser.value(notifyKeyspaceEvents).toUtf8(),
+                               &config->notifyKeyspaceEvents)) {
+        *error = QStringLiteral("invalid --notify-keyspace-events: ")
+                + QLatin1String(KeyspaceEvents::InvalidError);
+        return false;
+    }
     return true;
 }

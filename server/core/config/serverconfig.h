@@ -35,6 +35,8 @@ struct ServerConfig
     long long setMaxIntsetEntries = 512;
     long long zsetMaxListpackEntries = 128;
     long long zsetMaxListpackValue = 64;
+    // Keyspace notification classes (KeyspaceEvents flags); 0: off, Redis's default.
+    int notifyKeyspaceEvents = 0;
     // Which deletions free big values on the background thread (LazyFree); Redis 7.0's
     // defaults, all off. UNLINK and FLUSH... ASYNC always do.
     bool lazyfreeLazyEviction = false;

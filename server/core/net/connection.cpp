@@ -2,6 +2,7 @@
 
 #include "commands/commandutil.h"
 #include "observe/logsink.h"
+#include "pubsub/clientsubscriptions.h"
 #include "server.h"
 #include "store/keyspace.h"
 
@@ -23,6 +24,10 @@ constexpr qsizetype MaxReadChunk = 8 * 1024 * 1024;
 // A monitor that does not read its lines is disconnected here, Redis's hard output limit
 // for replicas and monitors.
 constexpr qsizetype MonitorOutputLimit = 256 * 1024 * 1024;
+// Redis's default client-output-buffer-limit for the pubsub class: 32mb 8mb 60.
+constexpr qsizetype PubSubHardLimit = 32 * 1024 * 1024;
+constexpr qsizetype PubSubSoftLimit = 8 * 1024 * 1024;
+constexpr qint64 PubSubSoftLimitMs = 60 * 1000;
 
 // Redis formats names and arguments with %s: a NUL byte ends them.
 QByteArrayView cString(QByteArrayView s, qsizetype max)
@@ -300,6 +305,15 @@ bool Connection::execute()
         reject(command, QByteArrayLiteral("ERR Command not allowed inside a transaction"));
         return true;
     }
+    // Redis's processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.
+    if (m_subscriptions && m_reply.protocol() == 2 && m_subscriptions->isSubscribed()
+        && !(command->flags & CommandFlag::SubscribedContext)) {
+        reject(command,
+               "ERR Can't execute '" + command->fullName
+                       + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                         "allowed in this context");
+        return true;
+    }
     // Checked after every rejection, as Redis does: a refused command never waits.
     if (m_server.pauseMode() != Server::PauseMode::None && isHeldByPause(command)) {
         m_server.postpone(this);
@@ -456,8 +470,73 @@ void Connection::pushOutput(const QByteArray &bytes)
     m_server.scheduleFlush(this);
 }
 
+ClientSubscriptions &Connection::subscriptions()
+{
+    if (!m_subscriptions)
+        m_subscriptions = std::make_unique<ClientSubscriptions>();
+    return *m_subscriptions;
+}
+
+bool Connection::isSubscribed() const
+{
+    return m_subscriptions && m_subscriptions->isSubscribed();
+}
+
+void Connection::pushFrame(const QByteArray &frame)
+{
+    if (m_closed || m_closeAfterReply || m_closing)
+        return;
+    const qsizetype at = m_out.size();
+    m_out += frame;
+    if (m_reply.protocol() == 3)
+        m_out[at] = '>';
+    if (isOverPubSubLimit()) {
+        qCWarning(lcClients).noquote() << "client" << m_id << QString::fromLatin1(m_peer)
+                                       << "closed for overcoming of output buffer limits (pubsub)";
+        closeSoon("output buffer limit");
+        return;
+    }
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        m_server.scheduleFlush(this);
+    }
+}
+
+// Redis's checkClientOutputBufferLimits for a subscriber: over the hard limit at once, over the
+// soft one when it has stayed over it for 60 s.
+bool Connection::isOverPubSubLimit()
+{
+    const qsizetype used = outputBufferSize();
+    if (used <= PubSubSoftLimit || !isSubscribed()) {
+        m_softLimitSinceMs = 0;
+        return false;
+    }
+    if (used > PubSubHardLimit)
+        return true;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_softLimitSinceMs == 0)
+        m_softLimitSinceMs = now;
+    return now - m_softLimitSinceMs >= PubSubSoftLimitMs;
+}
+
+void Connection::closeSoon(const char *reason)
+{
+    m_closing = true;
+    // Its output is dropped now: the point is to bound the server's memory.
+    m_out = QByteArray();
+    m_outPos = 0;
+    QMetaObject::invokeMethod(
+            &m_server,
+            [server = &m_server, id = m_id, reason] {
+                if (Connection *client = server->client(id))
+                    client->close(reason);
+            },
+            Qt::QueuedConnection);
+}
+
 void Connection::flushOutput()
 {
+    m_flushScheduled = false;
     if (m_fd < 0 || m_closed)
         return;
     while (m_outPos < m_out.size()) {
@@ -517,6 +596,7 @@ void Connection::close(const char *reason)
     if (m_closed)
         return;
     m_closed = true;
+    m_server.pubsub().forget(*this);
     if (m_fd >= 0) {
         m_server.poller()->remove(m_fd);
         ::close(m_fd);

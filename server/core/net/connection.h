@@ -10,10 +10,12 @@
 #include <QDateTime>
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
 class Keyspace;
 class Server;
+struct ClientSubscriptions;
 struct Command;
 
 // One client: a non-blocking socket (or none, for tests), the query buffer and parser state,
@@ -112,6 +114,20 @@ public:
     bool isMonitor() const { return m_monitor; }
     void setMonitor(bool on) { m_monitor = on; }
 
+    // --- Pub/Sub ---
+    // Writes frames that are not replies (subscription confirmations, RESP3 pushes) to the
+    // output: in Redis's CLIENT_PUSHING mode they are sent even while CLIENT REPLY is off.
+    ReplyWriter &push() { return m_push; }
+    // Queues a message frame written in RESP2 ('*' first), as a push frame ('>') for a RESP3
+    // client, and flushes it after this round. A subscriber over Redis's pubsub output limits
+    // (32 MB, or 8 MB for 60 s) is closed after the round and receives nothing more.
+    void pushFrame(const QByteArray &frame);
+    // What this client is subscribed to, made on first use.
+    ClientSubscriptions &subscriptions();
+    const ClientSubscriptions *subscriptionsIfAny() const { return m_subscriptions.get(); }
+    // Redis's CLIENT_PUBSUB: subscribed to any channel, pattern or shard channel.
+    bool isSubscribed() const;
+
     // --- identity and counters ---
     quint64 id() const { return m_id; }
     int fd() const { return m_fd; }
@@ -123,7 +139,11 @@ public:
     const QByteArray &libVersion() const { return m_libVersion; }
     void setLibInfo(const QByteArray &name, const QByteArray &version);
     int protocol() const { return m_reply.protocol(); }
-    void setProtocol(int version) { m_reply.setProtocol(version); }
+    void setProtocol(int version)
+    {
+        m_reply.setProtocol(version);
+        m_push.setProtocol(version);
+    }
     bool isAuthenticated() const { return m_authenticated; }
     void setAuthenticated(bool on);
     qint64 createdMs() const { return m_createdMs; }
@@ -156,6 +176,10 @@ private:
                         quint64 errorsBefore, bool countCall);
     void queue(Command *command);
     bool reject(Command *command, const QByteArray &message);
+    // Redis's output-buffer limits for the pubsub class, checked as frames are queued.
+    bool isOverPubSubLimit();
+    // Closes this client once the current round is over (Redis's freeClientAsync).
+    void closeSoon(const char *reason);
     // Redis's resetClient part for CLIENT REPLY SKIP: after each request (not EXEC's own
     // commands) a pending skip ends and a SKIP just run starts one.
     void advanceReplySkip();
@@ -179,6 +203,11 @@ private:
     qsizetype m_outPos = 0;
     RespParser m_parser;
     ReplyWriter m_reply { &m_out };
+    ReplyWriter m_push { &m_out };
+    std::unique_ptr<ClientSubscriptions> m_subscriptions; // null until it first subscribes
+    qint64 m_softLimitSinceMs = 0; // when the output first went over the soft limit; 0: under
+    bool m_closing = false;        // closeSoon() was called
+    bool m_flushScheduled = false; // Server::scheduleFlush() has this client already
     // Replies dropped by CLIENT REPLY OFF/SKIP land here; emptied after every request.
     QByteArray m_droppedReplies;
     enum ReplyFlag : quint8 { ReplyOff = 1, ReplySkip = 2, ReplySkipNext = 4 };

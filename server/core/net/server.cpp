@@ -6,6 +6,7 @@
 #include "observe/logsink.h"
 #include "poller.h"
 #include "protocol/repr.h"
+#include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -79,6 +80,7 @@ Server::Server(ServerConfig config, QObject *parent)
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
     }
+    KeyspaceEvents::watchDatabases(*this);
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);

@@ -7,6 +7,7 @@
 #include "observe/commandlog.h"
 #include "observe/serverstats.h"
 #include "observe/slowlog.h"
+#include "pubsub/pubsubregistry.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -97,6 +98,8 @@ public:
     // Clients blocked by BLPOP and the like.
     BlockedClients &blockedClients() { return m_blockedClients; }
     const BlockedClients &blockedClients() const { return m_blockedClients; }
+    // Channels, patterns and shard channels with their subscribers.
+    PubSubRegistry &pubsub() { return m_pubsub; }
     // Runs the client's buffered requests after the current round (a blocked client served,
     // a paused one released), as Redis reprocesses unblocked clients before it sleeps.
     void resumeLater(Connection *connection);
@@ -140,6 +143,7 @@ private:
     std::vector<quint64> m_resume;    // client ids to run after this round
     bool m_resumeScheduled = false;
     BlockedClients m_blockedClients { *this };
+    PubSubRegistry m_pubsub;
     ClientsSampler m_clientsSampler;
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;

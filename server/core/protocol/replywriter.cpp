@@ -117,6 +117,11 @@ void ReplyWriter::setHeader(qsizetype count)
     header(m_resp3 ? '~' : '*', count);
 }
 
+void ReplyWriter::pushHeader(qsizetype count)
+{
+    header(m_resp3 ? '>' : '*', count);
+}
+
 void ReplyWriter::doubleValue(double value)
 {
     char buf[64];

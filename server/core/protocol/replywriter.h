@@ -29,6 +29,7 @@ public:
     void arrayHeader(qsizetype count); // *count
     void mapHeader(qsizetype pairs);   // %pairs, or *2n in RESP2
     void setHeader(qsizetype count);   // ~count, or *count in RESP2
+    void pushHeader(qsizetype count);  // >count (out-of-band data), or *count in RESP2
     void doubleValue(double value);    // ,value, or a bulk string in RESP2
     void verbatim(QByteArrayView data, QByteArrayView format = "txt"); // =len fmt:data, or bulk
     void boolean(bool value);                                          // #t/#f, or :1/:0 in RESP2

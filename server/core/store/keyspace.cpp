@@ -92,6 +92,8 @@ void Keyspace::destroyEntry(KeyEntry *entry)
 
 void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
 {
+    if (reason == Deletion::Expire && m_keyEventHook)
+        m_keyEventHook(KeyEvent::Expired, entry->key());
     m_dict.take(entry->key());
     if (entry->hasExpire())
         removeVolatile(entry);
@@ -113,6 +115,8 @@ KeyEntry *Keyspace::findOrCreate(QByteArrayView key, bool *added)
     if (!entry) {
         entry = createEntry(key);
         m_dict.insert(entry);
+        if (m_keyEventHook)
+            m_keyEventHook(KeyEvent::Created, key);
     }
     return entry;
 }
@@ -187,6 +191,8 @@ void Keyspace::attach(KeyEntry *entry)
     if (entry->hasExpire())
         addVolatile(entry);
     keyAdded(entry->key());
+    if (m_keyEventHook)
+        m_keyEventHook(KeyEvent::Created, entry->key());
 }
 
 bool Keyspace::rename(QByteArrayView from, QByteArrayView to)

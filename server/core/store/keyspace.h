@@ -88,6 +88,14 @@ public:
     void clear(bool async = false);
     // The server's background freeing thread; without one (unit tests) all frees are inline.
     void setLazyFree(LazyFree *lazyFree) { m_lazyFree = lazyFree; }
+    // Keyspace notifications and tracking: told of each key created (Redis's dbAdd: a new key,
+    // RENAME/MOVE/COPY's destination) and each key deleted because it expired, before it is
+    // freed. Without one (the default) that costs a test of an empty std::function.
+    enum class KeyEvent { Created, Expired };
+    void setKeyEventHook(std::function<void(KeyEvent, QByteArrayView key)> hook)
+    {
+        m_keyEventHook = std::move(hook);
+    }
     // A command changed the value of key in place (APPEND, SETRANGE, INCR, SETBIT...).
     void signalModified(QByteArrayView key)
     {
@@ -201,5 +209,6 @@ private:
     std::unique_ptr<BlockingKeys> m_blocking; // null until a client blocks here; never swapped
     // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
     quint32 m_clock = 0;
-    LazyFree *m_lazyFree = nullptr; // the server's; never swapped
+    LazyFree *m_lazyFree = nullptr;                               // the server's; never swapped
+    std::function<void(KeyEvent, QByteArrayView)> m_keyEventHook; // never swapped
 };

@@ -85,6 +85,22 @@ async function main() {
     check('sorted set', JSON.stringify(await r.zrange('board', 0, -1, 'WITHSCORES'))
           === '["bob","10","ann","30"]' && (await r.zscore('board', 'ann')) === '30');
 
+    // Pub/Sub: a subscriber connection with a channel and a pattern.
+    const sub = new Redis({ port, host: '127.0.0.1' });
+    const messages = [];
+    sub.on('message', (channel, message) => messages.push(`${channel}:${message}`));
+    sub.on('pmessage', (pattern, channel, message) =>
+        messages.push(`${pattern}|${channel}:${message}`));
+    check('subscribe', (await sub.subscribe('news', 'alerts')) === 2);
+    check('psubscribe', (await sub.psubscribe('room.*')) === 3);
+    check('publish', (await r.publish('news', 'hi')) === 1
+          && (await r.publish('room.7', 'yo')) === 1 && (await r.publish('none', 'x')) === 0);
+    for (let i = 0; i < 50 && messages.length < 2; ++i)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    check('messages', JSON.stringify(messages) === '["news:hi","room.*|room.7:yo"]');
+    check('unsubscribe', (await sub.unsubscribe('news')) === 2);
+    sub.disconnect();
+
     const db3 = new Redis({ port, host: '127.0.0.1', db: 3 });
     check('select', (await db3.set('in3', 'x')) === 'OK' && (await r.get('in3')) === null);
     db3.disconnect();

@@ -268,7 +268,7 @@ def start_servers(opts):
     rport, qport = free_port(), free_port()
     redis = Server("redis", [opts.redis, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--maxclients", "20000", "--protected-mode", "no"], rport)
-    qkv = Server("qkv", [opts.qkv, "--headless", "--port", str(qport), "--log-file", "",
+    qkv = Server("qkv", [opts.qkv, "--headless", "--port", str(qport), "--log-file", "", "--save", "",
                          "--maxclients", "20000"], qport)
     return redis, qkv
 

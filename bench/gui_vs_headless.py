@@ -46,8 +46,8 @@ def main():
     os.environ["DISPLAY"] = display
     gport, hport = free_port(), free_port()
     # Same logging as the headless one (no command lines); the file only records the snapshot count.
-    gui = Server("gui", [opts.qkv, "--port", str(gport), "--log-file", log, "--log-commands", "0"], gport)
-    headless = Server("headless", [opts.qkv, "--headless", "--port", str(hport), "--log-file", ""], hport)
+    gui = Server("gui", [opts.qkv, "--port", str(gport), "--log-file", log, "--log-commands", "0", "--save", ""], gport)
+    headless = Server("headless", [opts.qkv, "--headless", "--port", str(hport), "--log-file", "", "--save", ""], hport)
     ratios = []
     try:
         print(f"# {time.strftime('%Y-%m-%d %H:%M')}  cores={os.cpu_count()}  rounds={opts.rounds}")

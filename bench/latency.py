@@ -9,6 +9,8 @@ on both servers in the same run (fresh processes; servers on CPU 0, clients on C
 
   growth        0 -> N keys: redis-benchmark -t set -r 1e9 -n N -P 32 -c 4 -d 8
   dashboard     the same growth, qkv with its dashboard open (offscreen), vs redis's growth
+  bgsave        BGSAVE of those N keys (a forked child writes dump.rdb) while one client
+                writes pipelines of 100 SETs: the seconds it took and the write rate meanwhile
   flushall      FLUSHALL ASYNC of those N keys
   expiry        M keys expiring in the same second (active expiry reclaims them)
   del-<type>    DEL of a hash, list, set and sorted set of E elements, lazyfree-lazy-user-del yes
@@ -28,6 +30,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -179,17 +182,28 @@ def benchmark(server, args):
 
 
 def start(kind, opts, dashboard=False):
+    """A fresh server with no save rules, writing its dump.rdb (BGSAVE) in a temporary --dir."""
     port = free_port()
+    directory = tempfile.mkdtemp(prefix=f"latency-{kind}-")
     if kind == "redis":
-        return Server("redis", [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--maxclients", "20000"], port)
-    argv = [opts.qkv, "--port", str(port), "--log-file", "", "--maxclients", "20000"]
-    env = None
-    if dashboard:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        server = Server("redis", [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no", "--maxclients", "20000", "--dir", directory], port)
     else:
-        argv.append("--headless")
-    return Server("qkv", argv, port, env=env)
+        argv = [opts.qkv, "--port", str(port), "--log-file", "", "--save", "", "--maxclients", "20000",
+                "--dir", directory]
+        env = None
+        if dashboard:
+            env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        else:
+            argv.append("--headless")
+        server = Server("qkv", argv, port, env=env)
+    server.dir = directory
+    return server
+
+
+def stop(server):
+    server.stop()
+    shutil.rmtree(server.dir, ignore_errors=True)
 
 
 def growth(server, keys):
@@ -201,6 +215,31 @@ def growth(server, keys):
                                  "-d", "8"])
     dbsize = integer(command(server, "DBSIZE")[0])
     return probe.summary, rps, (rss_bytes(server.proc.pid) - before) / dbsize
+
+
+def bgsave(server):
+    """BGSAVE of the keyspace under the probe while one client writes pipelines of 100 SETs;
+    returns the probe, the seconds until the child was reaped, the writes/s meanwhile and the
+    file's size in MB."""
+    batch = [encode([b"SET", b"during:%d" % i, b"v"]) for i in range(100)]
+    with Probe(server.port) as probe:
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", server.port)) as writer:
+            reply, _ = command(server, "BGSAVE")
+            assert reply.startswith(b"+Background saving started"), reply
+            start_time = time.perf_counter()
+            writes = 0
+            while True:
+                send_batch(writer, batch)
+                writes += len(batch)
+                if writes % 2000 == 0 and b"rdb_bgsave_in_progress:0" in command(server, "INFO", "persistence")[0]:
+                    break
+            seconds = time.perf_counter() - start_time
+        time.sleep(0.3)
+    status = command(server, "INFO", "persistence")[0]
+    assert b"rdb_last_bgsave_status:ok" in status, status
+    size = os.path.getsize(os.path.join(server.dir, "dump.rdb")) / 2**20
+    return probe.summary, seconds, writes / seconds, size
 
 
 def wait_lazyfree(server, limit=120):
@@ -305,7 +344,7 @@ def command_costs(server, idle_clients):
     return costs
 
 
-SCENARIOS = ("growth", "commands", "flushall", "expiry", "del", "dashboard")
+SCENARIOS = ("growth", "commands", "bgsave", "flushall", "expiry", "del", "dashboard")
 
 
 def one_run(opts, sizes):
@@ -328,6 +367,12 @@ def one_run(opts, sizes):
                     figures.setdefault(f"{name} server us/req", {})[kind] = us
                 for name, ms in command_costs(server, sizes["clients"]).items():
                     figures.setdefault(f"{name} ms", {})[kind] = ms
+            if "bgsave" in wanted:
+                summary, seconds, rate, megabytes = bgsave(server)
+                probes.setdefault("bgsave", {})[kind] = summary
+                figures.setdefault("BGSAVE s (until reaped)", {})[kind] = seconds
+                figures.setdefault("writes/s during BGSAVE", {})[kind] = rate
+                figures.setdefault("dump.rdb MB", {})[kind] = megabytes
             if "flushall" in wanted:
                 probes.setdefault("flushall async", {})[kind] = flushall_async(server)
             else:
@@ -341,14 +386,14 @@ def one_run(opts, sizes):
                 probes.setdefault(f"del {aggregate}", {})[kind] = summary
                 figures.setdefault(f"DEL {aggregate} reply ms", {})[kind] = seconds * 1000
         finally:
-            server.stop()
+            stop(server)
     if "dashboard" in wanted:
         server = start("qkv", opts, dashboard=True)
         try:
             probes["growth, dashboard"] = {"redis": probes["growth"]["redis"],
                                            "qkv": growth(server, sizes["keys"])[0]}
         finally:
-            server.stop()
+            stop(server)
     return probes, figures
 
 

@@ -4,6 +4,7 @@
 #include "net/server.h"
 #include "observe/dashboardbridge.h"
 #include "observe/logsink.h"
+#include "persist/persistence.h"
 
 #include <QApplication>
 #include <QFile>
@@ -107,8 +108,13 @@ int run(QCoreApplication &app, const ServerConfig &config)
             &onServerThread,
             [&] {
                 server = new Server(config);
-                if (server->listen(&error))
+                if (!server->persistence().load(&error)) {
+                    qCCritical(lcServer).noquote()
+                            << "cannot load" << config.rdbPath() << ':' << error;
+                    error = QStringLiteral("the RDB file could not be loaded");
+                } else if (server->listen(&error)) {
                     bridge = new DashboardBridge(server, &log);
+                }
             },
             Qt::BlockingQueuedConnection);
 
@@ -151,6 +157,9 @@ int run(QCoreApplication &app, const ServerConfig &config)
     QMetaObject::invokeMethod(
             &onServerThread,
             [&] {
+                // The window closed or SIGTERM: saves when save rules exist, as Redis on SIGTERM.
+                if (bridge && !server->isShutdownPrepared())
+                    server->prepareForShutdown();
                 delete bridge;
                 server->close();
                 delete server;

@@ -52,7 +52,7 @@ if ldd "$server" | grep -qE 'Qt6(Widgets|Gui)'; then
     fail "the headless server links Qt Widgets/Gui"
 fi
 
-"$server" --headless --port 0 --log-file "$work/server.log" >"$work/out" 2>&1 &
+"$server" --headless --port 0 --log-file "$work/server.log" --dir "$work" >"$work/out" 2>&1 &
 server_pid=$!
 port=$("$root/scripts/listen-port.sh" "$work/out") || fail "server did not print its port: $(cat "$work/out")"
 

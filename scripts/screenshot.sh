@@ -25,7 +25,8 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=10000 \
-    xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" &
+    xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" --save "" \
+        --dir "$(mktemp -d)" &
 pids+=($!)
 for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 

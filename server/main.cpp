@@ -2,6 +2,7 @@
 #include "config/serverconfig.h"
 #include "net/server.h"
 #include "observe/logsink.h"
+#include "persist/persistence.h"
 #include "signalwatcher.h"
 
 #ifdef QKV_HAVE_GUI
@@ -46,6 +47,10 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
 
     Server server(config);
     QString error;
+    if (!server.persistence().load(&error)) {
+        qCCritical(lcServer).noquote() << "cannot load" << config.rdbPath() << ':' << error;
+        return 1;
+    }
     if (!server.listen(&error)) {
         qCCritical(lcServer).noquote()
                 << "cannot listen on" << config.bind << config.port << ':' << error;
@@ -57,6 +62,9 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
 
     QObject::connect(&server, &Server::shutdownRequested, &app, &QCoreApplication::quit);
     const int status = app.exec();
+    // SIGTERM or SIGINT: saves as Redis does when save rules exist (SHUTDOWN did it already).
+    if (!server.isShutdownPrepared())
+        server.prepareForShutdown();
     server.close();
     qCInfo(lcServer) << "shutdown complete";
     return status;

@@ -7,7 +7,6 @@
 
 #include "common/respframe.h"
 
-#include <QDir>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
@@ -99,8 +98,8 @@ std::unique_ptr<QProcess> startSecured(quint16 *port)
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process->start(QStringLiteral(QKV_SERVER_PATH),
                    { QStringLiteral("--headless"), QStringLiteral("--port"), QString::number(*port),
-                     QStringLiteral("--log-file"), QString(), QStringLiteral("--requirepass"),
-                     QStringLiteral("s3cret") });
+                     QStringLiteral("--log-file"), QString(), QStringLiteral("--save"), QString(),
+                     QStringLiteral("--requirepass"), QStringLiteral("s3cret") });
     if (!ServerProcess::waitForReply(*port, QByteArrayLiteral("-NOAUTH")))
         return nullptr;
     return process;
@@ -704,14 +703,8 @@ void TestCli::rdb()
     if (m_redis.port() == 0 || redisCliPath().isEmpty())
         QSKIP("redis-server or redis-cli is not installed");
     QCOMPARE(runCli(m_redis.port(), split("SET rdb:marker present")).exitCode, 0);
-    // A sync from disk writes dump.rdb into the server's directory, the test's (dir is a
-    // protected setting): removed afterwards, or the next redis-server would load it.
-    const QString dump = QDir::current().filePath(QStringLiteral("dump.rdb"));
-    const bool hadDump = QFile::exists(dump);
-    const auto removeDump = qScopeGuard([&] {
-        if (!hadDump)
-            QFile::remove(dump);
-    });
+    // A sync from disk writes dump.rdb into the server's --dir, a temporary directory of its
+    // own (ServerProcess), so no other server ever loads it.
     QCOMPARE(runCli(m_redis.port(), split("CONFIG SET repl-diskless-sync-delay 0")).exitCode, 0);
     for (const char *diskless : { "yes", "no" }) {
         QCOMPARE(runCli(m_redis.port(),

@@ -169,7 +169,8 @@ std::unique_ptr<QProcess> startServer(const QByteArray &kind, quint16 port)
     } else {
         process->start(QStringLiteral(QKV_SERVER_PATH),
                        { QStringLiteral("--headless"), QStringLiteral("--port"), p,
-                         QStringLiteral("--log-file"), QString() });
+                         QStringLiteral("--log-file"), QString(), QStringLiteral("--save"),
+                         QString() });
     }
     process->waitForStarted(WaitMs);
     if (!ServerProcess::waitForReply(port))

@@ -38,6 +38,24 @@ ServerProcess::~ServerProcess()
     }
 }
 
+bool ServerProcess::stop(int timeoutMs)
+{
+    if (!m_process)
+        return true;
+    bool stopped = true;
+    // SHUTDOWN may have ended it already (waitForFinished is false for a finished process).
+    if (m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(timeoutMs) && m_process->state() != QProcess::NotRunning) {
+            m_process->kill();
+            m_process->waitForFinished(1000);
+            stopped = false;
+        }
+    }
+    m_process.reset();
+    return stopped;
+}
+
 QString ServerProcess::redisPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
@@ -52,7 +70,8 @@ bool ServerProcess::startRedis(QString *error)
                      { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
                        QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
                        QStringLiteral("--appendonly"), QStringLiteral("no"),
-                       QStringLiteral("--daemonize"), QStringLiteral("no") });
+                       QStringLiteral("--daemonize"), QStringLiteral("no"), QStringLiteral("--dir"),
+                       m_dir.path() });
     if (!m_process->waitForStarted(5000) || !waitForReply(m_port)) {
         *error = QStringLiteral("redis-server did not start");
         return false;
@@ -72,7 +91,12 @@ bool ServerProcess::startQkv(const QString &path, QString *error, const QStringL
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process->start(path,
                      QStringList { QStringLiteral("--headless"), QStringLiteral("--port"),
-                                   QStringLiteral("0"), QStringLiteral("--log-file"), QString() }
+                                   QStringLiteral("0"), QStringLiteral("--log-file"), QString(),
+                                   // Many servers start in one directory: none saves or
+                                   // loads a dump.rdb there unless the test asks (extraArgs
+                                   // come later and win: --save, --dir).
+                                   QStringLiteral("--save"), QString(), QStringLiteral("--dir"),
+                                   m_dir.path() }
                              + extraArgs);
     if (!m_process->waitForStarted(5000)) {
         *error = QStringLiteral("cannot start ") + path;

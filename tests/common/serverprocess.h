@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -16,6 +17,11 @@ public:
     bool startRedis(QString *error);
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
+    // The server's own empty directory (--dir): SAVE and BGSAVE write there, and nothing
+    // another test saved is loaded at start-up.
+    QString dir() const { return m_dir.path(); }
+    // Stops the server with SIGTERM (which saves when save rules exist) and waits.
+    bool stop(int timeoutMs = 10000);
     static QString redisPath();
     // A free loopback port, for a server that a test restarts on the same port.
     static quint16 freePort();
@@ -27,5 +33,6 @@ public:
 
 private:
     std::unique_ptr<QProcess> m_process;
+    QTemporaryDir m_dir;
     quint16 m_port = 0;
 };

@@ -9,7 +9,7 @@ for tool in redis-cli redis-benchmark; do
 done
 
 work=$(mktemp -d)
-"$server" --headless --port 0 --log-file "" >"$work/out" 2>&1 &
+"$server" --headless --port 0 --log-file "" --save "" --dir "$work" >"$work/out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 port=$("$here/../../scripts/listen-port.sh" "$work/out") || { echo "server did not start"; exit 1; }

@@ -43,6 +43,7 @@ CommandTable::CommandTable()
     registerMemoryCommands(*this);
     registerSortCommands(*this);
     registerPubSubCommands(*this);
+    registerPersistCommands(*this);
 }
 
 void CommandTable::add(Command command)

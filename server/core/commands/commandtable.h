@@ -243,3 +243,4 @@ void registerZSetCommands(CommandTable &table);
 void registerMemoryCommands(CommandTable &table);
 void registerSortCommands(CommandTable &table);
 void registerPubSubCommands(CommandTable &table);
+void registerPersistCommands(CommandTable &table);

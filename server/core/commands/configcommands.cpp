@@ -8,6 +8,10 @@
 #include "store/globmatch.h"
 #include "store/keyspace.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -29,6 +33,9 @@ struct ConfigParameter
     Setter set;             // empty: cannot change while running ("can't set immutable config")
     bool sensitive = false; // a secret: CONFIG SET's value is redacted from SLOWLOG
     const char *alias = nullptr; // Redis's older name for it (hash-max-ziplist-entries...)
+    // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it unless
+    // enable-protected-configs, which qkv takes from the command line only.
+    bool isProtected = false;
 };
 
 // Redis's memtoull: digits with an optional unit (b k kb m mb g gb, any case).
@@ -141,7 +148,40 @@ ConfigParameter yesNoParameter(const char *name, bool ServerConfig::*field)
 const std::vector<ConfigParameter> &configParameters()
 {
     static const std::vector<ConfigParameter> parameters = {
-        { "save", [](const ServerConfig &) { return QByteArray(); }, {} },
+        { "save", [](const ServerConfig &c) { return ServerConfig::formatSaveRules(c.saveRules); },
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              if (!ServerConfig::parseSaveRules(text, &config.saveRules))
+                  return "Invalid save parameters";
+              return QByteArray();
+          } },
+        // Redis chdir()s to dir; qkv keeps it absolute instead, so nothing else (log file,
+        // other servers in the process) sees the working directory move.
+        { "dir",
+          [](const ServerConfig &c) {
+              return QFile::encodeName(c.dir.isEmpty() ? QDir::currentPath() : c.dir);
+          },
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              const QString path = QFile::decodeName(cString(text).toByteArray());
+              const QFileInfo info(config.dir.isEmpty() ? path : QDir(config.dir).filePath(path));
+              if (!info.exists())
+                  return "No such file or directory";
+              if (!info.isDir())
+                  return "Not a directory";
+              config.dir = info.canonicalFilePath();
+              return QByteArray();
+          },
+          false, nullptr, true },
+        { "dbfilename", [](const ServerConfig &c) { return QFile::encodeName(c.dbFilename); },
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              // Redis's isValidDBfilename.
+              if (text.contains('/'))
+                  return "dbfilename can't be a path, just a filename";
+              config.dbFilename = QFile::decodeName(text.toByteArray());
+              return QByteArray();
+          },
+          false, nullptr, true },
+        yesNoParameter("rdbcompression", &ServerConfig::rdbCompression),
+        yesNoParameter("rdbchecksum", &ServerConfig::rdbChecksum),
         { "appendonly", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
         { "databases", [](const ServerConfig &c) { return QByteArray::number(c.databases); }, {} },
         { "maxclients", [](const ServerConfig &c) { return QByteArray::number(c.maxClients); },
@@ -291,6 +331,8 @@ void configSetCommand(Connection &c)
         QByteArray error;
         if (!parameter->set)
             error = "can't set immutable config";
+        else if (parameter->isProtected && !c.server().config().enableProtectedConfigs)
+            error = "can't set protected config";
         else if (std::find(names.cbegin(), names.cend(), name) != names.cend())
             error = "duplicate parameter";
         if (!error.isEmpty()) {

@@ -56,6 +56,7 @@ void hsetGeneric(Connection &c, bool countAdded)
         c.reply().error("ERR wrong number of arguments for '" + c.commandName() + "' command");
         return;
     }
+    const quint64 changesBefore = c.db().changes();
     HashValue *hash = lookupWriteOrCreate(c);
     if (!hash)
         return;
@@ -67,6 +68,7 @@ void hsetGeneric(Connection &c, bool countAdded)
         added += hash->set(c.arg(j), c.arg(j + 1), limits);
     c.db().signalModified(c.arg(1));
     KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hset", c.arg(1));
+    c.db().countChangesSince(changesBefore, quint64((c.argc() - 2) / 2));
     if (countAdded)
         c.reply().integer(added);
     else
@@ -175,6 +177,7 @@ void hdelCommand(Connection &c)
         return;
     qsizetype deleted = 0;
     if (entry) {
+        const quint64 changesBefore = c.db().changes();
         HashValue *hash = entry->as<HashValue>();
         for (qsizetype j = 2; j < c.argc(); ++j) {
             if (!hash->remove(c.arg(j)))
@@ -192,6 +195,7 @@ void hdelCommand(Connection &c)
             KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hdel", c.arg(1));
         if (emptied)
             KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+        c.db().countChangesSince(changesBefore, quint64(deleted));
     }
     c.reply().integer(deleted);
 }

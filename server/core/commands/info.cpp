@@ -4,6 +4,7 @@
 #include "net/poller.h"
 #include "net/server.h"
 #include "observe/clock.h"
+#include "persist/persistence.h"
 #include "store/keyspace.h"
 
 #include <QCoreApplication>
@@ -223,16 +224,19 @@ void persistenceSection(Writer &w, Server &server)
     w.field("current_fork_perc", QByteArrayLiteral("0.00"));
     w.field("current_save_keys_processed", 0);
     w.field("current_save_keys_total", 0);
-    w.field("rdb_changes_since_last_save", 0);
-    w.field("rdb_bgsave_in_progress", 0);
-    w.field("rdb_last_save_time", server.stats().startMs() / 1000);
-    w.field("rdb_last_bgsave_status", QByteArrayLiteral("ok"));
-    w.field("rdb_last_bgsave_time_sec", -1);
-    w.field("rdb_current_bgsave_time_sec", -1);
-    w.field("rdb_saves", 0);
+    const Persistence &p = server.persistence();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    w.field("rdb_changes_since_last_save", qint64(p.changesSinceLastSave()));
+    w.field("rdb_bgsave_in_progress", p.isBackgroundSaveRunning() ? 1 : 0);
+    w.field("rdb_last_save_time", p.lastSaveSeconds());
+    w.field("rdb_last_bgsave_status",
+            p.lastBackgroundSaveOk() ? QByteArrayLiteral("ok") : QByteArrayLiteral("err"));
+    w.field("rdb_last_bgsave_time_sec", p.lastBackgroundSaveSeconds());
+    w.field("rdb_current_bgsave_time_sec", p.currentBackgroundSaveSeconds(now));
+    w.field("rdb_saves", qint64(p.saves()));
     w.field("rdb_last_cow_size", 0);
-    w.field("rdb_last_load_keys_expired", 0);
-    w.field("rdb_last_load_keys_loaded", 0);
+    w.field("rdb_last_load_keys_expired", p.loadStats().keysExpired);
+    w.field("rdb_last_load_keys_loaded", p.loadStats().keysLoaded);
     w.field("aof_enabled", 0);
     w.field("aof_rewrite_in_progress", 0);
     w.field("aof_rewrite_scheduled", 0);

@@ -191,8 +191,7 @@ void flushallCommand(Connection &c)
     bool async = false;
     if (!parseFlushMode(c, &async))
         return;
-    for (int i = 0; i < c.server().databaseCount(); ++i)
-        c.server().database(i).clear(async);
+    c.server().flushAll(async);
     c.reply().ok();
 }
 

@@ -142,6 +142,7 @@ void pushGeneric(Connection &c, End where, bool xx)
     KeyEntry *entry = nullptr;
     if (!lookupTypedWrite(c, c.arg(1), ValueType::List, &entry))
         return;
+    const quint64 changesBefore = c.db().changes();
     if (!entry) {
         if (xx) {
             c.reply().integer(0);
@@ -155,6 +156,7 @@ void pushGeneric(Connection &c, End where, bool xx)
     c.reply().integer(list->length());
     c.db().signalModified(c.arg(1));
     KeyspaceEvents::notify(c, KeyspaceEvents::List, pushEvent(where), c.arg(1));
+    c.db().countChangesSince(changesBefore, quint64(c.argc() - 2));
 }
 
 void lpushCommand(Connection &c)

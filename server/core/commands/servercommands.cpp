@@ -604,22 +604,25 @@ void monitorCommand(Connection &c)
     c.reply().ok();
 }
 
-// qkv keeps nothing on disk, so SHUTDOWN has nothing to save: it stops listening, closes every
-// client (the caller gets no reply, as in Redis) and lets the process exit cleanly. SAVE asks
-// for what qkv cannot do and fails the way a failed save fails in Redis.
+// Redis 7.0's shutdownCommand: the snapshot is saved when SAVE says so or save rules exist
+// (never with NOSAVE); a failed save keeps the server running unless FORCE. On success the
+// caller gets no reply: every client is closed and the process exits cleanly.
 void shutdownCommand(Connection &c)
 {
     bool save = false;
     bool noSave = false;
     bool other = false;
+    bool force = false;
     bool abort = false;
     for (qsizetype i = 1; i < c.argc(); ++i) {
         if (argIs(c.arg(i), "NOSAVE"))
             noSave = true;
         else if (argIs(c.arg(i), "SAVE"))
             save = true;
-        else if (argIs(c.arg(i), "NOW") || argIs(c.arg(i), "FORCE"))
+        else if (argIs(c.arg(i), "NOW"))
             other = true;
+        else if (argIs(c.arg(i), "FORCE"))
+            force = other = true;
         else if (argIs(c.arg(i), "ABORT"))
             abort = true;
         else {
@@ -636,8 +639,8 @@ void shutdownCommand(Connection &c)
         c.reply().error("ERR No shutdown in progress.");
         return;
     }
-    if (save) {
-        qCWarning(lcServer) << "SHUTDOWN SAVE refused: qkv has no persistence";
+    if (!c.server().prepareForShutdown(save, noSave) && !force) {
+        qCWarning(lcServer) << "Error trying to save the DB, can't exit.";
         c.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
         return;
     }

@@ -235,6 +235,7 @@ void saddCommand(Connection &c)
     KeyEntry *entry = nullptr;
     if (!lookupTypedWrite(c, c.arg(1), ValueType::Set, &entry))
         return;
+    const quint64 changesBefore = c.db().changes();
     std::unique_ptr<SetValue> created;
     SetValue *set = entry ? entry->as<SetValue>() : (created = SetValue::createFor(c.arg(2))).get();
     const qint64 maxEntries = maxIntsetEntries(c);
@@ -247,6 +248,7 @@ void saddCommand(Connection &c)
         c.db().signalModified(c.arg(1));
     if (added)
         KeyspaceEvents::notify(c, KeyspaceEvents::Set, "sadd", c.arg(1));
+    c.db().countChangesSince(changesBefore, quint64(added));
     c.reply().integer(added);
 }
 
@@ -257,11 +259,13 @@ void sremCommand(Connection &c)
         return;
     long long removed = 0;
     if (entry) {
+        const quint64 changesBefore = c.db().changes();
         SetValue *set = entry->as<SetValue>();
         for (qsizetype j = 2; j < c.argc(); ++j)
             removed += set->remove(c.arg(j));
         if (removed)
             afterRemoval(c, c.arg(1), *set, "srem");
+        c.db().countChangesSince(changesBefore, quint64(removed));
     }
     c.reply().integer(removed);
 }

@@ -175,6 +175,7 @@ void zaddGeneric(Connection &c, unsigned flags)
     qsizetype updated = 0;
     qsizetype processed = 0;
     double score = 0;
+    const quint64 changesBefore = c.db().changes();
     if (entry || !(flags & ZSetValue::AddXx)) {
         ZSetValue *zset
                 = entry ? entry->as<ZSetValue>() : createZSet(c, key, c.arg(scoreIndex + 1).size());
@@ -194,6 +195,7 @@ void zaddGeneric(Connection &c, unsigned flags)
             c.db().signalModified(key);
             KeyspaceEvents::notify(c, KeyspaceEvents::ZSet, incr ? "zincr" : "zadd", key);
         }
+        c.db().countChangesSince(changesBefore, quint64(added + updated));
     }
     if (!incr)
         c.reply().integer(changed ? added + updated : added);
@@ -220,11 +222,13 @@ void zremCommand(Connection &c)
         return;
     qsizetype deleted = 0;
     if (entry) {
+        const quint64 changesBefore = c.db().changes();
         auto *zset = entry->as<ZSetValue>();
         for (qsizetype j = 2; j < c.argc() && zset->length(); ++j)
             deleted += zset->remove(c.arg(j));
         if (deleted)
             afterRemoval(c, c.arg(1), zset, "zrem");
+        c.db().countChangesSince(changesBefore, quint64(deleted));
     }
     c.reply().integer(deleted);
 }

@@ -3,7 +3,50 @@
 #include "pubsub/keyspaceevents.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
+
+#include <cstdlib>
+
+QString ServerConfig::rdbPath() const
+{
+    return QDir(dir.isEmpty() ? QDir::currentPath() : dir).filePath(dbFilename);
+}
+
+bool ServerConfig::parseSaveRules(QByteArrayView text, std::vector<SaveRule> *rules)
+{
+    // As Redis's setConfigSaveOption: split at each space, seconds >= 1, changes >= 0, in
+    // pairs; "" alone means none.
+    const QList<QByteArray> words = text.toByteArray().split(' ');
+    std::vector<SaveRule> parsed;
+    if (!text.isEmpty()) {
+        if (words.size() % 2 != 0)
+            return false;
+        for (qsizetype i = 0; i < words.size(); i += 2) {
+            bool okSeconds = false;
+            bool okChanges = false;
+            const qint64 seconds = words[i].toLongLong(&okSeconds);
+            const qint64 changes = words[i + 1].toLongLong(&okChanges);
+            if (!okSeconds || !okChanges || seconds < 1 || changes < 0)
+                return false;
+            parsed.push_back({ seconds, changes });
+        }
+    }
+    *rules = std::move(parsed);
+    return true;
+}
+
+QByteArray ServerConfig::formatSaveRules(const std::vector<SaveRule> &rules)
+{
+    QByteArray text;
+    for (const SaveRule &rule : rules) {
+        if (!text.isEmpty())
+            text += ' ';
+        text += QByteArray::number(rule.seconds) + ' ' + QByteArray::number(rule.changes);
+    }
+    return text;
+}
 
 bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *config, QString *error,
                                  bool *exitNow)
@@ -38,14 +81,31 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
             QStringLiteral(
                     "Commands per second written to the log file, 0 for none (default 1000)."),
             QStringLiteral("rate"), QString::number(config->commandLogRate));
+    const QCommandLineOption dir(
+            QStringLiteral("dir"),
+            QStringLiteral("Directory of the RDB snapshot (default: the working directory)."),
+            QStringLiteral("path"));
+    const QCommandLineOption dbFilename(
+            QStringLiteral("dbfilename"),
+            QStringLiteral("File name of the RDB snapshot in --dir (default dump.rdb)."),
+            QStringLiteral("name"), config->dbFilename);
+    const QCommandLineOption save(
+            QStringLiteral("save"),
+            QStringLiteral("Snapshot rules \"<seconds> <changes> ...\"; \"\" for none (default "
+                           "\"3600 1 300 100 60 10000\"). Repeatable."),
+            QStringLiteral("rules"));
+    const QCommandLineOption enableProtectedConfigs(
+            QStringLiteral("enable-protected-configs"),
+            QStringLiteral("Let CONFIG SET change dir and dbfilename: yes or no (default no)."),
+            QStringLiteral("yes|no"), QStringLiteral("no"));
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Echo every log line to stderr."));
     const QCommandLineOption notifyKeyspaceEvents(
             QStringLiteral("notify-keyspace-events"),
             QStringLiteral("Keyspace notification classes, as Redis's (e.g. KEA; default none)."),
             QStringLiteral("classes"));
-    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, commandLogRate,
-                        verbose, notifyKeyspaceEvents });
+    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, commandLogRate, dir,
+                        dbFilename, save, enableProtectedConfigs, verbose, notifyKeyspaceEvents });
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -86,6 +146,40 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
     if (config->logFile.isEmpty())
         config->commandLogRate = 0; // command lines only ever go to the file
     config->verbose = parser.isSet(verbose);
+    if (parser.isSet(dir)) {
+        const QFileInfo info(parser.value(dir));
+        if (!info.isDir()) {
+            *error = QStringLiteral("--dir: no such directory: ") + parser.value(dir);
+            return false;
+        }
+        config->dir = info.absoluteFilePath();
+    } else {
+        config->dir = QDir::currentPath();
+    }
+    config->dbFilename = parser.value(dbFilename);
+    if (config->dbFilename.isEmpty() || config->dbFilename.contains(QLatin1Char('/'))) {
+        *error = QStringLiteral("--dbfilename must be a file name, not a path");
+        return false;
+    }
+    const QString protectedValue = parser.value(enableProtectedConfigs);
+    if (protectedValue != QLatin1String("yes") && protectedValue != QLatin1String("no")) {
+        *error = QStringLiteral("--enable-protected-configs takes yes or no");
+        return false;
+    }
+    config->enableProtectedConfigs = protectedValue == QLatin1String("yes");
+    config->saveRules = defaultSaveRules();
+    if (parser.isSet(save)) {
+        // As redis.conf's save lines: the first replaces the defaults, later ones add rules.
+        config->saveRules.clear();
+        for (const QString &value : parser.values(save)) {
+            std::vector<SaveRule> rules;
+            if (!parseSaveRules(value.toUtf8(), &rules)) {
+                *error = QStringLiteral("invalid --save rules: ") + value;
+                return false;
+            }
+            config->saveRules.insert(config->saveRules.end(), rules.begin(), rules.end());
+        }
+    }
     if (parser.isSet(requirePass))
         config->requirePass = parser.value(requirePass).toUtf8();
     if (!KeyspaceEvents::parse(parser.value(notifyKeyspaceEvents).toUtf8(),

@@ -4,6 +4,20 @@
 #include <QString>
 #include <QStringList>
 
+#include <vector>
+
+// One `save <seconds> <changes>` rule: snapshot when at least `changes` keys changed and more
+// than `seconds` passed since the last save.
+struct SaveRule
+{
+    qint64 seconds;
+    qint64 changes;
+    bool operator==(const SaveRule &other) const
+    {
+        return seconds == other.seconds && changes == other.changes;
+    }
+};
+
 // Everything the server can be told at start-up. Built from the command line; the values
 // that Redis lets CONFIG SET change live are read from here by the running server.
 struct ServerConfig
@@ -45,6 +59,29 @@ struct ServerConfig
     bool lazyfreeLazyUserDel = false;
     bool lazyfreeLazyUserFlush = false;
     bool replicaLazyFlush = false; // no replication yet: kept for CONFIG only
+    // RDB snapshots: <dir>/<dbfilename>, written by SAVE, BGSAVE, the save rules and at
+    // shutdown when rules exist, loaded at start-up by qkv-server. dir is absolute (empty: the
+    // working directory). A server made in-process (tests) has no rules; the command line
+    // gives qkv-server Redis's defaults (defaultSaveRules()) unless --save says otherwise.
+    QString dir;
+    QString dbFilename = QStringLiteral("dump.rdb");
+    std::vector<SaveRule> saveRules;
+    static std::vector<SaveRule> defaultSaveRules()
+    {
+        return { { 3600, 1 }, { 300, 100 }, { 60, 10000 } };
+    }
+    bool rdbCompression = true;
+    bool rdbChecksum = true;
+    // Redis's enable-protected-configs: whether CONFIG SET may change dir and dbfilename
+    // (off by default, as in Redis 7.0).
+    bool enableProtectedConfigs = false;
+
+    // <dir>/<dbfilename>.
+    QString rdbPath() const;
+    // Redis's `save` syntax: "<seconds> <changes> ..." pairs, or "" for none. False if invalid.
+    static bool parseSaveRules(QByteArrayView text, std::vector<SaveRule> *rules);
+    // CONFIG GET save's spelling: "3600 1 300 100".
+    static QByteArray formatSaveRules(const std::vector<SaveRule> &rules);
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.

@@ -4,6 +4,7 @@
 #include "listener.h"
 #include "observe/clock.h"
 #include "observe/logsink.h"
+#include "persist/persistence.h"
 #include "poller.h"
 #include "protocol/repr.h"
 #include "pubsub/keyspaceevents.h"
@@ -81,6 +82,7 @@ Server::Server(ServerConfig config, QObject *parent)
         m_databases.back()->setLazyFree(m_lazyFree.get());
     }
     KeyspaceEvents::watchDatabases(*this);
+    m_persistence = std::make_unique<Persistence>(*this);
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
@@ -125,6 +127,26 @@ quint16 Server::port() const
     return m_listener->serverPort();
 }
 
+bool Server::prepareForShutdown(bool forceSave, bool noSave)
+{
+    // A failed save leaves it to be tried again on the way out (SIGTERM after a refused
+    // SHUTDOWN still saves).
+    m_shutdownPrepared = m_persistence->saveForShutdown(forceSave, noSave);
+    return m_shutdownPrepared;
+}
+
+void Server::flushAll(bool async)
+{
+    for (const auto &db : m_databases)
+        db->clear(async);
+    m_persistence->killBackgroundSave();
+    if (!m_config.saveRules.empty()) {
+        QString error;
+        m_persistence->save(&error);
+    }
+    m_databases.front()->addChanges(1); // Redis's server.dirty++ after the save
+}
+
 void Server::close()
 {
     if (m_listener->isListening()) {
@@ -143,6 +165,7 @@ void Server::close()
 
 void Server::shutdown()
 {
+    m_shutdownPrepared = true; // SHUTDOWN decided about saving (FORCE may have gone on anyway)
     close();
     emit shutdownRequested();
 }
@@ -363,6 +386,7 @@ void Server::cron()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_stats.sample(now);
     m_clientsSampler.sample(m_clients, now);
+    m_persistence->cron(now);
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
     expireCycle(std::chrono::microseconds(SlowExpireMicros));
     // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while

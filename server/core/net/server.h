@@ -23,6 +23,7 @@ class Connection;
 class Keyspace;
 class LazyFree;
 class Listener;
+class Persistence;
 class Poller;
 
 // The whole server on one thread, as in Redis: the listener, every connection, the databases,
@@ -58,6 +59,20 @@ public:
     int databaseCount() const { return int(m_databases.size()); }
     // Sums over every database.
     qsizetype totalKeys() const;
+
+    // RDB snapshots: SAVE, BGSAVE, the save rules (checked by the timer), loading at start-up.
+    Persistence &persistence() { return *m_persistence; }
+    // What stopping saves (Redis's prepareForShutdown): kills a running BGSAVE, then saves when
+    // forceSave, or when save rules exist unless noSave. Done once: SHUTDOWN does it before
+    // shutdown(), and the program does it on its way out (SIGTERM, the window closed) unless
+    // it was done. False when the save failed (the caller may go on or not).
+    bool prepareForShutdown(bool forceSave = false, bool noSave = false);
+    bool isShutdownPrepared() const { return m_shutdownPrepared; }
+    // FLUSHALL (the command and the dashboard's menu), as Redis's flushAllDataAndResetRDB:
+    // empties every database (async: on the background thread), kills a running BGSAVE (it
+    // would write the old data) and, when save rules exist, saves the empty dataset at once so
+    // that a restart does not bring the keys back.
+    void flushAll(bool async);
 
     // Clients' buffer totals and recent peaks, sampled by the timer (INFO, MEMORY STATS).
     const ClientsSampler &clientsSampler() const { return m_clientsSampler; }
@@ -127,6 +142,8 @@ private:
     SlowLog m_slowLog;
     std::unique_ptr<LazyFree> m_lazyFree; // outlives the databases, which hand it values
     std::vector<std::unique_ptr<Keyspace>> m_databases;
+    std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them
+    bool m_shutdownPrepared = false;
     std::map<quint64, Connection *> m_clients;
     std::vector<Connection *> m_closed;
     std::vector<Connection *> m_monitors;

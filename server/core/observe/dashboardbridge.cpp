@@ -588,8 +588,7 @@ QString DashboardBridge::applyEdit(Keyspace &db, const ValueEdit &edit)
 
 void DashboardBridge::flushAll()
 {
-    for (int i = 0; i < m_server->databaseCount(); ++i)
-        m_server->database(i).clear();
+    m_server->flushAll(false);
     qCInfo(lcServer) << "FLUSHALL from the dashboard";
 }
 

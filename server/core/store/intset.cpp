@@ -198,3 +198,25 @@ bool Intset::remove(long long value)
     resize(count - 1, w);
     return true;
 }
+
+bool Intset::fromBytes(QByteArrayView bytes, Intset *out)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    if (bytes.size() < qsizetype(HeaderSize))
+        return false;
+    const quint32 width = qFromLittleEndian<quint32>(p);
+    const quint32 count = qFromLittleEndian<quint32>(p + 4);
+    if ((width != 2 && width != 4 && width != 8) || count == 0
+        || quint64(HeaderSize) + quint64(count) * width != quint64(bytes.size()))
+        return false;
+    Intset candidate;
+    std::free(candidate.m_data);
+    candidate.m_data = allocate(size_t(bytes.size()));
+    std::memcpy(candidate.m_data, p, size_t(bytes.size()));
+    for (qsizetype i = 1; i < qsizetype(count); ++i) {
+        if (candidate.get(i - 1, int(width)) >= candidate.get(i, int(width)))
+            return false;
+    }
+    *out = std::move(candidate);
+    return true;
+}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QtGlobal>
 
 #include <cstddef>
@@ -13,6 +14,10 @@ class Intset
 public:
     Intset();
     ~Intset();
+    // A copy of a serialized block (RDB loading, RESTORE), checked first as Redis's
+    // intsetValidateIntegrity does (width, length, strictly ascending, not empty); false when
+    // it is malformed.
+    static bool fromBytes(QByteArrayView bytes, Intset *out);
     Intset(const Intset &other);
     Intset &operator=(const Intset &other);
     Intset(Intset &&other) noexcept;

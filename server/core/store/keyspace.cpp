@@ -279,6 +279,7 @@ void Keyspace::swap(Keyspace &other)
     m_dict.swap(other.m_dict);
     m_volatile.swap(other.m_volatile);
     std::swap(m_expiredCount, other.m_expiredCount);
+    ++m_changes;
     signalWaitedKeys();
     other.signalWaitedKeys();
 }
@@ -370,6 +371,7 @@ void Keyspace::touchLiveWatchedKeys(Keyspace *other)
 
 void Keyspace::clear(bool async)
 {
+    m_changes += quint64(m_dict.size());
     touchLiveWatchedKeys(nullptr);
     m_volatile.clear();
     if (!async || !m_lazyFree || m_dict.size() == 0) {

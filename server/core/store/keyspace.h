@@ -99,6 +99,7 @@ public:
     // A command changed the value of key in place (APPEND, SETRANGE, INCR, SETBIT...).
     void signalModified(QByteArrayView key)
     {
+        ++m_changes;
         if (m_watched) // the whole cost of WATCH while no client watches this database
             m_watched->touch(key);
     }
@@ -146,6 +147,20 @@ public:
     // Moves buckets of a growing or shrinking table until deadline (Redis's
     // incrementallyRehash, run from the server's timer); false when there is nothing to move.
     bool rehashUntil(std::chrono::steady_clock::time_point deadline);
+
+    // Keys changed through this database since it was made (Redis's server.dirty, counted per
+    // modified key; FLUSHDB counts the keys it removed): what the save rules and INFO's
+    // rdb_changes_since_last_save are made of. Never swapped.
+    quint64 changes() const { return m_changes; }
+    void addChanges(quint64 count) { m_changes += count; }
+    // A command that changed `total` elements of one key counts them all, as Redis's dirty
+    // counter does: brings what was counted since `since` (a changes() value taken before it
+    // began; creating, signalling and removing the key count too) up to total.
+    void countChangesSince(quint64 since, quint64 total)
+    {
+        if (m_changes - since < total)
+            m_changes = since + total;
+    }
 
     quint64 expiredCount() const { return m_expiredCount; }
     // For INFO stats: time spent in expireCycle(), how often it stopped at its time budget,
@@ -202,6 +217,7 @@ private:
     Dict<KeyEntry> m_dict;
     std::vector<KeyEntry *> m_volatile;
     quint64 m_expiredCount = 0;
+    quint64 m_changes = 0;
     quint64 m_expireCycleMicros = 0;
     quint64 m_expireCycleCapReached = 0;
     double m_staleEstimate = 0;

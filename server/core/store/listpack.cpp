@@ -510,3 +510,47 @@ Listpack::Position Listpack::find(Position p, QByteArrayView value, int skip) co
     }
     return 0;
 }
+
+bool Listpack::fromBytes(QByteArrayView bytes, Listpack *out)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const size_t size = size_t(bytes.size());
+    if (size < HeaderSize + 1 || readLe(p, 4) != size || p[size - 1] != EndByte)
+        return false;
+    size_t offset = HeaderSize;
+    quint32 count = 0;
+    while (offset < size - 1) {
+        const unsigned char b = p[offset];
+        if (b >= 0xF5) // 0xF5..0xFE are unused; 0xFF ends the block only at its last byte
+            return false;
+        // The header bytes must be inside the block before decodeHeader reads them.
+        size_t needed = 1;
+        if ((b & 0xE0) == 0xC0 || (b & 0xF0) == 0xE0)
+            needed = 2;
+        else if (b >= Str32)
+            needed = b == Str32 ? 5 : 1;
+        if (offset + needed > size - 1)
+            return false;
+        size_t head = 0;
+        size_t data = 0;
+        decodeHeader(p + offset, &head, &data);
+        const size_t entry = head + data;
+        const size_t total = entry + size_t(backlenSize(entry));
+        if (total > size - 1 - offset)
+            return false;
+        int backlenBytes = 0;
+        if (readBacklen(p + offset + total - 1, &backlenBytes) != entry
+            || backlenBytes != backlenSize(entry))
+            return false;
+        offset += total;
+        ++count;
+    }
+    const quint32 stored = readLe(p + 4, 2);
+    if (stored != UnknownCount && stored != count)
+        return false;
+    unsigned char *copy = allocate(size);
+    std::memcpy(copy, p, size);
+    std::free(out->m_data);
+    out->m_data = copy;
+    return true;
+}

@@ -35,6 +35,9 @@ public:
 
     Listpack();
     ~Listpack();
+    // A copy of a serialized block (RDB loading, RESTORE), checked entry by entry first as
+    // Redis's lpValidateIntegrity does with deep checking; false when it is malformed.
+    static bool fromBytes(QByteArrayView bytes, Listpack *out);
     Listpack(const Listpack &other);
     Listpack &operator=(const Listpack &other);
     Listpack(Listpack &&other) noexcept;

@@ -1,0 +1,229 @@
+#include "persistence.h"
+
+#include "commands/info.h"
+#include "net/server.h"
+#include "observe/logsink.h"
+#include "store/keyspace.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+// Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, rules wait this long to retry.
+constexpr qint64 RetryDelayMs = 5000;
+
+std::vector<const Keyspace *> constDatabases(Server &server)
+{
+    std::vector<const Keyspace *> databases;
+    for (int i = 0; i < server.databaseCount(); ++i)
+        databases.push_back(&server.database(i));
+    return databases;
+}
+
+} // namespace
+
+Persistence::Persistence(Server &server)
+    : m_server(server)
+    , m_lastSaveMs(QDateTime::currentMSecsSinceEpoch())
+{ }
+
+Persistence::~Persistence()
+{
+    killBackgroundSave();
+}
+
+quint64 Persistence::totalChanges() const
+{
+    quint64 total = 0;
+    for (int i = 0; i < m_server.databaseCount(); ++i)
+        total += m_server.database(i).changes();
+    return total;
+}
+
+quint64 Persistence::changesSinceLastSave() const
+{
+    return totalChanges() - m_changesAtLastSave;
+}
+
+qint64 Persistence::currentBackgroundSaveSeconds(qint64 nowMs) const
+{
+    return m_childPid > 0 ? (nowMs - m_childStartMs) / 1000 : -1;
+}
+
+RdbFile::SaveOptions Persistence::saveOptions() const
+{
+    RdbFile::SaveOptions options;
+    options.compression = m_server.config().rdbCompression;
+    options.checksum = m_server.config().rdbChecksum;
+    options.usedMemory = Info::usedMemory();
+    return options;
+}
+
+RdbReader::Limits Persistence::loadLimits(const ServerConfig &config)
+{
+    RdbReader::Limits limits;
+    limits.hash = { config.hashMaxListpackEntries, config.hashMaxListpackValue };
+    limits.zset = { config.zsetMaxListpackEntries, config.zsetMaxListpackValue };
+    limits.maxIntsetEntries = config.setMaxIntsetEntries;
+    limits.listFill = config.listMaxListpackSize;
+    return limits;
+}
+
+bool Persistence::load(QString *error)
+{
+    const ServerConfig &config = m_server.config();
+    const RdbReader::Limits limits = loadLimits(config);
+    std::vector<Keyspace *> databases;
+    for (int i = 0; i < m_server.databaseCount(); ++i)
+        databases.push_back(&m_server.database(i));
+    const auto start = QDateTime::currentMSecsSinceEpoch();
+    bool missing = false;
+    m_loadStats = {};
+    const bool ok = RdbFile::load(config.rdbPath(), databases, limits, config.rdbChecksum, start,
+                                  &m_loadStats, error, &missing);
+    // What was loaded is what is on disk: no changes since the last save.
+    m_changesAtLastSave = totalChanges();
+    if (ok && !missing) {
+        qCInfo(lcServer).noquote()
+                << "DB loaded from disk:" << config.rdbPath() << m_loadStats.keysLoaded << "keys,"
+                << m_loadStats.keysExpired << "expired keys skipped, in"
+                << (QDateTime::currentMSecsSinceEpoch() - start) / 1000.0 << "seconds";
+    }
+    return ok;
+}
+
+bool Persistence::save(QString *error)
+{
+    const quint64 changes = totalChanges();
+    if (!RdbFile::save(m_server.config().rdbPath(), constDatabases(m_server), saveOptions(),
+                       error)) {
+        qCWarning(lcServer).noquote() << *error;
+        return false;
+    }
+    qCInfo(lcServer) << "DB saved on disk";
+    m_changesAtLastSave = changes;
+    m_lastSaveMs = QDateTime::currentMSecsSinceEpoch();
+    m_lastBgsaveOk = true; // as Redis's rdbSave: a good SAVE clears a failed BGSAVE's status
+    ++m_saves;
+    return true;
+}
+
+bool Persistence::startBackgroundSave(QString *error)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_lastBgsaveTryMs = now;
+    const QString path = m_server.config().rdbPath();
+    const RdbFile::SaveOptions options = saveOptions();
+    const std::vector<const Keyspace *> databases = constDatabases(m_server);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The child: only this thread exists here, so it takes no lock the parent's other
+        // threads may have held (no logging), writes the image it was forked with and leaves
+        // without running any destructor or atexit handler of the parent's objects.
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        QString childError;
+        const bool ok = RdbFile::save(path, databases, options, &childError);
+        ::_exit(ok ? 0 : 1);
+    }
+    if (pid < 0) {
+        *error = QStringLiteral("Can't save in background: fork: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(errno)));
+        qCWarning(lcServer).noquote() << *error;
+        m_lastBgsaveOk = false;
+        return false;
+    }
+    qCInfo(lcServer) << "Background saving started by pid" << pid;
+    m_childPid = pid;
+    m_childStartMs = now;
+    m_changesAtFork = totalChanges();
+    m_scheduled = false;
+    return true;
+}
+
+void Persistence::killBackgroundSave()
+{
+    if (m_childPid <= 0)
+        return;
+    ::kill(m_childPid, SIGKILL);
+    int status = 0;
+    while (::waitpid(m_childPid, &status, 0) < 0 && errno == EINTR) { }
+    // The child's temp file, named after its pid as RdbFile::save names it.
+    QFile::remove(QFileInfo(m_server.config().rdbPath())
+                          .absoluteDir()
+                          .filePath(QStringLiteral("temp-%1.rdb").arg(qint64(m_childPid))));
+    m_childPid = -1;
+}
+
+bool Persistence::saveForShutdown(bool forceSave, bool noSave)
+{
+    killBackgroundSave();
+    if (noSave || (!forceSave && m_server.config().saveRules.empty()))
+        return true;
+    qCInfo(lcServer) << "Saving the final RDB snapshot before exiting.";
+    QString error;
+    return save(&error);
+}
+
+void Persistence::cron(qint64 nowMs)
+{
+    if (m_childPid > 0) {
+        int status = 0;
+        const pid_t done = ::waitpid(m_childPid, &status, WNOHANG);
+        if (done == m_childPid) {
+            backgroundSaveDone(status, nowMs);
+        } else if (done < 0 && errno == ECHILD) {
+            // Reaped by someone else (a SIGCHLD handler in the process): the outcome is
+            // unknown, so it counts as failed rather than running forever.
+            backgroundSaveDone(1 << 8, nowMs);
+        } else {
+            return;
+        }
+    }
+    const bool retryAllowed = m_lastBgsaveOk || nowMs - m_lastBgsaveTryMs > RetryDelayMs;
+    bool start = m_scheduled && retryAllowed;
+    const quint64 changes = changesSinceLastSave();
+    for (const SaveRule &rule : m_server.config().saveRules) {
+        if (start)
+            break;
+        start = changes >= quint64(rule.changes) && nowMs - m_lastSaveMs > rule.seconds * 1000
+                && retryAllowed;
+        if (start) {
+            qCInfo(lcServer) << rule.changes << "changes in" << rule.seconds
+                             << "seconds. Saving...";
+        }
+    }
+    QString error;
+    if (start)
+        startBackgroundSave(&error);
+}
+
+void Persistence::backgroundSaveDone(int status, qint64 nowMs)
+{
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
+        qCInfo(lcServer) << "Background saving terminated with success";
+        m_changesAtLastSave = m_changesAtFork;
+        m_lastSaveMs = nowMs;
+        ++m_saves;
+    } else {
+        qCWarning(lcServer) << "Background saving"
+                            << (WIFSIGNALED(status) ? "terminated by signal" : "error")
+                            << (WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        QFile::remove(QFileInfo(m_server.config().rdbPath())
+                              .absoluteDir()
+                              .filePath(QStringLiteral("temp-%1.rdb").arg(qint64(m_childPid))));
+    }
+    m_lastBgsaveOk = ok;
+    m_lastBgsaveSeconds = (nowMs - m_childStartMs) / 1000;
+    m_childPid = -1;
+}

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "config/serverconfig.h"
+#include "rdbfile.h"
+
+#include <QString>
+#include <QtGlobal>
+
+#include <sys/types.h>
+
+class Server;
+
+// A server's RDB snapshots, as Redis's rdb.c and serverCron run them: SAVE in the event loop,
+// BGSAVE in a forked child that writes the parent's copy-on-write image while the parent keeps
+// serving (the child is reaped by cron()), the save rules, a scheduled BGSAVE, the load at
+// start-up, and the figures INFO persistence reports. Lives on the server thread.
+//
+// Changes are counted by the databases (Keyspace::changes()); "changes since the last save"
+// is their sum minus what it was when the last successful save started.
+class Persistence
+{
+public:
+    explicit Persistence(Server &server);
+    ~Persistence(); // a running child is killed, its temp file removed
+    Persistence(const Persistence &) = delete;
+    Persistence &operator=(const Persistence &) = delete;
+
+    // Loads config().rdbPath() into the (empty) databases; a missing file is fine. False with
+    // *error on a corrupt file.
+    bool load(QString *error);
+    // SAVE: writes the snapshot now, blocking. False with *error.
+    bool save(QString *error);
+    // BGSAVE: forks a child that writes the snapshot. False with *error if fork fails.
+    bool startBackgroundSave(QString *error);
+    bool isBackgroundSaveRunning() const { return m_childPid > 0; }
+    // BGSAVE SCHEDULE (or BGSAVE inside MULTI): starts one from cron() when nothing runs.
+    void scheduleBackgroundSave() { m_scheduled = true; }
+    // Kills a running child (SHUTDOWN, FLUSHALL), removing its temp file.
+    void killBackgroundSave();
+    // Redis's prepareForShutdown part: save if asked (or, unless noSave, when save rules
+    // exist). False when the save failed.
+    bool saveForShutdown(bool forceSave, bool noSave);
+
+    // Called by the server's timer: reaps a finished child, then starts a BGSAVE when a save
+    // rule or a schedule says so.
+    void cron(qint64 nowMs);
+
+    // The encodings values get when loaded (RDB files, RESTORE): the server's parameters.
+    static RdbReader::Limits loadLimits(const ServerConfig &config);
+
+    quint64 changesSinceLastSave() const;
+    qint64 lastSaveSeconds() const { return m_lastSaveMs / 1000; } // LASTSAVE
+    bool lastBackgroundSaveOk() const { return m_lastBgsaveOk; }
+    qint64 lastBackgroundSaveSeconds() const { return m_lastBgsaveSeconds; } // -1: none yet
+    qint64 currentBackgroundSaveSeconds(qint64 nowMs) const;
+    quint64 saves() const { return m_saves; }
+    const RdbFile::LoadStats &loadStats() const { return m_loadStats; }
+
+private:
+    quint64 totalChanges() const;
+    RdbFile::SaveOptions saveOptions() const;
+    void backgroundSaveDone(int status, qint64 nowMs);
+
+    Server &m_server;
+    quint64 m_changesAtLastSave = 0;
+    quint64 m_changesAtFork = 0;
+    qint64 m_lastSaveMs;
+    qint64 m_lastBgsaveTryMs = 0;
+    qint64 m_childStartMs = 0;
+    qint64 m_lastBgsaveSeconds = -1;
+    quint64 m_saves = 0;
+    pid_t m_childPid = -1;
+    bool m_lastBgsaveOk = true;
+    bool m_scheduled = false;
+    RdbFile::LoadStats m_loadStats;
+};

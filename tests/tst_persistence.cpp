@@ -1,0 +1,593 @@
+// RDB persistence end to end, with qkv-server and redis-server 7.0 processes in temporary
+// directories: every type and encoding saved and loaded back value by value, SIGTERM and
+// SHUTDOWN saving, the save rules, a BGSAVE while clients write, and interoperability both
+// ways (redis-check-rdb on qkv's file, redis-server loading it, qkv loading redis-server's
+// file, DUMP payloads restored into the other server).
+#include "common/respclient.h"
+#include "common/respframe.h"
+#include "common/serverprocess.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <algorithm>
+
+namespace {
+
+const QString QkvPath = QStringLiteral(QKV_SERVER_PATH);
+
+QByteArray call(RespClient &client, const QByteArrayList &args)
+{
+    return client.call(args, 30000);
+}
+
+// Sends requests in one batch and reads every reply (pipelining keeps populating quick).
+void pipeline(RespClient &client, const QList<QByteArrayList> &requests)
+{
+    for (const QByteArrayList &request : requests)
+        client.send(request);
+    for (qsizetype i = 0; i < requests.size(); ++i)
+        client.readReply(30000);
+}
+
+// The integer of an INFO field ("rdb_saves"), or -1.
+qint64 infoField(RespClient &client, const QByteArray &name)
+{
+    const QByteArray info = call(client, { "INFO", "persistence" });
+    const qsizetype at = info.indexOf(QByteArray("\r\n" + name + ':'));
+    if (at < 0)
+        return -1;
+    const qsizetype start = at + 3 + name.size();
+    return info.mid(start, info.indexOf("\r\n", start) - start).toLongLong();
+}
+
+// Every type in every encoding Redis 7.0 gives it with default limits, small and big, with
+// binary and empty values and expiries, spread over the 16 databases.
+void populate(quint16 port)
+{
+    RespClient c;
+    QVERIFY(c.connectTo(port));
+    QList<QByteArrayList> r;
+    r << QByteArrayList { "SET", "str", "hello" } << QByteArrayList { "SET", "int", "12345" }
+      << QByteArrayList { "SET", "negint", "-7" }
+      << QByteArrayList { "SET", "bigint", "123456789012345" }
+      << QByteArrayList { "SET", "empty", "" }
+      << QByteArrayList { "SET", "binary", QByteArray("\x00\x01\xff\r\n\t zero\x00", 12) }
+      << QByteArrayList { "SET", QByteArray("bin\x00key\xff", 8), "v" }
+      << QByteArrayList { "SET", "compressible", QByteArray(100000, 'x') + "tail" }
+      << QByteArrayList { "SET", "ttl", "v", "PX", "3600000" }
+      << QByteArrayList { "SET", "ttl-far", "v", "EXAT", "4102444800" }
+      << QByteArrayList { "RPUSH", "list", "a", "b", "1", "-2", "" }
+      << QByteArrayList { "SADD", "intset", "1", "2", "3", "-100000", "5000000000" }
+      << QByteArrayList { "SADD", "strset", "a", "b", "c", "" }
+      << QByteArrayList { "ZADD", "zset", "1", "a", "2.5", "b", "-inf", "c", "inf", "d", "0", "e" }
+      << QByteArrayList { "HSET", "hash", "f", "v", "n", "12", "e", "" }
+      << QByteArrayList { "HSET", "longhash", "f", QByteArray(100, 'y') }
+      << QByteArrayList { "ZADD", "longzset", "1", QByteArray(100, 'z') }
+      << QByteArrayList { "PEXPIRE", "hash", "7200000" };
+    QRandomGenerator random(42);
+    QByteArray noise;
+    for (int i = 0; i < 30000; ++i)
+        noise += char(random.bounded(256));
+    r << QByteArrayList { "SET", "noise", noise };
+    QByteArrayList bigList { "RPUSH", "biglist" };
+    QByteArrayList bigIntset { "SADD", "bigintset" };
+    QByteArrayList bigSet { "SADD", "bigset" };
+    QByteArrayList bigZset { "ZADD", "bigzset" };
+    QByteArrayList bigHash { "HSET", "bighash" };
+    for (int i = 0; i < 10000; ++i) {
+        bigList << "element-" + QByteArray::number(i) + QByteArray(i % 50, 'p');
+        bigIntset << QByteArray::number(i * 3 - 5000);
+        bigSet << "member" + QByteArray::number(i);
+        bigZset << QByteArray::number(i * 0.5 - 99.25) << "m" + QByteArray::number(i);
+        bigHash << "field" + QByteArray::number(i) << QByteArray::number(i * 11);
+    }
+    r << bigList << bigIntset << bigSet << bigZset << bigHash;
+    for (int db = 1; db < 16; ++db) {
+        r << QByteArrayList { "SELECT", QByteArray::number(db) }
+          << QByteArrayList { "SET", "db" + QByteArray::number(db), QByteArray::number(db) }
+          << QByteArrayList { "RPUSH", "l", QByteArray::number(db), "x" };
+    }
+    r << QByteArrayList { "SELECT", "0" };
+    pipeline(c, r);
+    QCOMPARE(call(c, { "DBSIZE" }), QByteArray(":23\r\n"));
+}
+
+// A deterministic text of every key of every database: name, TYPE, OBJECT ENCODING, the
+// contents (unordered ones sorted) and the absolute expiry (PEXPIRETIME).
+QByteArray snapshot(quint16 port, int databases = 16)
+{
+    RespClient c;
+    if (!c.connectTo(port))
+        return "cannot connect";
+    QByteArray out;
+    for (int db = 0; db < databases; ++db) {
+        call(c, { "SELECT", QByteArray::number(db) });
+        RespFrame::Value keys;
+        RespFrame::parse(call(c, { "KEYS", "*" }), 0, &keys);
+        QByteArrayList names;
+        for (const RespFrame::Value &key : keys.items)
+            names << key.text;
+        std::sort(names.begin(), names.end());
+        for (const QByteArray &key : std::as_const(names)) {
+            const QByteArray type = call(c, { "TYPE", key });
+            QByteArray contents;
+            if (type == "+string\r\n")
+                contents = call(c, { "GET", key });
+            else if (type == "+list\r\n")
+                contents = call(c, { "LRANGE", key, "0", "-1" });
+            else if (type == "+set\r\n")
+                contents = RespFrame::sortedElements(call(c, { "SMEMBERS", key }));
+            else if (type == "+zset\r\n")
+                contents = call(c, { "ZRANGE", key, "0", "-1", "WITHSCORES" });
+            else if (type == "+hash\r\n")
+                contents = RespFrame::sortedElements(call(c, { "HGETALL", key }), 2);
+            out += QByteArray::number(db) + ' ' + RespFrame::escaped(key) + ' ' + type.trimmed()
+                    + ' ' + call(c, { "OBJECT", "ENCODING", key }).trimmed() + ' '
+                    + call(c, { "PEXPIRETIME", key }).trimmed() + ' '
+                    + QCryptographicHash::hash(contents, QCryptographicHash::Sha1).toHex() + ' '
+                    + RespFrame::escaped(contents.left(60)) + '\n';
+        }
+    }
+    return out;
+}
+
+bool copyFile(const QString &from, const QString &to)
+{
+    QFile::remove(to);
+    return QFile::copy(from, to);
+}
+
+} // namespace
+
+class TestPersistence : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { m_haveRedis = !ServerProcess::redisPath().isEmpty(); }
+
+    void saveAndRestart()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        populate(qkv.port());
+        const QByteArray before = snapshot(qkv.port());
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(infoField(c, "rdb_changes_since_last_save") > 0, true);
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        QCOMPARE(infoField(c, "rdb_changes_since_last_save"), 0);
+        QCOMPARE(infoField(c, "rdb_saves"), 1);
+        QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+        c.disconnect();
+        QVERIFY(qkv.stop());
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QCOMPARE(snapshot(qkv.port()), before);
+        RespClient after;
+        QVERIFY(after.connectTo(qkv.port()));
+        QCOMPARE(infoField(after, "rdb_last_load_keys_loaded"), 23 + 2 * 15);
+        QCOMPARE(infoField(after, "rdb_changes_since_last_save"), 0);
+    }
+
+    // Big values: a 32 MB string (half of it compressible), a list of a million elements, a
+    // hash and a sorted set of 200,000: through SAVE and a restart, checked whole.
+    void bigValues()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QByteArray big(32 << 20, Qt::Uninitialized);
+        QRandomGenerator random(9);
+        for (qsizetype i = 0; i < big.size(); ++i)
+            big[i] = i < big.size() / 2 ? char(random.bounded(256)) : char('a' + (i / 1000) % 26);
+        QCOMPARE(call(c, { "SET", "big", big }), QByteArray("+OK\r\n"));
+        QByteArrayList list { "RPUSH", "list" };
+        for (int i = 0; i < 1000000; ++i)
+            list << QByteArray::number(i);
+        QCOMPARE(call(c, list), QByteArray(":1000000\r\n"));
+        QByteArrayList hash { "HSET", "hash" };
+        QByteArrayList zset { "ZADD", "zset" };
+        for (int i = 0; i < 200000; ++i) {
+            hash << "f" + QByteArray::number(i) << QByteArray::number(i);
+            zset << QByteArray::number(i % 1000) << "m" + QByteArray::number(i);
+        }
+        QCOMPARE(call(c, hash), QByteArray(":200000\r\n"));
+        QCOMPARE(call(c, zset), QByteArray(":200000\r\n"));
+        const QByteArray before = snapshot(qkv.port(), 1);
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        c.disconnect();
+        QVERIFY(qkv.stop());
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QCOMPARE(snapshot(qkv.port(), 1), before);
+        RespClient after;
+        QVERIFY(after.connectTo(qkv.port()));
+        QCOMPARE(call(after, { "GET", "big" }),
+                 "$" + QByteArray::number(big.size()) + "\r\n" + big + "\r\n");
+    }
+
+    void uncompressedWithoutChecksum()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        populate(qkv.port());
+        const QByteArray before = snapshot(qkv.port());
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "CONFIG", "SET", "rdbcompression", "no", "rdbchecksum", "no" }),
+                 QByteArray("+OK\r\n"));
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        QFile file(qkv.dir() + QStringLiteral("/dump.rdb"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(bytes.endsWith(QByteArray(8, '\0'))); // no checksum
+        QVERIFY(bytes.size() > 100000);               // the 100 KB string as it is
+        c.disconnect();
+        QVERIFY(qkv.stop());
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QCOMPARE(snapshot(qkv.port()), before);
+    }
+
+    void shutdownAndSignals()
+    {
+        QString error;
+        {
+            // SIGTERM with save rules saves; without, nothing is written.
+            ServerProcess qkv;
+            QVERIFY2(qkv.startQkv(QkvPath, &error,
+                                  { QStringLiteral("--save"), QStringLiteral("3600 1") }),
+                     qPrintable(error));
+            RespClient c;
+            QVERIFY(c.connectTo(qkv.port()));
+            QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
+            c.disconnect();
+            QVERIFY(qkv.stop());
+            QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+            QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+            QVERIFY(c.connectTo(qkv.port()));
+            QCOMPARE(call(c, { "GET", "k" }), QByteArray("$1\r\nv\r\n"));
+            // Without save rules: SIGTERM does not save, so "k2" is gone after a restart.
+            QCOMPARE(call(c, { "SET", "k2", "v" }), QByteArray("+OK\r\n"));
+            c.disconnect();
+            QVERIFY(qkv.stop());
+            QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+            QVERIFY(c.connectTo(qkv.port()));
+            QCOMPARE(call(c, { "EXISTS", "k2" }), QByteArray(":0\r\n"));
+            // SHUTDOWN SAVE saves even without rules; the caller gets no reply.
+            QCOMPARE(call(c, { "SET", "k3", "v" }), QByteArray("+OK\r\n"));
+            QVERIFY(call(c, { "SHUTDOWN", "SAVE" }).isNull());
+            QVERIFY(qkv.stop());
+            QVERIFY2(qkv.startQkv(QkvPath, &error,
+                                  { QStringLiteral("--save"), QStringLiteral("3600 1") }),
+                     qPrintable(error));
+            RespClient d;
+            QVERIFY(d.connectTo(qkv.port()));
+            QCOMPARE(call(d, { "EXISTS", "k3" }), QByteArray(":1\r\n"));
+            // SHUTDOWN NOSAVE with rules: nothing saved.
+            QCOMPARE(call(d, { "SET", "k4", "v" }), QByteArray("+OK\r\n"));
+            QVERIFY(call(d, { "SHUTDOWN", "NOSAVE" }).isNull());
+            QVERIFY(qkv.stop());
+            QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+            RespClient e;
+            QVERIFY(e.connectTo(qkv.port()));
+            QCOMPARE(call(e, { "EXISTS", "k4" }), QByteArray(":0\r\n"));
+            // A save that cannot write refuses SHUTDOWN and the server keeps serving.
+            QCOMPARE(call(e, { "CONFIG", "SET", "dbfilename", "x" }),
+                     QByteArray("-ERR CONFIG SET failed (possibly related to argument "
+                                "'dbfilename') - can't set protected config\r\n"));
+        }
+        {
+            ServerProcess qkv;
+            QVERIFY2(qkv.startQkv(QkvPath, &error,
+                                  { QStringLiteral("--enable-protected-configs"),
+                                    QStringLiteral("yes") }),
+                     qPrintable(error));
+            RespClient c;
+            QVERIFY(c.connectTo(qkv.port()));
+            // A directory that disappears makes saving fail (even as root).
+            QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
+            const QByteArray gone = QFile::encodeName(qkv.dir() + QStringLiteral("/gone"));
+            QCOMPARE(call(c, { "CONFIG", "SET", "dir", gone }), QByteArray("+OK\r\n"));
+            QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+            QCOMPARE(call(c, { "SAVE" }), QByteArray("-ERR\r\n"));
+            QCOMPARE(call(c, { "SHUTDOWN", "SAVE" }),
+                     QByteArray("-ERR Errors trying to SHUTDOWN. Check logs.\r\n"));
+            QCOMPARE(call(c, { "PING" }), QByteArray("+PONG\r\n"));
+            QCOMPARE(call(c, { "CONFIG", "SET", "dir", gone }),
+                     QByteArray("-ERR CONFIG SET failed (possibly related to argument 'dir') - No "
+                                "such file or directory\r\n"));
+            QCOMPARE(call(c, { "CONFIG", "SET", "dir", QFile::encodeName(qkv.dir()) }),
+                     QByteArray("+OK\r\n"));
+            QCOMPARE(call(c, { "CONFIG", "SET", "dbfilename", "other.rdb" }),
+                     QByteArray("+OK\r\n"));
+            QCOMPARE(call(c, { "CONFIG", "GET", "dbfilename" }),
+                     QByteArray("*2\r\n$10\r\ndbfilename\r\n$9\r\nother.rdb\r\n"));
+            QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+            QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/other.rdb")));
+        }
+    }
+
+    void corruptFileStopsStart()
+    {
+        ServerProcess qkv;
+        QFile file(qkv.dir() + QStringLiteral("/dump.rdb"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("REDIS0010\xfe\x00\x00\x01k\x05", 15)); // cut inside a value
+        file.close();
+        QString error;
+        QVERIFY(!qkv.startQkv(QkvPath, &error));
+        // An empty directory (no file) is a fresh start, not an error.
+        QVERIFY(QFile::remove(qkv.dir() + QStringLiteral("/dump.rdb")));
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+    }
+
+    // rdb_changes_since_last_save counts what Redis's dirty counter counts, for the common
+    // writes: per key, and per element for the multi-element ones.
+    void changeCountsMatchRedis()
+    {
+        if (!m_haveRedis)
+            QSKIP("redis-server is not installed");
+        ServerProcess redis;
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(redis.startRedis(&error), qPrintable(error));
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        const QList<QByteArrayList> steps {
+            { "SET", "a", "1" },
+            { "MSET", "b", "1", "c", "2", "d", "3" },
+            { "DEL", "b", "c", "nope" },
+            { "SADD", "s", "1", "2", "3", "x" },
+            { "SADD", "s", "1", "y" },
+            { "SREM", "s", "1", "2", "nope" },
+            { "HSET", "h", "f", "1", "g", "2", "f", "3" },
+            { "HDEL", "h", "f", "g" },
+            { "RPUSH", "l", "a", "b", "c" },
+            { "LPUSH", "l", "z" },
+            { "ZADD", "z", "1", "a", "2", "b", "3", "c" },
+            { "ZADD", "z", "1", "a", "5", "b" },
+            { "ZREM", "z", "a", "b" },
+            { "INCR", "n" },
+            { "EXPIRE", "a", "100" },
+            { "APPEND", "a", "x" },
+        };
+        for (ServerProcess *server : { &redis, &qkv }) {
+            RespClient c;
+            QVERIFY(c.connectTo(server->port()));
+            QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+            for (const QByteArrayList &step : steps)
+                call(c, step);
+        }
+        RespClient r;
+        RespClient q;
+        QVERIFY(r.connectTo(redis.port()));
+        QVERIFY(q.connectTo(qkv.port()));
+        QCOMPARE(infoField(q, "rdb_changes_since_last_save"),
+                 infoField(r, "rdb_changes_since_last_save"));
+    }
+
+    // With save rules, FLUSHALL saves the empty dataset at once (Redis's
+    // flushAllDataAndResetRDB); without, it writes nothing.
+    void flushallSaves()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error,
+                              { QStringLiteral("--save"), QStringLiteral("3600 1") }),
+                 qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
+        QVERIFY(!QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+        QCOMPARE(call(c, { "FLUSHALL" }), QByteArray("+OK\r\n"));
+        QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+        QCOMPARE(infoField(c, "rdb_saves"), 1);
+        QCOMPARE(infoField(c, "rdb_changes_since_last_save"), 1);
+        QCOMPARE(call(c, { "CONFIG", "SET", "save", "" }), QByteArray("+OK\r\n"));
+        QVERIFY(QFile::remove(qkv.dir() + QStringLiteral("/dump.rdb")));
+        QCOMPARE(call(c, { "FLUSHALL" }), QByteArray("+OK\r\n"));
+        QVERIFY(!QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+    }
+
+    void saveRules()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error, { QStringLiteral("--save"), QStringLiteral("1 2") }),
+                 qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "CONFIG", "GET", "save" }),
+                 QByteArray("*2\r\n$4\r\nsave\r\n$3\r\n1 2\r\n"));
+        const qint64 lastSave = call(c, { "LASTSAVE" }).mid(1).trimmed().toLongLong();
+        QCOMPARE(call(c, { "SET", "a", "1" }), QByteArray("+OK\r\n"));
+        QTest::qWait(2500);
+        QCOMPARE(infoField(c, "rdb_saves"), 0); // one change: below the rule
+        QCOMPARE(infoField(c, "rdb_changes_since_last_save"), 1);
+        QCOMPARE(call(c, { "SET", "b", "1" }), QByteArray("+OK\r\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(infoField(c, "rdb_saves"), 1, 5000);
+        QVERIFY(call(c, { "INFO", "persistence" }).contains("rdb_last_bgsave_status:ok"));
+        QVERIFY(call(c, { "LASTSAVE" }).mid(1).trimmed().toLongLong() > lastSave);
+        QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+        QCOMPARE(call(c, { "CONFIG", "SET", "save", "" }), QByteArray("+OK\r\n"));
+        QCOMPARE(call(c, { "CONFIG", "GET", "save" }),
+                 QByteArray("*2\r\n$4\r\nsave\r\n$0\r\n\r\n"));
+    }
+
+    void bgsaveWhileWriting()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        constexpr int Keys = 300000;
+        QList<QByteArrayList> batch;
+        for (int i = 0; i < Keys; i += 1000) {
+            QByteArrayList mset { "MSET" };
+            for (int k = i; k < i + 1000; ++k)
+                mset << "key:" + QByteArray::number(k) << QByteArray::number(k) + "-value";
+            batch << mset;
+        }
+        pipeline(c, batch);
+        QCOMPARE(call(c, { "DBSIZE" }), ":" + QByteArray::number(Keys) + "\r\n");
+        QCOMPARE(call(c, { "BGSAVE" }), QByteArray("+Background saving started\r\n"));
+        // Writes and reads go on while the child writes; every reply is the right one.
+        RespClient writer;
+        QVERIFY(writer.connectTo(qkv.port()));
+        QElapsedTimer timer;
+        timer.start();
+        int written = 0;
+        qint64 slowest = 0;
+        bool sawRunning = false;
+        while (timer.elapsed() < 20000) {
+            QElapsedTimer one;
+            one.start();
+            QCOMPARE(call(writer, { "SET", "during:" + QByteArray::number(written), "x" }),
+                     QByteArray("+OK\r\n"));
+            QCOMPARE(call(writer, { "GET", "key:" + QByteArray::number(written) }),
+                     "$" + QByteArray::number(QByteArray::number(written).size() + 6) + "\r\n"
+                             + QByteArray::number(written) + "-value\r\n");
+            slowest = qMax(slowest, one.elapsed());
+            ++written;
+            if (written % 100 == 0) {
+                const qint64 running = infoField(c, "rdb_bgsave_in_progress");
+                sawRunning = sawRunning || running == 1;
+                if (running == 0)
+                    break;
+            }
+        }
+        qInfo() << written << "writes during the BGSAVE; slowest SET+GET" << slowest << "ms";
+        QTRY_COMPARE_WITH_TIMEOUT(infoField(c, "rdb_bgsave_in_progress"), 0, 30000);
+        QCOMPARE(call(c, { "INFO", "persistence" }).contains("rdb_last_bgsave_status:ok"), true);
+        QCOMPARE(infoField(c, "rdb_saves"), 1);
+        // The writes made after the fork are changes the snapshot does not hold.
+        QCOMPARE(infoField(c, "rdb_changes_since_last_save"), written);
+        c.disconnect();
+        writer.disconnect();
+        QVERIFY(qkv.stop());
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        RespClient after;
+        QVERIFY(after.connectTo(qkv.port()));
+        const qint64 loaded = call(after, { "DBSIZE" }).mid(1).trimmed().toLongLong();
+        QVERIFY2(loaded >= Keys && loaded <= Keys + written,
+                 QByteArray::number(loaded).constData());
+        QCOMPARE(call(after, { "GET", "key:299999" }), QByteArray("$12\r\n299999-value\r\n"));
+    }
+
+    void redisCheckRdbAcceptsQkv()
+    {
+        const QString checker = QStandardPaths::findExecutable(QStringLiteral("redis-check-rdb"));
+        if (checker.isEmpty())
+            QSKIP("redis-check-rdb is not installed");
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        populate(qkv.port());
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        for (const char *compression : { "yes", "no" }) {
+            QCOMPARE(call(c, { "CONFIG", "SET", "rdbcompression", compression }),
+                     QByteArray("+OK\r\n"));
+            QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+            QProcess check;
+            check.start(checker, { qkv.dir() + QStringLiteral("/dump.rdb") });
+            QVERIFY(check.waitForFinished(60000));
+            const QByteArray output = check.readAllStandardOutput();
+            QVERIFY2(check.exitCode() == 0 && output.contains("RDB looks OK"), output.constData());
+            QVERIFY2(output.contains("keys read"), output.constData());
+        }
+    }
+
+    void redisLoadsQkv()
+    {
+        if (!m_haveRedis)
+            QSKIP("redis-server is not installed");
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        populate(qkv.port());
+        const QByteArray expected = snapshot(qkv.port());
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        ServerProcess redis;
+        QVERIFY(copyFile(qkv.dir() + QStringLiteral("/dump.rdb"),
+                         redis.dir() + QStringLiteral("/dump.rdb")));
+        QVERIFY2(redis.startRedis(&error), qPrintable(error));
+        QCOMPARE(snapshot(redis.port()), expected);
+    }
+
+    void qkvLoadsRedis()
+    {
+        if (!m_haveRedis)
+            QSKIP("redis-server is not installed");
+        ServerProcess redis;
+        QString error;
+        QVERIFY2(redis.startRedis(&error), qPrintable(error));
+        populate(redis.port());
+        const QByteArray expected = snapshot(redis.port());
+        RespClient c;
+        QVERIFY(c.connectTo(redis.port()));
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        ServerProcess qkv;
+        QVERIFY(copyFile(redis.dir() + QStringLiteral("/dump.rdb"),
+                         qkv.dir() + QStringLiteral("/dump.rdb")));
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QCOMPARE(snapshot(qkv.port()), expected);
+    }
+
+    // Payloads of every key move both ways: redis-server's DUMP restored into qkv, qkv's into
+    // redis-server, with the same data (expiries as absolute times with ABSTTL).
+    void dumpRestoreBothWays()
+    {
+        if (!m_haveRedis)
+            QSKIP("redis-server is not installed");
+        ServerProcess redis;
+        ServerProcess qkv;
+        ServerProcess redisBack;
+        QString error;
+        QVERIFY2(redis.startRedis(&error), qPrintable(error));
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QVERIFY2(redisBack.startRedis(&error), qPrintable(error));
+        populate(redis.port());
+        const QByteArray expected = snapshot(redis.port(), 1);
+        auto transfer = [](quint16 from, quint16 to) {
+            RespClient source;
+            RespClient target;
+            QVERIFY(source.connectTo(from));
+            QVERIFY(target.connectTo(to));
+            RespFrame::Value keys;
+            RespFrame::parse(call(source, { "KEYS", "*" }), 0, &keys);
+            QVERIFY(!keys.items.empty());
+            for (const RespFrame::Value &key : keys.items) {
+                RespFrame::Value payload;
+                RespFrame::parse(call(source, { "DUMP", key.text }), 0, &payload);
+                QByteArray at = call(source, { "PEXPIRETIME", key.text }).mid(1).trimmed();
+                if (at.toLongLong() < 0)
+                    at = "0";
+                QCOMPARE(call(target, { "RESTORE", key.text, at, payload.text, "ABSTTL" }),
+                         QByteArray("+OK\r\n"));
+            }
+        };
+        transfer(redis.port(), qkv.port());
+        QCOMPARE(snapshot(qkv.port(), 1), expected);
+        transfer(qkv.port(), redisBack.port());
+        QCOMPARE(snapshot(redisBack.port(), 1), expected);
+    }
+
+private:
+    bool m_haveRedis = false;
+};
+
+QTEST_GUILESS_MAIN(TestPersistence)
+#include "tst_persistence.moc"

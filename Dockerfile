@@ -19,8 +19,10 @@ RUN apt-get update \
 COPY --from=build /opt/qkv /opt/qkv
 ENV PATH=/opt/qkv/bin:$PATH
 USER qkv
+# /data is the volume: the RDB snapshot (dump.rdb, Redis's default rules, saved on SIGTERM as
+# `docker stop` sends it) and logs/ survive the container.
 WORKDIR /data
-VOLUME ["/data/logs"]
+VOLUME ["/data"]
 EXPOSE 6379
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD qkv-cli -p 6379 PING || exit 1

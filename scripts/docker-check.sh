@@ -356,8 +356,10 @@ healthcheck() {
     fi
 }
 
+# $1: "first" writes a key; "restart" is a new start on the same volume, which must find it
+# there (the SIGTERM of the first saved dump.rdb).
 scenario() {
-    local server_pid=""
+    local round=$1 server_pid=""
     if [ "$mode" = podman ]; then
         pm run -d --name "$container" --network none --health-interval disable \
             -v "$volume_name:$volume" "$image" >"$work/run.out" 2>&1 ||
@@ -375,7 +377,9 @@ scenario() {
     done
     note "HEALTHCHECK passed"
     expect PONG qkv-cli -p "$port" PING
-    expect OK qkv-cli -p "$port" SET docker-check works
+    if [ "$round" = first ]; then
+        expect OK qkv-cli -p "$port" SET docker-check works
+    fi
     expect works qkv-cli -p "$port" GET docker-check
     expect "$user_name" id -un
     expect "$workdir" pwd
@@ -428,7 +432,8 @@ chroot_helper() {
     ip link set lo up
     exec_argv=(chroot --userspec="$uid:$gid" --groups="$gid" "$rootfs"
         /usr/bin/env -i -C "$workdir" "${image_env[@]}" HOME="$home" HOSTNAME=qkv-check)
-    scenario
+    scenario first
+    scenario restart
 }
 
 run_chroot() {
@@ -446,7 +451,10 @@ run_chroot() {
 
 run_podman() {
     pm volume create "$volume_name" >/dev/null
-    scenario
+    scenario first
+    # A new container from the image on the same volume, as `docker compose up` after `down`.
+    pm rm -f "$container" >/dev/null
+    scenario restart
     volume_dir=$(pm volume inspect --format '{{.Mountpoint}}' "$volume_name")
 }
 
@@ -477,6 +485,10 @@ check_run() {
     [ "$(stat -c %u "$log_file")" = "$uid" ] || fail "$log_path is not owned by $user_name"
     grep -q "shutdown complete" "$log_file" || fail "no 'shutdown complete' in $log_path: $(tail -3 "$log_file")"
     note "$log_path: $lines lines, written by $user_name, ends with: $(tail -1 "$log_file" | cut -c1-80)"
+    local dump="$volume_dir/dump.rdb"
+    [ -s "$dump" ] || fail "no dump.rdb on the volume after SIGTERM"
+    [ "$(head -c 9 "$dump")" = REDIS0010 ] || fail "dump.rdb is not an RDB version 10 file"
+    note "dump.rdb on the volume: $(stat -c %s "$dump") bytes, kept across the restart"
 }
 
 # ---------------------------------------------------------------------------------------------

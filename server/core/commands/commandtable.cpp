@@ -44,6 +44,7 @@ CommandTable::CommandTable()
     registerSortCommands(*this);
     registerPubSubCommands(*this);
     registerPersistCommands(*this);
+    registerReplicationCommands(*this);
 }
 
 void CommandTable::add(Command command)

@@ -244,3 +244,4 @@ void registerMemoryCommands(CommandTable &table);
 void registerSortCommands(CommandTable &table);
 void registerPubSubCommands(CommandTable &table);
 void registerPersistCommands(CommandTable &table);
+void registerReplicationCommands(CommandTable &table);

@@ -1,6 +1,7 @@
 #include "persistence.h"
 
 #include "commands/info.h"
+#include "net/connection.h"
 #include "net/server.h"
 #include "observe/logsink.h"
 #include "store/keyspace.h"
@@ -13,6 +14,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -226,4 +229,28 @@ void Persistence::backgroundSaveDone(int status, qint64 nowMs)
     m_lastBgsaveOk = ok;
     m_lastBgsaveSeconds = (nowMs - m_childStartMs) / 1000;
     m_childPid = -1;
+    serveSnapshotWaiters(ok);
+}
+
+void Persistence::serveSnapshotWaiters(bool saved)
+{
+    if (m_snapshotWaiters.empty())
+        return;
+    QByteArray payload;
+    QFile file(m_server.config().rdbPath());
+    if (saved && file.open(QIODevice::ReadOnly)) {
+        const QByteArray bytes = file.readAll();
+        payload = '$' + QByteArray::number(bytes.size()) + "\r\n" + bytes;
+    }
+    for (const quint64 id : std::exchange(m_snapshotWaiters, {})) {
+        Connection *client = m_server.client(id);
+        if (!client)
+            continue;
+        if (payload.isEmpty()) { // Redis drops the replicas of a failed BGSAVE
+            client->kill();
+            continue;
+        }
+        client->pushOutput(payload);
+        client->closeAfterReply();
+    }
 }

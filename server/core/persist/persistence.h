@@ -6,6 +6,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <vector>
+
 #include <sys/types.h>
 
 class Server;
@@ -41,6 +43,10 @@ public:
     // exist). False when the save failed.
     bool saveForShutdown(bool forceSave, bool noSave);
 
+    // SYNC: the client gets the snapshot of the next BGSAVE to finish as a bulk string, then
+    // its connection is closed (no replication stream yet).
+    void addSnapshotWaiter(quint64 clientId) { m_snapshotWaiters.push_back(clientId); }
+
     // Called by the server's timer: reaps a finished child, then starts a BGSAVE when a save
     // rule or a schedule says so.
     void cron(qint64 nowMs);
@@ -60,6 +66,8 @@ private:
     quint64 totalChanges() const;
     RdbFile::SaveOptions saveOptions() const;
     void backgroundSaveDone(int status, qint64 nowMs);
+    // Sends the file just saved to the SYNC clients, or closes them when the save failed.
+    void serveSnapshotWaiters(bool saved);
 
     Server &m_server;
     quint64 m_changesAtLastSave = 0;
@@ -73,4 +81,5 @@ private:
     bool m_lastBgsaveOk = true;
     bool m_scheduled = false;
     RdbFile::LoadStats m_loadStats;
+    std::vector<quint64> m_snapshotWaiters; // client ids
 };

@@ -257,4 +257,67 @@ void replyWrongType(Connection &c)
     c.reply().error("WRONGTYPE Operation against a key holding the wrong kind of value");
 }
 
+bool findFirstOfType(Connection &c, qsizetype firstKey, long long numkeys, ValueType type,
+                     qsizetype *keyIndex, KeyEntry **entry)
+{
+    for (qsizetype j = firstKey; j < firstKey + numkeys; ++j) {
+        if (!lookupTypedWrite(c, c.arg(j), type, entry))
+            return false;
+        if (*entry) {
+            *keyIndex = j;
+            return true;
+        }
+    }
+    return true;
+}
+
+bool parseRandomCount(Connection &c, const char *withWord, long long *count, bool *with)
+{
+    if (!parseLongLongInRange(c, c.arg(2), -LLONG_MAX, LLONG_MAX,
+                              "ERR value is out of range, value must between "
+                              "-9223372036854775807 and 9223372036854775807",
+                              count))
+        return false;
+    if (c.argc() > 4 || (c.argc() == 4 && !argIs(c.arg(3), withWord))) {
+        replySyntaxError(c);
+        return false;
+    }
+    *with = c.argc() == 4;
+    if (*with && (*count < -LLONG_MAX / 2 || *count > LLONG_MAX / 2)) {
+        c.reply().error("ERR value is out of range");
+        return false;
+    }
+    return true;
+}
+
+bool parseMpopNumkeys(Connection &c, qsizetype numkeysIndex, long long *numkeys)
+{
+    if (!parseRangeOrReply(c, c.arg(numkeysIndex), 1, LLONG_MAX, "numkeys should be greater than 0",
+                           numkeys))
+        return false;
+    if (*numkeys >= c.argc() - numkeysIndex - 1) {
+        replySyntaxError(c);
+        return false;
+    }
+    return true;
+}
+
+bool parseMpopCount(Connection &c, qsizetype from, long long *count)
+{
+    *count = -1;
+    for (qsizetype j = from; j < c.argc(); ++j) {
+        if (*count == -1 && argIs(c.arg(j), "COUNT") && j + 1 < c.argc()) {
+            if (!parseRangeOrReply(c, c.arg(++j), 1, LLONG_MAX, "count should be greater than 0",
+                                   count))
+                return false;
+        } else {
+            replySyntaxError(c);
+            return false;
+        }
+    }
+    if (*count == -1)
+        *count = 1;
+    return true;
+}
+
 } // namespace CommandUtil

@@ -53,6 +53,22 @@ bool lookupStringWrite(Connection &c, QByteArrayView key, KeyEntry **entry);
 // The same for any type.
 bool lookupTypedRead(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry);
 bool lookupTypedWrite(Connection &c, QByteArrayView key, ValueType type, KeyEntry **entry);
+// The key loop of Redis's mpopGenericCommand and blockingPopGenericCommand: the first of the
+// numkeys keys from argument firstKey on that holds a value of type, in *keyIndex and *entry
+// (null when none does). False (after replying WRONGTYPE) when a key of another type comes
+// first.
+bool findFirstOfType(Connection &c, qsizetype firstKey, long long numkeys, ValueType type,
+                     qsizetype *keyIndex, KeyEntry **entry);
+// The parts LMPOP/BLMPOP and ZMPOP/BZMPOP share (Redis's lmpop/zmpopGenericCommand), parsed
+// in Redis's order around the caller's direction word: numkeys (at numkeysIndex) >= 1 with
+// at least a word after the keys, and after the direction an optional COUNT >= 1 (*count 1
+// when absent). Each replies Redis's error and returns false on failure.
+bool parseMpopNumkeys(Connection &c, qsizetype numkeysIndex, long long *numkeys);
+// HRANDFIELD's and ZRANDMEMBER's `count [withWord]` (arguments 2 and 3), as Redis checks them:
+// count in -LONG_MAX..LONG_MAX, then the word, then with it a count whose double (the RESP2
+// reply's length) is still a count. Replies Redis's error and returns false on failure.
+bool parseRandomCount(Connection &c, const char *withWord, long long *count, bool *with);
+bool parseMpopCount(Connection &c, qsizetype from, long long *count);
 
 // Redis's checkStringLength: a string may not grow past proto-max-bulk-len. Replies and
 // returns false when size + append is too big (or overflows).

@@ -326,21 +326,9 @@ void hrandfieldCommand(Connection &c)
 {
     if (c.argc() >= 3) {
         long long count = 0;
-        if (!parseLongLongInRange(c, c.arg(2), -LLONG_MAX, LLONG_MAX,
-                                  "ERR value is out of range, value must between "
-                                  "-9223372036854775807 and 9223372036854775807",
-                                  &count))
+        bool withValues = false;
+        if (!parseRandomCount(c, "WITHVALUES", &count, &withValues))
             return;
-        if (c.argc() > 4 || (c.argc() == 4 && !argIs(c.arg(3), "WITHVALUES"))) {
-            replySyntaxError(c);
-            return;
-        }
-        const bool withValues = c.argc() == 4;
-        // Twice the count must still be a count (the RESP2 reply's length).
-        if (withValues && (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2)) {
-            c.reply().error("ERR value is out of range");
-            return;
-        }
         hrandfieldWithCount(c, count, withValues);
         return;
     }

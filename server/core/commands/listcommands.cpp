@@ -4,9 +4,9 @@
 // The pops and moves are split as Redis's t_list.c splits them, so that the blocking forms
 // serve a client with the same code once it is woken: popAndReply (a single bulk),
 // popRangeAndReply (Redis's listPopRangeAndReplyWithKey and popGenericCommand's COUNT form),
-// moveAndReply (lmoveGenericCommand's pop + lmoveHandlePush), findFirstList (the key loop of
-// mpopGenericCommand and blockingPopGenericCommand), parseMpopArguments (LMPOP's numkeys,
-// LEFT|RIGHT and COUNT) and parseListEnd (LEFT|RIGHT).
+// moveAndReply (lmoveGenericCommand's pop + lmoveHandlePush), parseMpopArguments (LMPOP's
+// numkeys, LEFT|RIGHT and COUNT, with the parts ZMPOP shares in CommandUtil) and parseListEnd
+// (LEFT|RIGHT).
 #include "commandtable.h"
 #include "commandutil.h"
 #include "net/blockrequest.h"
@@ -530,47 +530,9 @@ void rpoplpushCommand(Connection &c)
 bool parseMpopArguments(Connection &c, qsizetype numkeysIndex, long long *numkeys, End *where,
                         long long *count)
 {
-    if (!parseRangeOrReply(c, c.arg(numkeysIndex), 1, LLONG_MAX, "numkeys should be greater than 0",
-                           numkeys))
-        return false;
-    if (*numkeys >= c.argc() - numkeysIndex - 1) {
-        replySyntaxError(c);
-        return false;
-    }
-    const qsizetype whereIndex = numkeysIndex + qsizetype(*numkeys) + 1;
-    if (!parseListEnd(c, c.arg(whereIndex), where))
-        return false;
-    *count = -1;
-    for (qsizetype j = whereIndex + 1; j < c.argc(); ++j) {
-        if (*count == -1 && argIs(c.arg(j), "COUNT") && j + 1 < c.argc()) {
-            if (!parseRangeOrReply(c, c.arg(++j), 1, LLONG_MAX, "count should be greater than 0",
-                                   count))
-                return false;
-        } else {
-            replySyntaxError(c);
-            return false;
-        }
-    }
-    if (*count == -1)
-        *count = 1;
-    return true;
-}
-
-// The loop of Redis's mpopGenericCommand and blockingPopGenericCommand: the first of the
-// numkeys keys from argument firstKey on that holds a list, in *keyIndex and *entry (null when
-// none does). False (after replying WRONGTYPE) when a key of another type comes first.
-bool findFirstList(Connection &c, qsizetype firstKey, long long numkeys, qsizetype *keyIndex,
-                   KeyEntry **entry)
-{
-    for (qsizetype j = firstKey; j < firstKey + numkeys; ++j) {
-        if (!lookupTypedWrite(c, c.arg(j), ValueType::List, entry))
-            return false;
-        if (*entry) {
-            *keyIndex = j;
-            return true;
-        }
-    }
-    return true;
+    return parseMpopNumkeys(c, numkeysIndex, numkeys)
+            && parseListEnd(c, c.arg(numkeysIndex + qsizetype(*numkeys) + 1), where)
+            && parseMpopCount(c, numkeysIndex + qsizetype(*numkeys) + 2, count);
 }
 
 // Redis's mpopGenericCommand: pops from the first list among the keys, replying [key,
@@ -579,7 +541,7 @@ void mpopGeneric(Connection &c, qsizetype firstKey, long long numkeys, End where
 {
     qsizetype keyIndex = 0;
     KeyEntry *entry = nullptr;
-    if (!findFirstList(c, firstKey, numkeys, &keyIndex, &entry))
+    if (!findFirstOfType(c, firstKey, numkeys, ValueType::List, &keyIndex, &entry))
         return;
     if (entry)
         popRangeAndReply(c, c.arg(keyIndex), entry, where, count, true);
@@ -637,7 +599,7 @@ void blockingPopGeneric(Connection &c, qsizetype firstKey, long long numkeys, En
         return;
     qsizetype keyIndex = 0;
     KeyEntry *entry = nullptr;
-    if (!findFirstList(c, firstKey, numkeys, &keyIndex, &entry))
+    if (!findFirstOfType(c, firstKey, numkeys, ValueType::List, &keyIndex, &entry))
         return;
     if (entry) {
         blockingPopReply(c, c.arg(keyIndex), entry, where, count);

@@ -330,53 +330,18 @@ void zpopmaxCommand(Connection &c)
 bool parseMpopArguments(Connection &c, qsizetype numkeysIndex, long long *numkeys, PopEnd *where,
                         long long *count)
 {
-    if (!parseRangeOrReply(c, c.arg(numkeysIndex), 1, LLONG_MAX, "numkeys should be greater than 0",
-                           numkeys))
+    if (!parseMpopNumkeys(c, numkeysIndex, numkeys))
         return false;
-    if (*numkeys >= c.argc() - numkeysIndex - 1) {
-        replySyntaxError(c);
-        return false;
-    }
-    const qsizetype whereIndex = numkeysIndex + qsizetype(*numkeys) + 1;
-    if (argIs(c.arg(whereIndex), "MIN")) {
+    const QByteArrayView end = c.arg(numkeysIndex + qsizetype(*numkeys) + 1);
+    if (argIs(end, "MIN")) {
         *where = PopEnd::Min;
-    } else if (argIs(c.arg(whereIndex), "MAX")) {
+    } else if (argIs(end, "MAX")) {
         *where = PopEnd::Max;
     } else {
         replySyntaxError(c);
         return false;
     }
-    *count = -1;
-    for (qsizetype j = whereIndex + 1; j < c.argc(); ++j) {
-        if (*count == -1 && argIs(c.arg(j), "COUNT") && j + 1 < c.argc()) {
-            if (!parseRangeOrReply(c, c.arg(++j), 1, LLONG_MAX, "count should be greater than 0",
-                                   count))
-                return false;
-        } else {
-            replySyntaxError(c);
-            return false;
-        }
-    }
-    if (*count == -1)
-        *count = 1;
-    return true;
-}
-
-// The first of numkeys keys from argument firstKey on that holds a sorted set, in *keyIndex
-// and *entry (null when none does). False (after replying WRONGTYPE) when a key of another
-// type comes first.
-bool findFirstZSet(Connection &c, qsizetype firstKey, long long numkeys, qsizetype *keyIndex,
-                   KeyEntry **entry)
-{
-    for (qsizetype j = firstKey; j < firstKey + numkeys; ++j) {
-        if (!lookupTypedWrite(c, c.arg(j), ValueType::ZSet, entry))
-            return false;
-        if (*entry) {
-            *keyIndex = j;
-            return true;
-        }
-    }
-    return true;
+    return parseMpopCount(c, numkeysIndex + qsizetype(*numkeys) + 2, count);
 }
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: the first key holding a sorted set is
@@ -390,7 +355,7 @@ void zmpopCommand(Connection &c)
         return;
     qsizetype keyIndex = 0;
     KeyEntry *entry = nullptr;
-    if (!findFirstZSet(c, 2, numkeys, &keyIndex, &entry))
+    if (!findFirstOfType(c, 2, numkeys, ValueType::ZSet, &keyIndex, &entry))
         return;
     if (entry)
         popGeneric(c, c.arg(keyIndex), entry, where, count, PopReply::KeyNested);
@@ -418,7 +383,7 @@ void blockingZpopGeneric(Connection &c, qsizetype firstKey, long long numkeys, P
         return;
     qsizetype keyIndex = 0;
     KeyEntry *entry = nullptr;
-    if (!findFirstZSet(c, firstKey, numkeys, &keyIndex, &entry))
+    if (!findFirstOfType(c, firstKey, numkeys, ValueType::ZSet, &keyIndex, &entry))
         return;
     if (entry) {
         popGeneric(c, c.arg(keyIndex), entry, where, count,
@@ -534,22 +499,10 @@ void zrandmemberWithCount(Connection &c, long long requested, bool withScores)
 void zrandmemberCommand(Connection &c)
 {
     if (c.argc() >= 3) {
-        // Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX): -count must be a count.
         long long count = 0;
-        if (!parseLongLongInRange(c, c.arg(2), -LLONG_MAX, LLONG_MAX,
-                                  "ERR value is out of range, value must between "
-                                  "-9223372036854775807 and 9223372036854775807",
-                                  &count))
+        bool withScores = false;
+        if (!parseRandomCount(c, "WITHSCORES", &count, &withScores))
             return;
-        if (c.argc() > 4 || (c.argc() == 4 && !argIs(c.arg(3), "withscores"))) {
-            replySyntaxError(c);
-            return;
-        }
-        const bool withScores = c.argc() == 4;
-        if (withScores && (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2)) {
-            c.reply().error("ERR value is out of range");
-            return;
-        }
         zrandmemberWithCount(c, count, withScores);
         return;
     }

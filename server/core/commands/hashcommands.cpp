@@ -342,22 +342,14 @@ void hrandfieldCommand(Connection &c)
     hash->visitRandomPairs(1, [&](QByteArrayView field, QByteArrayView) { c.reply().bulk(field); });
 }
 
-// As Redis's hscanCommand: the cursor is checked before the key, the options after it.
 void hscanCommand(Connection &c)
 {
     quint64 cursor = 0;
-    if (!ScanUtil::parseCursor(c, c.arg(2), &cursor))
-        return;
-    HashValue *hash = nullptr;
-    if (!lookupHashRead(c, &hash))
-        return;
-    if (!hash) {
-        ScanUtil::replyEmpty(c);
-        return;
-    }
+    KeyEntry *entry = nullptr;
     ScanUtil::Options options;
-    if (!ScanUtil::parseOptions(c, 3, false, &options))
+    if (!ScanUtil::startKeyScan(c, ValueType::Hash, &cursor, &entry, &options))
         return;
+    const HashValue *hash = entry->as<HashValue>();
     QByteArrayList items;
     auto collect = [&](QByteArrayView field, QByteArrayView value) {
         items.append(field.toByteArray());

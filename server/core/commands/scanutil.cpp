@@ -3,6 +3,7 @@
 #include "commandutil.h"
 #include "net/connection.h"
 #include "store/globmatch.h"
+#include "store/keyentry.h"
 
 #include <cctype>
 #include <cerrno>
@@ -11,6 +12,18 @@
 using namespace CommandUtil;
 
 namespace ScanUtil {
+
+bool startKeyScan(Connection &c, ValueType type, quint64 *cursor, KeyEntry **entry,
+                  Options *options)
+{
+    if (!parseCursor(c, c.arg(2), cursor) || !lookupTypedRead(c, c.arg(1), type, entry))
+        return false;
+    if (!*entry) {
+        replyEmpty(c);
+        return false;
+    }
+    return parseOptions(c, 3, false, options);
+}
 
 bool parseCursor(Connection &c, QByteArrayView text, quint64 *cursor)
 {

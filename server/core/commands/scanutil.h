@@ -7,6 +7,8 @@
 #include <climits>
 
 class Connection;
+struct KeyEntry;
+enum class ValueType : quint8;
 
 // What SCAN, HSCAN, SSCAN and ZSCAN share (Redis's scanGenericCommand): the cursor, the
 // options, the loop over a hash table's buckets and the filtered reply.
@@ -25,6 +27,11 @@ bool parseCursor(Connection &c, QByteArrayView text, quint64 *cursor);
 // The options from argument `first` on: MATCH, COUNT (>= 1) and, when allowType, TYPE.
 // Replies Redis's error on failure.
 bool parseOptions(Connection &c, qsizetype first, bool allowType, Options *options);
+// HSCAN's, SSCAN's and ZSCAN's start (Redis's hscan/sscan/zscanCommand): the cursor is checked
+// before the key is looked up, the options after it; a missing key replies an empty scan.
+// True, with *cursor, *entry and *options, when there is a value of type to scan.
+bool startKeyScan(Connection &c, ValueType type, quint64 *cursor, KeyEntry **entry,
+                  Options *options);
 
 // dictScan's loop: whole buckets at a time (step(cursor) visits one and returns the next
 // cursor) until `count` items or 10 * count steps.

@@ -528,23 +528,13 @@ void sdiffstoreCommand(Connection &c)
     sunionDiffGeneric(c, 2, c.argc() - 2, c.arg(1), SetOperation::Diff);
 }
 
-// SSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is parsed before the key is
-// looked up, the options after (Redis's sscanCommand and scanGenericCommand). An intset
-// replies whole with cursor 0.
+// SSCAN key cursor [MATCH pattern] [COUNT count]: an intset replies whole with cursor 0.
 void sscanCommand(Connection &c)
 {
     quint64 cursor = 0;
-    if (!ScanUtil::parseCursor(c, c.arg(2), &cursor))
-        return;
     KeyEntry *entry = nullptr;
-    if (!lookupTypedRead(c, c.arg(1), ValueType::Set, &entry))
-        return;
-    if (!entry) {
-        ScanUtil::replyEmpty(c);
-        return;
-    }
     ScanUtil::Options options;
-    if (!ScanUtil::parseOptions(c, 3, false, &options))
+    if (!ScanUtil::startKeyScan(c, ValueType::Set, &cursor, &entry, &options))
         return;
     const SetValue *set = entry->as<SetValue>();
     QByteArrayList items;

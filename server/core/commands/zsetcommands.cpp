@@ -520,17 +520,9 @@ void zrandmemberCommand(Connection &c)
 void zscanCommand(Connection &c)
 {
     quint64 cursor = 0;
-    if (!ScanUtil::parseCursor(c, c.arg(2), &cursor))
-        return;
     KeyEntry *entry = nullptr;
-    if (!lookupTypedRead(c, c.arg(1), ValueType::ZSet, &entry))
-        return;
-    if (!entry) {
-        ScanUtil::replyEmpty(c);
-        return;
-    }
     ScanUtil::Options options;
-    if (!ScanUtil::parseOptions(c, 3, false, &options))
+    if (!ScanUtil::startKeyScan(c, ValueType::ZSet, &cursor, &entry, &options))
         return;
     const ZSetValue &zset = *entry->as<ZSetValue>();
     QByteArrayList items;

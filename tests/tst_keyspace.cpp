@@ -1,5 +1,7 @@
 // Keyspace: set/find/remove, lazy and active expiry, the SCAN guarantee across resizes.
 #include "store/keyspace.h"
+#include "store/listvalue.h"
+#include "store/setvalue.h"
 
 #include <QSet>
 #include <QTest>
@@ -32,6 +34,7 @@ private slots:
     void encodingOf();
     void encodingFollowsTheWrite();
     void idleTimeFollowsTheClock();
+    void smallAggregatesLiveInTheEntry();
 };
 
 void TestKeyspace::setFindRemove()
@@ -253,6 +256,46 @@ void TestKeyspace::idleTimeFollowsTheClock()
     QCOMPARE(ks.idleSeconds(b), 4);
     ks.touch(b);
     QCOMPARE(ks.idleSeconds(a), 0);
+}
+
+void TestKeyspace::smallAggregatesLiveInTheEntry()
+{
+    Keyspace ks;
+    const auto setOf = [](std::initializer_list<QByteArrayView> members) {
+        auto set = std::make_unique<SetValue>();
+        for (QByteArrayView member : members)
+            set->add(member, 512);
+        return set;
+    };
+    // A set fits beside the key (no heap block of its own); a list does not.
+    KeyEntry *entry = ks.setObject("s", ValueType::Set, setOf({ "1", "2", "3" }));
+    QVERIFY(entry->isInlineObject);
+    QVERIFY(!ks.setObject("l", ValueType::List, std::make_unique<ListValue>())->isInlineObject);
+
+    // It moves with RENAME, is copied by COPY, and keeps its members and encoding through both.
+    QVERIFY(ks.rename("s", "t"));
+    entry = ks.find("t", 0);
+    QVERIFY(entry->isInlineObject);
+    QCOMPARE(entry->as<SetValue>()->length(), 3);
+    QVERIFY(entry->as<SetValue>()->contains(QByteArrayView("2")));
+    QVERIFY(ks.copyTo("t", ks, "u"));
+    QCOMPARE(ks.find("u", 0)->object()->encodingName(), "intset");
+
+    // Taken out of its entry (lazy freeing does), it moves to a heap block with its members.
+    std::unique_ptr<Aggregate> taken = entry->takeObject();
+    QVERIFY(!entry->isInlineObject);
+    QCOMPARE(entry->type, ValueType::String);
+    QCOMPARE(taken->length(), 3);
+
+    // A big set stays inline too: only its table lives elsewhere.
+    auto big = setOf({ "not-an-integer" });
+    for (int i = 0; i < 1000; ++i)
+        big->add(key(i), 512);
+    entry = ks.setObject("big", ValueType::Set, std::move(big));
+    QVERIFY(entry->isInlineObject);
+    QCOMPARE(entry->object()->encodingName(), "hashtable");
+    QCOMPARE(entry->object()->length(), 1001);
+    QVERIFY(ks.remove("big"));
 }
 
 QTEST_GUILESS_MAIN(TestKeyspace)

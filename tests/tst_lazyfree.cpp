@@ -14,7 +14,7 @@
 namespace {
 
 // An aggregate that says how costly it is to free and records the thread that freed it.
-class Probe final : public Aggregate
+class Probe final : public AggregateOf<Probe>
 {
 public:
     Probe(qsizetype effort, std::atomic<int> *freedElsewhere)
@@ -26,10 +26,6 @@ public:
     {
         if (std::this_thread::get_id() != m_owner)
             m_freedElsewhere->fetch_add(1);
-    }
-    std::unique_ptr<Aggregate> clone() const override
-    {
-        return std::make_unique<Probe>(m_effort, m_freedElsewhere);
     }
     qsizetype length() const override { return m_effort; }
     const char *encodingName() const override { return "hashtable"; }

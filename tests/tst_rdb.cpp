@@ -72,7 +72,7 @@ QByteArray describe(const KeyEntry &entry, bool withEncoding = true)
         break;
     }
     return typeName(entry.type) + '/'
-            + (withEncoding ? QByteArray(entry.object->encodingName()) : QByteArray()) + ':'
+            + (withEncoding ? QByteArray(entry.object()->encodingName()) : QByteArray()) + ':'
             + parts.join(',');
 }
 

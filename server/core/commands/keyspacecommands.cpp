@@ -294,7 +294,7 @@ void objectEncodingCommand(Connection &c)
     if (!entry)
         return;
     if (entry->type != ValueType::String) {
-        c.reply().bulk(entry->object->encodingName());
+        c.reply().bulk(entry->object()->encodingName());
         return;
     }
     switch (entry->encoding) {

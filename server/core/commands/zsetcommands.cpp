@@ -111,10 +111,10 @@ namespace {
 // The sorted set at key for writing, created (as ZADD creates it) when missing.
 ZSetValue *createZSet(Connection &c, QByteArrayView key, qsizetype firstMemberLength)
 {
-    std::unique_ptr<ZSetValue> created = ZSetValue::create(firstMemberLength, limits(c));
-    ZSetValue *zset = created.get();
-    c.db().setObject(key, ValueType::ZSet, std::move(created));
-    return zset;
+    // The entry may hold the value in place of the block created here: ask it where it is.
+    return c.db()
+            .setObject(key, ValueType::ZSet, ZSetValue::create(firstMemberLength, limits(c)))
+            ->as<ZSetValue>();
 }
 
 // ZADD and ZINCRBY (Redis's zaddGenericCommand): options, then the pairs' shape, then option

@@ -145,7 +145,7 @@ QByteArray aggregatePreview(const KeyEntry &entry)
         break;
     }
     }
-    return preview.finish(entry.object->length());
+    return preview.finish(entry.object()->length());
 }
 
 KeyRow keyRow(const KeyEntry &entry, qint64 now)
@@ -158,7 +158,7 @@ KeyRow keyRow(const KeyEntry &entry, qint64 now)
         row.size = entry.string().size();
         row.preview = leftOf(entry.string(), PreviewBytes).toByteArray();
     } else {
-        row.size = entry.object->length();
+        row.size = entry.object()->length();
         row.preview = aggregatePreview(entry);
     }
     return row;
@@ -206,7 +206,7 @@ quint64 fillValuePage(const KeyEntry &entry, quint64 cursor, PageFiller &page)
 {
     // A position past the end is an empty page (and never a negative index, which the
     // value types read from the end).
-    if (entry.type != ValueType::String && cursor >= quint64(entry.object->length())
+    if (entry.type != ValueType::String && cursor >= quint64(entry.object()->length())
         && (entry.type == ValueType::List || entry.type == ValueType::ZSet
             || (entry.type == ValueType::Set && entry.as<SetValue>()->isIntset())
             || (entry.type == ValueType::Hash && entry.as<HashValue>()->isListpack())))
@@ -441,7 +441,7 @@ void DashboardBridge::requestValue(int db, const QByteArray &key, quint64 cursor
     }
     page.summary = keyRow(*entry, now);
     page.encoding = entry->type == ValueType::String ? stringEncodingName(entry->encoding)
-                                                     : entry->object->encodingName();
+                                                     : entry->object()->encodingName();
     PageFiller filler(page, qBound(1, count, MaxValueRows));
     page.nextCursor = fillValuePage(*entry, cursor, filler);
     emit valueReady(page);
@@ -579,7 +579,7 @@ QString DashboardBridge::applyEdit(Keyspace &db, const ValueEdit &edit)
 
     // As every Redis command that removes elements: an emptied aggregate goes with its key
     // (which tells the watchers); otherwise the watchers are told of the change in place.
-    if (entry->object->length() == 0)
+    if (entry->object()->length() == 0)
         db.remove(key);
     else if (changed)
         db.signalModified(key);

@@ -53,7 +53,7 @@ quint64 randomBelow(quint64 n)
 } // namespace
 
 HashValue::HashValue(const HashValue &other)
-    : Aggregate(other)
+    : AggregateOf(other)
     , m_listpack(other.m_dict ? Listpack() : other.m_listpack)
 {
     if (!other.m_dict)
@@ -68,11 +68,6 @@ HashValue::~HashValue()
 {
     if (m_dict)
         m_dict->clear(freeNode);
-}
-
-std::unique_ptr<Aggregate> HashValue::clone() const
-{
-    return std::make_unique<HashValue>(*this);
 }
 
 qsizetype HashValue::length() const

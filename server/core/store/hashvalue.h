@@ -25,7 +25,7 @@
  * next change. Fields and values are shorter than 4 GiB (proto-max-bulk-len). Not
  * thread-safe: it lives on the server thread with its keyspace.
  */
-class HashValue final : public Aggregate
+class HashValue final : public AggregateOf<HashValue>
 {
 public:
     // Where the listpack form ends: Redis's hash-max-listpack-entries and -value.
@@ -60,10 +60,11 @@ public:
 
     HashValue() = default;
     HashValue(const HashValue &other);
+    // Leaves other empty and only fit to be destroyed (KeyEntry moves values in and out).
+    HashValue(HashValue &&other) noexcept = default;
     HashValue &operator=(const HashValue &) = delete;
     ~HashValue() override;
 
-    std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override;
     const char *encodingName() const override;
     qsizetype freeEffort() const override { return m_dict ? length() : 1; }

@@ -25,8 +25,9 @@ enum class StringEncoding : quint8 { Raw, Embstr, Int, SharedInt };
 // One key with its value: a single allocation holding this header followed by the key bytes.
 // A string of up to SmallStringCapacity bytes lives inside the header itself, so that a small
 // key with a small value costs one allocation (Redis needs three: dict entry, key, object); a
-// longer one is a QByteArray; any other type is an Aggregate the entry owns. The header stays
-// 56 bytes on 64-bit: that is measured per key against redis-server.
+// longer one is a QByteArray; any other type is an Aggregate the entry owns, inside the header
+// when it fits (sets, hashes and sorted sets do), else on the heap. The header stays 56 bytes
+// on 64-bit: that is measured per key against redis-server.
 struct KeyEntry
 {
     static constexpr qsizetype SmallStringCapacity = 23;
@@ -51,13 +52,15 @@ struct KeyEntry
             quint8 length;
         } small;               // type String, isSmallString
         QByteArray heapString; // type String, !isSmallString
-        Aggregate *object;     // every other type; owned
+        Aggregate *heapObject; // every other type, !isInlineObject; owned
+        alignas(void *) unsigned char inlineObject[Aggregate::InlineCapacity]; // isInlineObject
     };
     quint32 keyLength;
     qint32 volatileIndex = -1; // position in Keyspace's list of keys with a TTL, -1 if none
     ValueType type = ValueType::String;
     StringEncoding encoding = StringEncoding::Embstr;
     bool isSmallString = true;
+    bool isInlineObject = false;
     // Last access in Keyspace's seconds clock (Redis's LRU field), for OBJECT IDLETIME.
     quint32 accessTime;
 
@@ -86,8 +89,15 @@ struct KeyEntry
         }
         return heapString;
     }
+    // The aggregate (the caller has checked that `type` is not String).
+    Aggregate *object() const
+    {
+        return isInlineObject ? std::launder(
+                       reinterpret_cast<Aggregate *>(const_cast<unsigned char *>(inlineObject)))
+                              : heapObject;
+    }
     // The aggregate, as its type (the caller has checked `type`).
-    template<typename T> T *as() const { return static_cast<T *>(object); }
+    template<typename T> T *as() const { return static_cast<T *>(object()); }
 
     // Makes the value this string (copied), freeing what it held. bytes may point into the
     // entry's own value.
@@ -126,14 +136,23 @@ struct KeyEntry
     void setObjectValue(ValueType t, std::unique_ptr<Aggregate> aggregate)
     {
         releaseValue();
-        object = aggregate.release();
+        isInlineObject = aggregate->moveInto(inlineObject) != nullptr;
+        if (!isInlineObject)
+            heapObject = aggregate.release();
         type = t;
         encoding = StringEncoding::Embstr; // never SharedInt: touch() reads a shared integer
     }
     // Takes the aggregate out (the caller has checked `type`), leaving an empty string.
     std::unique_ptr<Aggregate> takeObject()
     {
-        std::unique_ptr<Aggregate> taken(object);
+        std::unique_ptr<Aggregate> taken;
+        if (isInlineObject) {
+            taken = object()->moveToHeap();
+            object()->~Aggregate();
+            isInlineObject = false;
+        } else {
+            taken.reset(heapObject);
+        }
         type = ValueType::String;
         setSmall(QByteArrayView());
         return taken;
@@ -144,8 +163,17 @@ struct KeyEntry
         if (other.type != ValueType::String) {
             const ValueType t = other.type;
             releaseValue();
-            object = other.takeObject().release();
+            if (other.isInlineObject) {
+                Aggregate *moved = other.object();
+                moved->moveInto(inlineObject);
+                moved->~Aggregate();
+            } else {
+                heapObject = other.heapObject;
+            }
+            isInlineObject = std::exchange(other.isInlineObject, false);
             type = t;
+            other.type = ValueType::String;
+            other.setSmall(QByteArrayView());
         } else if (other.isSmallString) {
             setStringValue(other.string());
         } else {
@@ -168,9 +196,13 @@ private:
     }
     void releaseValue()
     {
-        if (type != ValueType::String)
-            delete object;
-        else if (!isSmallString)
+        if (type != ValueType::String) {
+            if (isInlineObject)
+                object()->~Aggregate();
+            else
+                delete heapObject;
+            isInlineObject = false;
+        } else if (!isSmallString)
             heapString.~QByteArray();
         isSmallString = true;
     }

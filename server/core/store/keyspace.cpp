@@ -104,7 +104,9 @@ void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
 
 void Keyspace::releaseValue(KeyEntry *entry, Deletion reason)
 {
-    if (m_lazyFree && entry->type != ValueType::String && m_lazyFree->isLazy(reason))
+    // Only a value worth deferring leaves its entry: a small one is freed with it.
+    if (m_lazyFree && entry->type != ValueType::String
+        && m_lazyFree->shouldDefer(reason, *entry->object()))
         m_lazyFree->release(entry->takeObject());
 }
 
@@ -234,7 +236,7 @@ bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKe
     if (source->type == ValueType::String)
         entry->setStringValue(source->string());
     else
-        entry->setObjectValue(source->type, source->object->clone());
+        entry->setObjectValue(source->type, source->object()->clone());
     entry->expireAt = source->expireAt;
     // Redis's dupStringObject keeps the encoding, but a copy is never a shared integer.
     entry->encoding = source->encoding == StringEncoding::SharedInt ? StringEncoding::Int
@@ -389,7 +391,8 @@ size_t Keyspace::memoryUsage(const KeyEntry &entry, qsizetype samples)
 {
     size_t bytes = malloc_usable_size(const_cast<KeyEntry *>(&entry)) + sizeof(KeyEntry *);
     if (entry.type != ValueType::String)
-        return bytes + sizeof(*entry.object) + entry.object->memoryUsage(samples);
+        return bytes + (entry.isInlineObject ? 0 : malloc_usable_size(entry.heapObject))
+                + entry.object()->memoryUsage(samples);
     // A long string's bytes live in a QArrayData block of their own.
     const QByteArray *heap = entry.heapStringIfAny();
     if (heap && heap->capacity() > 0)

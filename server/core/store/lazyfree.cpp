@@ -20,6 +20,11 @@ LazyFree::~LazyFree()
     m_thread.join();
 }
 
+bool LazyFree::shouldDefer(Deletion reason, const Aggregate &value) const
+{
+    return value.freeEffort() > EffortThreshold && isLazy(reason);
+}
+
 bool LazyFree::isLazy(Deletion reason) const
 {
     switch (reason) {
@@ -34,8 +39,6 @@ bool LazyFree::isLazy(Deletion reason) const
 
 void LazyFree::release(std::unique_ptr<Aggregate> object)
 {
-    if (!object || object->freeEffort() <= EffortThreshold)
-        return; // object's destructor frees it here and now
     // std::function needs a copyable callable: the job owns the raw pointer.
     Aggregate *raw = object.release();
     enqueue({ [raw] { delete raw; }, 1 });

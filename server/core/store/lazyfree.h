@@ -43,9 +43,10 @@ public:
     LazyFree(const LazyFree &) = delete;
     LazyFree &operator=(const LazyFree &) = delete;
 
-    // Whether values dropped for this reason go to the thread, per the live configuration.
-    bool isLazy(Deletion reason) const;
-    // Frees object on the thread when its free effort is above EffortThreshold, else now.
+    // Whether value, dropped for this reason, goes to the thread: the reason's lazyfree-lazy-*
+    // parameter is on (per the live configuration) and freeing it costs above EffortThreshold.
+    bool shouldDefer(Deletion reason, const Aggregate &value) const;
+    // Frees object on the thread.
     void release(std::unique_ptr<Aggregate> object);
     // Runs job (freeing `objects` keys' worth of memory) on the thread: FLUSHALL ASYNC.
     void post(std::function<void()> job, qsizetype objects);
@@ -58,6 +59,8 @@ public:
     void resetStats() { m_freed.store(0, std::memory_order_relaxed); }
 
 private:
+    bool isLazy(Deletion reason) const;
+
     struct Job
     {
         std::function<void()> run;

@@ -52,22 +52,26 @@ ListValue::ListValue(long long fill)
 { }
 
 ListValue::ListValue(const ListValue &other)
-    : Aggregate(other)
+    : AggregateOf(other)
     , m_fill(other.m_fill)
 {
     for (const Node *node = other.m_head; node; node = node->next)
         appendListpack(node->entries);
 }
 
+ListValue::ListValue(ListValue &&other) noexcept
+    : AggregateOf(other)
+    , m_head(std::exchange(other.m_head, nullptr))
+    , m_tail(std::exchange(other.m_tail, nullptr))
+    , m_count(std::exchange(other.m_count, 0))
+    , m_nodeCount(std::exchange(other.m_nodeCount, 0))
+    , m_fill(other.m_fill)
+{ }
+
 ListValue::~ListValue()
 {
     for (Node *node = m_head; node;)
         delete std::exchange(node, node->next);
-}
-
-std::unique_ptr<Aggregate> ListValue::clone() const
-{
-    return std::make_unique<ListValue>(*this);
 }
 
 size_t ListValue::memoryUsage(qsizetype samples) const

@@ -24,7 +24,7 @@
 //
 // Elements come back as Listpack::Element views, valid until the list next changes. The value
 // never writes replies. Not thread-safe: it lives on the server thread.
-class ListValue final : public Aggregate
+class ListValue final : public AggregateOf<ListValue>
 {
 public:
     // Redis's LIST_HEAD (left) and LIST_TAIL (right).
@@ -66,10 +66,10 @@ public:
     // An empty list whose nodes follow `fill` (list-max-listpack-size's value).
     explicit ListValue(long long fill = -2);
     ListValue(const ListValue &other);
+    ListValue(ListValue &&other) noexcept;
     ListValue &operator=(const ListValue &) = delete;
     ~ListValue() override;
 
-    std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override { return m_count; }
     const char *encodingName() const override { return "quicklist"; }
     qsizetype freeEffort() const override { return m_nodeCount; }

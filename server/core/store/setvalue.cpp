@@ -56,7 +56,7 @@ quint64 randomBelow(quint64 n)
 } // namespace
 
 SetValue::SetValue(const SetValue &other)
-    : Aggregate(other)
+    : AggregateOf(other)
     , m_intset(other.m_dict ? Intset() : other.m_intset)
 {
     if (!other.m_dict)
@@ -78,11 +78,6 @@ std::unique_ptr<SetValue> SetValue::createFor(QByteArrayView first)
     if (!Numbers::toLongLong(first, &integer))
         set->convertToDict();
     return set;
-}
-
-std::unique_ptr<Aggregate> SetValue::clone() const
-{
-    return std::make_unique<SetValue>(*this);
 }
 
 qsizetype SetValue::length() const

@@ -27,7 +27,7 @@
  * bytes, valid until the next change. It never writes replies. Not thread-safe: it lives on
  * the server thread with its keyspace.
  */
-class SetValue final : public Aggregate
+class SetValue final : public AggregateOf<SetValue>
 {
 public:
     // One member of the hash table form: the header, then the bytes (from offset 12, not
@@ -50,6 +50,8 @@ public:
     // Redis's createIntsetObject: an empty intset (what SINTERSTORE and SUNION fill).
     SetValue() = default;
     SetValue(const SetValue &other);
+    // Leaves other empty and only fit to be destroyed (KeyEntry moves values in and out).
+    SetValue(SetValue &&other) noexcept = default;
     SetValue &operator=(const SetValue &) = delete;
     ~SetValue() override;
     // Redis's setTypeCreate: an empty set in the encoding that can hold first (an intset when
@@ -57,7 +59,6 @@ public:
     static std::unique_ptr<SetValue> createFor(QByteArrayView first);
 
     // Aggregate: clone() keeps the encoding (Redis's setTypeDup).
-    std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override;
     const char *encodingName() const override;
     qsizetype freeEffort() const override { return m_dict ? length() : 1; }

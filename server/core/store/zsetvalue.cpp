@@ -156,7 +156,7 @@ ZSetValue::Iterator ZSetValue::fromNode(const Node *node) const
 // --- construction ----------------------------------------------------------------------------
 
 ZSetValue::ZSetValue(const ZSetValue &other)
-    : Aggregate(other)
+    : AggregateOf(other)
     , m_listpack(other.m_skipList ? Listpack() : other.m_listpack)
 {
     if (!other.m_skipList)
@@ -194,11 +194,6 @@ std::unique_ptr<ZSetValue> ZSetValue::fromSorted(const std::vector<Entry> &entri
     for (const Entry &entry : entries)
         zset->m_skipList->insert(entry.score, entry.member);
     return zset;
-}
-
-std::unique_ptr<Aggregate> ZSetValue::clone() const
-{
-    return std::make_unique<ZSetValue>(*this);
 }
 
 qsizetype ZSetValue::length() const

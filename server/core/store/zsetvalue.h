@@ -29,7 +29,7 @@
  * into the set (or into an Iterator) and stay valid until the next change. Scores are never
  * NaN. Not thread-safe: it lives on the server thread with its keyspace.
  */
-class ZSetValue final : public Aggregate
+class ZSetValue final : public AggregateOf<ZSetValue>
 {
 public:
     // Where the listpack form ends: Redis's zset-max-listpack-entries and -value.
@@ -75,6 +75,8 @@ public:
 
     ZSetValue() = default; // an empty listpack
     ZSetValue(const ZSetValue &other);
+    // Leaves other empty and only fit to be destroyed (KeyEntry moves values in and out).
+    ZSetValue(ZSetValue &&other) noexcept = default;
     ZSetValue &operator=(const ZSetValue &) = delete;
     ~ZSetValue() override;
 
@@ -87,7 +89,6 @@ public:
     static std::unique_ptr<ZSetValue> fromSorted(const std::vector<Entry> &entries,
                                                  const Limits &limits);
 
-    std::unique_ptr<Aggregate> clone() const override;
     qsizetype length() const override;
     const char *encodingName() const override;
     qsizetype freeEffort() const override { return m_skipList ? length() : 1; }

@@ -7,8 +7,10 @@
 
 #include <utility>
 
-bool RespClient::connectTo(quint16 port)
+bool RespClient::connectTo(quint16 port, const QHostAddress &from)
 {
+    if (!from.isNull() && !m_socket.bind(from))
+        return false;
     m_socket.connectToHost(QHostAddress::LocalHost, port);
     return m_socket.waitForConnected(DefaultTimeoutMs);
 }

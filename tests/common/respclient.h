@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayList>
+#include <QHostAddress>
 #include <QTcpSocket>
 
 // A blocking RESP client for tests that talk to a server over a real socket: requests go out
@@ -11,7 +12,9 @@ class RespClient
 public:
     static constexpr int DefaultTimeoutMs = 5000;
 
-    bool connectTo(quint16 port);
+    // Connects to 127.0.0.1:port, from the local address `from` when one is given (another
+    // loopback address stands in for a remote client).
+    bool connectTo(quint16 port, const QHostAddress &from = QHostAddress());
     void send(const QByteArrayList &args);
     // The next whole reply, or a null QByteArray when none arrives within timeoutMs or the
     // connection closes first.

@@ -222,7 +222,7 @@ const std::vector<ConfigParameter> &configParameters()
         { "tcp-backlog",
           [](const ServerConfig &c) { return QByteArray::number(c.listenBacklog); },
           {} },
-        { "protected-mode", [](const ServerConfig &) { return QByteArrayLiteral("no"); }, {} },
+        yesNoParameter("protected-mode", &ServerConfig::protectedMode),
         { "slowlog-log-slower-than",
           [](const ServerConfig &c) { return QByteArray::number(c.slowlogLogSlowerThan); },
           integerSetter(-1, LLONG_MAX, &ServerConfig::slowlogLogSlowerThan) },

@@ -4,10 +4,36 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
 
 #include <cstdlib>
+
+namespace {
+
+// The container's way to set a password without putting it on the command line (where `ps`
+// shows it): $QKV_PASSWORD, or a file named by $QKV_PASSWORD_FILE (a Docker secret). The file's
+// trailing newline is not part of the password.
+bool passwordFromEnvironment(QByteArray *password, QString *error)
+{
+    const QString file = qEnvironmentVariable("QKV_PASSWORD_FILE");
+    if (file.isEmpty()) {
+        *password = qgetenv("QKV_PASSWORD");
+        return true;
+    }
+    QFile secret(file);
+    if (!secret.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("QKV_PASSWORD_FILE: cannot read ") + file;
+        return false;
+    }
+    *password = secret.readAll();
+    while (password->endsWith('\n') || password->endsWith('\r'))
+        password->chop(1);
+    return true;
+}
+
+} // namespace
 
 QString ServerConfig::rdbPath() const
 {
@@ -73,9 +99,16 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
             QStringLiteral("maxclients"),
             QStringLiteral("Maximum connected clients (default 10000)."), QStringLiteral("n"),
             QString::number(config->maxClients));
-    const QCommandLineOption requirePass(QStringLiteral("requirepass"),
-                                         QStringLiteral("Password clients must AUTH with."),
-                                         QStringLiteral("password"));
+    const QCommandLineOption requirePass(
+            QStringLiteral("requirepass"),
+            QStringLiteral("Password clients must AUTH with (default: $QKV_PASSWORD, or the "
+                           "contents of $QKV_PASSWORD_FILE)."),
+            QStringLiteral("password"));
+    const QCommandLineOption protectedMode(
+            QStringLiteral("protected-mode"),
+            QStringLiteral("Without a password, refuse clients from other hosts: yes or no "
+                           "(default yes)."),
+            QStringLiteral("yes|no"), QStringLiteral("yes"));
     const QCommandLineOption commandLogRate(
             QStringLiteral("log-commands"),
             QStringLiteral(
@@ -104,8 +137,9 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
             QStringLiteral("notify-keyspace-events"),
             QStringLiteral("Keyspace notification classes, as Redis's (e.g. KEA; default none)."),
             QStringLiteral("classes"));
-    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, commandLogRate, dir,
-                        dbFilename, save, enableProtectedConfigs, verbose, notifyKeyspaceEvents });
+    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, protectedMode,
+                        commandLogRate, dir, dbFilename, save, enableProtectedConfigs, verbose,
+                        notifyKeyspaceEvents });
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -161,12 +195,18 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
         *error = QStringLiteral("--dbfilename must be a file name, not a path");
         return false;
     }
-    const QString protectedValue = parser.value(enableProtectedConfigs);
-    if (protectedValue != QLatin1String("yes") && protectedValue != QLatin1String("no")) {
-        *error = QStringLiteral("--enable-protected-configs takes yes or no");
+    auto toBool = [&](const QCommandLineOption &option, bool *out) {
+        const QString value = parser.value(option);
+        if (value != QLatin1String("yes") && value != QLatin1String("no")) {
+            *error = QStringLiteral("--%1 takes yes or no").arg(option.names().first());
+            return false;
+        }
+        *out = value == QLatin1String("yes");
+        return true;
+    };
+    if (!toBool(enableProtectedConfigs, &config->enableProtectedConfigs)
+        || !toBool(protectedMode, &config->protectedMode))
         return false;
-    }
-    config->enableProtectedConfigs = protectedValue == QLatin1String("yes");
     config->saveRules = defaultSaveRules();
     if (parser.isSet(save)) {
         // As redis.conf's save lines: the first replaces the defaults, later ones add rules.
@@ -182,6 +222,8 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
     }
     if (parser.isSet(requirePass))
         config->requirePass = parser.value(requirePass).toUtf8();
+    else if (!passwordFromEnvironment(&config->requirePass, error))
+        return false;
     if (!KeyspaceEvents::parse(parser.value(notifyKeyspaceEvents).toUtf8(),
                                &config->notifyKeyspaceEvents)) {
         *error = QStringLiteral("invalid --notify-keyspace-events: ")

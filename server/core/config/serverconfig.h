@@ -33,6 +33,9 @@ struct ServerConfig
     long long protoMaxBulkLength = 512LL * 1024 * 1024;
     long long queryBufferLimit = 1024LL * 1024 * 1024;
     QByteArray requirePass;
+    // Redis's protected mode: while the default user has no password, only clients on the
+    // loopback interface are let in.
+    bool protectedMode = true;
     int commandLogRate = 1000; // command lines per second written to the log file; 0 = none
     int commandLogCapacity = 10000;
     // SLOWLOG: commands that run at least this many microseconds are logged (-1: none, 0: all),

@@ -60,6 +60,20 @@ QByteArray localAddress(int fd)
     return formatAddress(address);
 }
 
+// Redis 7.0's test for protected mode: the peer is exactly 127.0.0.1 or ::1 (so 127.0.0.2,
+// another loopback address, counts as outside, as it does for redis-server).
+bool isLoopbackPeer(const QByteArray &peer)
+{
+    return peer.startsWith("127.0.0.1:") || peer.startsWith("[::1]:");
+}
+
+// Answers a connection the server will not serve with one error line, then closes it.
+void refuse(int fd, QByteArrayView reply)
+{
+    ::send(fd, reply.data(), size_t(reply.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
+}
+
 constexpr int CronIntervalMs = 100;
 // Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC (25% of a tick) and FAST_DURATION (1 ms).
 constexpr int SlowExpireMicros = CronIntervalMs * 1000 * 25 / 100;
@@ -197,9 +211,7 @@ void Server::acceptSocket(qintptr descriptor)
 {
     const int fd = int(descriptor);
     if (qsizetype(m_clients.size()) >= m_config.maxClients) {
-        static const char error[] = "-ERR max number of clients reached\r\n";
-        ::send(fd, error, sizeof error - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-        ::close(fd);
+        refuse(fd, "-ERR max number of clients reached\r\n");
         ++m_stats.rejectedConnections;
         return;
     }
@@ -209,8 +221,31 @@ void Server::acceptSocket(qintptr descriptor)
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
 
+    QByteArray peer = peerAddress(fd);
+    if (m_config.protectedMode && m_config.requirePass.isEmpty() && !isLoopbackPeer(peer)) {
+        qCWarning(lcClients).noquote()
+                << "client from" << QString::fromLatin1(peer) << "refused: protected mode";
+        refuse(fd,
+               "-DENIED Redis is running in protected mode because protected mode is enabled "
+               "and no password is set for the default user. In this mode connections are "
+               "only accepted from the loopback interface. If you want to connect from "
+               "external computers to Redis you may adopt one of the following solutions: "
+               "1) Just disable protected mode sending the command 'CONFIG SET protected-mode "
+               "no' from the loopback interface by connecting to Redis from the same host the "
+               "server is running, however MAKE SURE Redis is not publicly accessible from "
+               "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) "
+               "Alternatively you can just disable the protected mode by editing the Redis "
+               "configuration file, and setting the protected mode option to 'no', and then "
+               "restarting the server. 3) If you started the server manually just for testing, "
+               "restart it with the '--protected-mode no' option. 4) Setup a an "
+               "authentication password for the default user. NOTE: You only need to do one "
+               "of the above things in order for the server to start accepting connections "
+               "from the outside.\r\n");
+        ++m_stats.rejectedConnections;
+        return;
+    }
     const quint64 id = m_nextClientId++;
-    auto *connection = new Connection(*this, fd, id, peerAddress(fd), localAddress(fd));
+    auto *connection = new Connection(*this, fd, id, std::move(peer), localAddress(fd));
     m_clients.emplace(id, connection);
     ++m_stats.totalConnections;
     qCInfo(lcClients).noquote() << "client" << id << "connected from"

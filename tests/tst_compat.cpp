@@ -12,6 +12,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <algorithm>
+#include <map>
+#include <memory>
 #include <utility>
 
 namespace {
@@ -22,6 +25,12 @@ struct Step
     QByteArray bytes; // encoded request
     QByteArray text;  // as written in the file
     int group = 1;    // Unordered: elements sorted in runs of this many
+    // "@name ": the connection it runs on (empty: the sequence's first one).
+    QByteArray connection;
+    // The request names client ids ({id:name}); it is encoded when it runs.
+    QByteArray command;
+    // "& ": the client ids of the sequence's connections in the reply become {id:name}.
+    bool namesIds = false;
 };
 
 struct Sequence
@@ -67,6 +76,15 @@ QList<Sequence> loadSequences(QString *error)
                 return {};
             }
             Step step { Step::Kind::Command, {}, line };
+            if (line.startsWith('@')) {
+                const qsizetype space = line.indexOf(' ');
+                step.connection = line.mid(1, space - 1);
+                line = line.mid(space + 1);
+            }
+            if (line.startsWith("& ")) {
+                step.namesIds = true;
+                line = line.mid(2);
+            }
             QByteArray command = line;
             if (line.startsWith("raw: ")) {
                 step.kind = Step::Kind::Raw;
@@ -94,6 +112,8 @@ QList<Sequence> loadSequences(QString *error)
                 return {};
             }
             step.bytes = RespFrame::request(args);
+            if (command.contains("{id:"))
+                step.command = command;
             sequences.last().steps.append(step);
         }
     }
@@ -220,43 +240,123 @@ private:
     bool m_waiting = false;
 };
 
+// One step on a connection: its transcript entry.
+QByteArray runStep(Session &session, const Step &step, const QByteArray &request)
+{
+    if (session.isClosed())
+        return QByteArrayLiteral("<closed>");
+    if (session.isWaiting())
+        return QByteArrayLiteral("<not sent: server waiting>");
+    if (step.kind == Step::Kind::Raw)
+        return session.exchangeRaw(request);
+    if (step.kind == Step::Kind::AllReplies)
+        return session.exchangeAll(request);
+    session.write(request);
+    const QByteArray reply = session.readReply();
+    if (step.kind == Step::Kind::ShapeOnly)
+        return RespFrame::shape(reply);
+    if (step.kind == Step::Kind::Unordered)
+        return RespFrame::sortedElements(reply, step.group);
+    return reply;
+}
+
+// The connections of one sequence, by name, each opened at its first step. Their client ids
+// differ between servers, so requests name them as {id:name} and "& " replies show them so.
+class Sessions
+{
+public:
+    Sessions(quint16 port, const Sequence &sequence)
+        : m_port(port)
+    {
+        for (const Step &step : sequence.steps) {
+            if (!m_order.contains(step.connection))
+                m_order.append(step.connection);
+        }
+    }
+
+    Session &get(const QByteArray &name)
+    {
+        std::unique_ptr<Session> &session = m_sessions[name];
+        if (!session) {
+            session = std::make_unique<Session>(m_port);
+            // Its id, asked before anything else so that nothing it later does is disturbed.
+            session->write(RespFrame::request({ "CLIENT", "ID" }));
+            const QByteArray reply = session->readReply();
+            m_ids[name] = reply.mid(1, reply.size() - 3);
+        }
+        return *session;
+    }
+
+    QByteArray request(const Step &step)
+    {
+        if (step.command.isEmpty())
+            return step.bytes;
+        QByteArray command = step.command;
+        for (const QByteArray &name : std::as_const(m_order)) {
+            get(name);
+            command.replace(QByteArray("{id:" + name + '}'), m_ids.value(name));
+        }
+        QList<QByteArray> args;
+        splitInlineArgs(command, &args);
+        return RespFrame::request(args);
+    }
+
+    QByteArray namingIds(QByteArray reply) const
+    {
+        for (auto it = m_ids.cbegin(); it != m_ids.cend(); ++it)
+            reply.replace(QByteArray(':' + it.value() + "\r\n"),
+                          QByteArray(":{id:" + it.key() + "}\r\n"));
+        return reply;
+    }
+
+    // The final state of each connection, in the order they first appear.
+    QList<QByteArray> finalStates()
+    {
+        QList<QByteArray> states;
+        for (const QByteArray &name : std::as_const(m_order)) {
+            if (m_sessions.count(name))
+                states.append('@' + name + ' ' + m_sessions[name]->finalState());
+        }
+        return states;
+    }
+
+private:
+    quint16 m_port;
+    QByteArrayList m_order;
+    std::map<QByteArray, std::unique_ptr<Session>> m_sessions;
+    QHash<QByteArray, QByteArray> m_ids;
+};
+
+// A sequence with named connections ("@name " steps).
+QList<QByteArray> runNamed(quint16 port, const Sequence &sequence)
+{
+    Sessions sessions(port, sequence);
+    QList<QByteArray> transcript;
+    for (const Step &step : sequence.steps) {
+        Session &session = sessions.get(step.connection);
+        const QByteArray reply = runStep(session, step, sessions.request(step));
+        transcript.append(step.namesIds ? sessions.namingIds(reply) : reply);
+    }
+    return transcript + sessions.finalStates();
+}
+
 // Runs one sequence against the server on port: one transcript entry per step, then the
-// state of the connection at the end.
+// state of each connection at the end.
 QList<QByteArray> run(quint16 port, const Sequence &sequence)
 {
     if (!flushAll(port))
         return { QByteArrayLiteral("<FLUSHALL failed>") };
+    const bool named = std::any_of(sequence.steps.cbegin(), sequence.steps.cend(),
+                                   [](const Step &step) { return !step.connection.isEmpty(); });
+    if (named)
+        return runNamed(port, sequence);
     Session session(port);
     if (!session.isConnected())
         return { QByteArrayLiteral("<cannot connect>") };
 
     QList<QByteArray> transcript;
-    for (const Step &step : sequence.steps) {
-        if (session.isClosed()) {
-            transcript.append(QByteArrayLiteral("<closed>"));
-            continue;
-        }
-        if (session.isWaiting()) {
-            transcript.append(QByteArrayLiteral("<not sent: server waiting>"));
-            continue;
-        }
-        if (step.kind == Step::Kind::Raw) {
-            transcript.append(session.exchangeRaw(step.bytes));
-            continue;
-        }
-        if (step.kind == Step::Kind::AllReplies) {
-            transcript.append(session.exchangeAll(step.bytes));
-            continue;
-        }
-        session.write(step.bytes);
-        const QByteArray reply = session.readReply();
-        if (step.kind == Step::Kind::ShapeOnly)
-            transcript.append(RespFrame::shape(reply));
-        else if (step.kind == Step::Kind::Unordered)
-            transcript.append(RespFrame::sortedElements(reply, step.group));
-        else
-            transcript.append(reply);
-    }
+    for (const Step &step : sequence.steps)
+        transcript.append(runStep(session, step, step.bytes));
     transcript.append(session.finalState());
     return transcript;
 }

@@ -219,6 +219,23 @@ check("notify expired", expired and expired["channel"] == "__keyevent@0__:expire
 events.close()
 r.config_set("notify-keyspace-events", "")
 
+# Client-side caching in RESP2: invalidations reach a subscribed connection through REDIRECT.
+invalidations = r.pubsub()
+invalidations.subscribe("__redis__:invalidate")
+next_message(invalidations)
+listener = next(c["id"] for c in r.client_list() if "P" in c["flags"])
+cache = redis.Redis(port=port, decode_responses=True, single_connection_client=True)
+check("tracking on", cache.client_tracking_on(clientid=listener))
+r.set("cached", "1")
+check("tracking read", cache.get("cached") == "1")
+r.set("cached", "2")
+message = next_message(invalidations)
+check("tracking invalidation", message and message["channel"] == "__redis__:invalidate"
+      and message["data"] == ["cached"])
+check("tracking getredir", cache.client_getredir() == int(listener))
+cache.close()
+invalidations.close()
+
 failed = [name for name, ok in checks if not ok]
 for name in failed:
     print(f"redis-py check failed: {name}")

@@ -3,6 +3,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "pubsub/clientsubscriptions.h"
+#include "pubsub/clienttracking.h"
 
 #include <QDateTime>
 
@@ -30,7 +31,7 @@ QByteArray describe(const Connection &client, const Connection &caller)
     auto number = [](qint64 v) { return QByteArray::number(v); };
     const ClientSubscriptions *subscriptions = client.subscriptionsIfAny();
     // Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held by CLIENT
-    // PAUSE, d a watched key changed.
+    // PAUSE, t tracking, R its redirect client gone, B broadcasting, d a watched key changed.
     const Transaction &transaction = client.transaction();
     QByteArray flags;
     if (client.isMonitor())
@@ -41,6 +42,14 @@ QByteArray describe(const Connection &client, const Connection &caller)
         flags += 'x';
     if (client.server().isPostponed(client) || client.isBlocked())
         flags += 'b';
+    const ClientTracking *tracking = client.trackingIfAny();
+    const bool tracks = tracking && tracking->on;
+    if (tracks)
+        flags += 't';
+    if (tracks && tracking->brokenRedirect)
+        flags += 'R';
+    if (tracks && tracking->bcast)
+        flags += 'B';
     if (transaction.isDirty())
         flags += 'd';
     if (flags.isEmpty())
@@ -61,7 +70,8 @@ QByteArray describe(const Connection &client, const Connection &caller)
             + number(output) + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
-            + " user=default redir=-1 resp=" + number(client.protocol());
+            + " user=default redir=" + number(tracks ? qint64(tracking->redirect) : -1)
+            + " resp=" + number(client.protocol());
 }
 
 } // namespace ClientInfo

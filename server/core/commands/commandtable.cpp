@@ -41,6 +41,7 @@ CommandTable::CommandTable()
     registerSetCommands(*this);
     registerZSetCommands(*this);
     registerMemoryCommands(*this);
+    registerLatencyCommands(*this);
     registerSortCommands(*this);
     registerPubSubCommands(*this);
     registerPersistCommands(*this);

@@ -4,6 +4,8 @@
 #include <QByteArrayView>
 #include <QHash>
 
+#include "observe/latencyhistogram.h"
+
 #include <memory>
 #include <vector>
 
@@ -175,7 +177,11 @@ struct Command
     std::vector<const char *> tips;
     KeysFunction getKeys = nullptr;
 
-    void resetStats() { calls = microseconds = rejectedCalls = failedCalls = 0; }
+    void resetStats()
+    {
+        calls = microseconds = rejectedCalls = failedCalls = 0;
+        latency.reset();
+    }
 
     Command &&acl(quint32 categories) &&
     {
@@ -204,6 +210,10 @@ struct Command
     quint64 microseconds = 0;
     quint64 rejectedCalls = 0;
     quint64 failedCalls = 0;
+    // INFO latencystats and LATENCY HISTOGRAM: made at its first call while latency-tracking
+    // is on, dropped by CONFIG RESETSTAT. Shared only because rows are copied while the table
+    // is built (subcommand lists), before any histogram exists.
+    std::shared_ptr<LatencyHistogram> latency;
 };
 
 // The registry of every command. Family files add their rows at start-up; lookup is
@@ -241,6 +251,7 @@ void registerListCommands(CommandTable &table);
 void registerSetCommands(CommandTable &table);
 void registerZSetCommands(CommandTable &table);
 void registerMemoryCommands(CommandTable &table);
+void registerLatencyCommands(CommandTable &table);
 void registerSortCommands(CommandTable &table);
 void registerPubSubCommands(CommandTable &table);
 void registerPersistCommands(CommandTable &table);

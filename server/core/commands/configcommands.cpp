@@ -230,6 +230,23 @@ const std::vector<ConfigParameter> &configParameters()
           [](const ServerConfig &c) { return QByteArray::number(c.slowlogMaxLen); },
           // Redis's unsigned long, bounded by LONG_MAX.
           integerSetter(0, LLONG_MAX, &ServerConfig::slowlogMaxLen) },
+        integerParameter("latency-monitor-threshold", nullptr, 0, LLONG_MAX,
+                         &ServerConfig::latencyMonitorThreshold),
+        yesNoParameter("latency-tracking", &ServerConfig::latencyTracking),
+        { "latency-tracking-info-percentiles",
+          [](const ServerConfig &c) {
+              QByteArrayList texts;
+              for (double percentile : c.latencyTrackingPercentiles)
+                  texts.append(ServerConfig::formatPercentile(percentile));
+              return texts.join(' ');
+          },
+          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+              QByteArray error;
+              ServerConfig::parsePercentiles(text, &config.latencyTrackingPercentiles, &error);
+              return error;
+          } },
+        integerParameter("tracking-table-max-keys", nullptr, 0, LLONG_MAX,
+                         &ServerConfig::trackingTableMaxKeys),
         integerParameter("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, LLONG_MAX,
                          &ServerConfig::hashMaxListpackEntries),
         memoryParameter("hash-max-listpack-value", "hash-max-ziplist-value",

@@ -5,6 +5,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "protocol/numbers.h"
+#include "trackingcommands.h"
 
 #include <climits>
 
@@ -184,6 +185,7 @@ void resetCommand(Connection &c)
         c.server().removeMonitor(&c);
     }
     c.server().pubsub().forget(c);
+    c.server().tracking().disable(c);
     c.selectDb(0);
     c.setProtocol(2);
     c.setName(QByteArray());
@@ -359,32 +361,6 @@ void clientNoEvictCommand(Connection &c)
         replySyntaxError(c);
 }
 
-// qkv has no client-side caching (CLIENT TRACKING): these answer as Redis does while tracking
-// is off.
-void clientGetredirCommand(Connection &c)
-{
-    c.reply().integer(-1);
-}
-
-void clientTrackinginfoCommand(Connection &c)
-{
-    ReplyWriter &r = c.reply();
-    r.mapHeader(3);
-    r.bulk("flags");
-    r.setHeader(1);
-    r.bulk("off");
-    r.bulk("redirect");
-    r.integer(-1);
-    r.bulk("prefixes");
-    r.arrayHeader(0);
-}
-
-void clientCachingCommand(Connection &c)
-{
-    c.reply().error("ERR CLIENT CACHING can be called only when the client is in tracking mode "
-                    "with OPTIN or OPTOUT mode enabled");
-}
-
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked first, as in Redis.
 void clientUnblockCommand(Connection &c)
 {
@@ -550,9 +526,14 @@ void registerConnectionCommands(CommandTable &table)
         // SETINFO is Redis 7.2's; 7.0 does not have it, but redis-py 5 sends it.
         Command { "setinfo", 4, ClientFlags, clientSetinfoCommand }.acl(Connection),
         Command { "no-evict", 3, Admin | ClientFlags, clientNoEvictCommand }.acl(Connection),
-        Command { "getredir", 2, ClientFlags, clientGetredirCommand }.acl(Connection),
-        Command { "trackinginfo", 2, ClientFlags, clientTrackinginfoCommand }.acl(Connection),
-        Command { "caching", 3, ClientFlags, clientCachingCommand }.acl(Connection),
+        Command { "getredir", 2, ClientFlags, TrackingCommands::clientGetredirCommand }.acl(
+                Connection),
+        Command { "tracking", -3, ClientFlags, TrackingCommands::clientTrackingCommand }.acl(
+                Connection),
+        Command { "trackinginfo", 2, ClientFlags, TrackingCommands::clientTrackinginfoCommand }.acl(
+                Connection),
+        Command { "caching", 3, ClientFlags, TrackingCommands::clientCachingCommand }.acl(
+                Connection),
         Command { "unblock", -3, Admin | ClientFlags, clientUnblockCommand }.acl(Connection),
         Command { "reply", 3, ClientFlags, clientReplyCommand }.acl(Connection),
         Command { "pause", -3, Admin | ClientFlags, clientPauseCommand }.acl(Connection),

@@ -132,7 +132,7 @@ void clientsSection(Writer &w, Server &server)
     w.field("client_recent_max_input_buffer", server.clientsSampler().recentMaxInput());
     w.field("client_recent_max_output_buffer", server.clientsSampler().recentMaxOutput());
     w.field("blocked_clients", qint64(server.postponedCount() + server.blockedClients().count()));
-    w.field("tracking_clients", 0);
+    w.field("tracking_clients", qint64(server.tracking().clientCount()));
     w.field("clients_in_timeout_table", qint64(server.blockedClients().timeoutCount()));
 }
 
@@ -304,9 +304,9 @@ void statsSection(Writer &w, Server &server)
     w.field("active_defrag_key_misses", 0);
     w.field("total_active_defrag_time", 0);
     w.field("current_active_defrag_time", 0);
-    w.field("tracking_total_keys", 0);
-    w.field("tracking_total_items", 0);
-    w.field("tracking_total_prefixes", 0);
+    w.field("tracking_total_keys", qint64(server.tracking().keyCount()));
+    w.field("tracking_total_items", qint64(server.tracking().itemCount()));
+    w.field("tracking_total_prefixes", qint64(server.tracking().prefixCount()));
     w.field("unexpected_error_replies", 0);
     w.field("total_error_replies", qint64(s.totalErrorReplies));
     w.field("dump_payload_sanitizations", 0);
@@ -376,6 +376,34 @@ void commandstatsSection(Writer &w, Server &server)
                + ",usec=" + QByteArray::number(command->microseconds) + ",usec_per_call="
                + fixed(perCall) + ",rejected_calls=" + QByteArray::number(command->rejectedCalls)
                + ",failed_calls=" + QByteArray::number(command->failedCalls));
+    }
+}
+
+// Per command, the percentiles of latency-tracking-info-percentiles in microseconds; empty
+// while latency-tracking is off, as in Redis, whatever histograms are kept.
+void latencystatsSection(Writer &w, Server &server)
+{
+    w.section("Latencystats");
+    if (!server.config().latencyTracking)
+        return;
+    const std::vector<double> &percentiles = server.config().latencyTrackingPercentiles;
+    auto line = [&](const Command &command) {
+        if (!command.latency)
+            return;
+        QByteArray text = "latency_percentiles_usec_" + command.fullName + ':';
+        for (size_t j = 0; j < percentiles.size(); ++j) {
+            char value[64];
+            std::snprintf(value, sizeof value, "%.3f",
+                          double(command.latency->valueAtPercentile(percentiles[j])) / 1000.0);
+            text += (j ? ",p" : "p") + ServerConfig::formatPercentile(percentiles[j]) + '='
+                    + QByteArray(value);
+        }
+        w.line(text);
+    };
+    for (Command *command : server.commands().all()) {
+        line(*command);
+        for (const Command &sub : command->subcommands)
+            line(sub);
     }
 }
 
@@ -462,6 +490,8 @@ QByteArray build(Connection &c, const QByteArrayList &sections)
         commandstatsSection(w, server);
     if (wanted("errorstats"))
         errorstatsSection(w, server);
+    if (everything || sections.contains("latencystats"))
+        latencystatsSection(w, server);
     if (wanted("cluster")) {
         w.section("Cluster");
         w.field("cluster_enabled", 0);

@@ -201,6 +201,7 @@ void flushdbCommand(Connection &c)
     if (!parseFlushMode(c, &async))
         return;
     c.db().clear(async);
+    c.server().tracking().invalidateAll();
     c.reply().ok();
 }
 

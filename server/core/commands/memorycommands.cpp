@@ -54,7 +54,7 @@ void memoryStatsCommand(Connection &c)
     const qint64 keys = server.totalKeys();
     const qint64 netUsed = m.used - m.startup;
     auto ratio = [](qint64 a, qint64 b) { return b ? double(a) / double(b) : 0.0; };
-    r.mapHeader(26 + databases);
+    r.mapHeader(27 + databases);
     auto field = [&](const char *name, qint64 value) {
         r.bulk(name);
         r.integer(value);

@@ -1,5 +1,6 @@
 // Server commands: INFO TIME COMMAND FUNCTION DEBUG (CONFIG is in configcommands.cpp).
 #include "commanddocs.h"
+#include "commandkeys.h"
 #include "commandtable.h"
 #include "commandutil.h"
 #include "info.h"
@@ -437,77 +438,6 @@ const Command *lookupCommandArgs(Connection &c)
     return command;
 }
 
-// Redis's doesCommandHaveKeys: at least one key spec that is not marked not_key.
-bool hasKeyArguments(const Command &command)
-{
-    return std::any_of(command.keySpecs.begin(), command.keySpecs.end(),
-                       [](const KeySpec &spec) { return !(spec.flags & KeyFlag::NotKey); });
-}
-
-// The real flags of a key whose spec says variable_flags: Redis's setGetKeys and
-// bitfieldGetKeys, the only two such commands qkv has. argv starts at the command name.
-quint32 resolveVariableKeyFlags(const Command &command, const QByteArrayView *argv, qsizetype argc)
-{
-    using namespace KeyFlag;
-    if (command.fullName == "set") {
-        for (qsizetype i = 3; i < argc; ++i) {
-            if (argIs(argv[i], "GET"))
-                return RW | Access | Update;
-        }
-        return OW | Update;
-    }
-    // BITFIELD only reads when every operation is a GET (OVERFLOW changes nothing itself).
-    for (qsizetype i = 2; i < argc; ++i) {
-        const qsizetype more = argc - i - 1;
-        if (argIs(argv[i], "GET") && more >= 2)
-            i += 2;
-        else if (argIs(argv[i], "OVERFLOW") && more >= 1)
-            i += 1;
-        else
-            return RW | Access | Update;
-    }
-    return RO | Access;
-}
-
-// Redis's getKeysUsingKeySpecs: argv starts at the command name. A keynum spec whose count is
-// missing or not a number makes the whole request invalid (no keys), as in Redis.
-std::vector<KeyReference> keysFromSpecs(const Command &command, const QByteArrayView *argv,
-                                        qsizetype argc)
-{
-    std::vector<KeyReference> keys;
-    for (const KeySpec &spec : command.keySpecs) {
-        if (spec.flags & KeyFlag::NotKey)
-            continue;
-        // An unknown spec makes the specs useless: Redis falls back to the command's own
-        // function.
-        if (spec.unknown)
-            return command.getKeys ? command.getKeys(argv, argc) : std::vector<KeyReference>();
-        qsizetype first = spec.index;
-        qsizetype last;
-        if (spec.keynum) {
-            long long count = 0;
-            if (first + spec.keynumIndex >= argc
-                || !Numbers::toLongLong(argv[first + spec.keynumIndex], &count) || count < 0)
-                return {};
-            first += spec.firstKey;
-            last = first + qsizetype(count) - 1;
-        } else if (spec.lastKey >= 0)
-            last = first + spec.lastKey;
-        else if (spec.limit == 0)
-            last = argc + spec.lastKey;
-        else
-            last = first + ((argc - first) / spec.limit + spec.lastKey);
-        const quint32 flags = (spec.flags & KeyFlag::VariableFlags)
-                ? resolveVariableKeyFlags(command, argv, argc)
-                : spec.flags;
-        // Variable-arity commands get no arity check before this, so positions past the end
-        // are skipped, as Redis skips them.
-        for (qsizetype i = first; i <= last && i < argc; i += spec.keyStep)
-            keys.push_back({ i, flags });
-    }
-    return keys;
-}
-
 // COMMAND GETKEYS / GETKEYSANDFLAGS command [arg ...] (Redis's getKeysSubcommandImpl).
 void getKeysGeneric(Connection &c, bool withFlags)
 {
@@ -516,7 +446,7 @@ void getKeysGeneric(Connection &c, bool withFlags)
         c.reply().error("ERR Invalid command specified");
         return;
     }
-    if (!hasKeyArguments(*command)) {
+    if (!CommandKeys::hasKeyArguments(*command)) {
         c.reply().error("ERR The command has no key arguments");
         return;
     }
@@ -526,7 +456,7 @@ void getKeysGeneric(Connection &c, bool withFlags)
         c.reply().error("ERR Invalid number of arguments specified for command");
         return;
     }
-    const std::vector<KeyReference> keys = keysFromSpecs(*command, argv, argc);
+    const std::vector<KeyReference> keys = CommandKeys::find(*command, argv, argc);
     ReplyWriter &r = c.reply();
     if (keys.empty()) {
         if (command->flags & CommandFlag::NoMandatoryKeys)

@@ -8,6 +8,9 @@
 #include <QFileInfo>
 #include <QHostAddress>
 
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace {
@@ -61,6 +64,46 @@ bool ServerConfig::parseSaveRules(QByteArrayView text, std::vector<SaveRule> *ru
     }
     *rules = std::move(parsed);
     return true;
+}
+
+bool ServerConfig::parsePercentiles(QByteArrayView text, std::vector<double> *percentiles,
+                                    QByteArray *error)
+{
+    // As Redis's MULTI_ARG_CONFIG: one value per single space; each read whole by string2d.
+    std::vector<double> parsed;
+    const QList<QByteArray> words
+            = text.isEmpty() ? QList<QByteArray>() : text.toByteArray().split(' ');
+    for (const QByteArray &word : words) {
+        char *end = nullptr;
+        const double value = word.isEmpty() || std::isspace(static_cast<unsigned char>(word[0]))
+                ? std::nan("")
+                : std::strtod(word.constData(), &end);
+        if (std::isnan(value) || end != word.constData() + word.size()) {
+            *error = "Invalid latency-tracking-info-percentiles parameters";
+            return false;
+        }
+        if (value < 0 || value > 100) {
+            *error = "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+            return false;
+        }
+        parsed.push_back(value);
+    }
+    *percentiles = std::move(parsed);
+    return true;
+}
+
+QByteArray ServerConfig::formatPercentile(double percentile)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%f", percentile);
+    QByteArray text(buffer);
+    if (text.contains('.')) {
+        while (text.endsWith('0'))
+            text.chop(1);
+        if (text.endsWith('.'))
+            text.chop(1);
+    }
+    return text;
 }
 
 QByteArray ServerConfig::formatSaveRules(const std::vector<SaveRule> &rules)

@@ -42,6 +42,13 @@ struct ServerConfig
     // and the log keeps this many entries.
     long long slowlogLogSlowerThan = 10000;
     long long slowlogMaxLen = 128;
+    // The latency monitor records events of at least this many ms (0: off); latency-tracking
+    // keeps a histogram per command for INFO latencystats, which shows these percentiles.
+    long long latencyMonitorThreshold = 0;
+    bool latencyTracking = true;
+    std::vector<double> latencyTrackingPercentiles { 50, 99, 99.9 };
+    // Client-side caching: at most this many tracked keys (0: no limit); more are invalidated.
+    long long trackingTableMaxKeys = 1000000;
     // When the aggregate types leave their compact encodings (Redis's defaults): more elements
     // than *Entries, or an element longer than *Value bytes. listMaxListpackSize is a list
     // node's limit: > 0 elements, or -1..-5 for 4, 8, 16, 32, 64 KB.
@@ -85,6 +92,12 @@ struct ServerConfig
     static bool parseSaveRules(QByteArrayView text, std::vector<SaveRule> *rules);
     // CONFIG GET save's spelling: "3600 1 300 100".
     static QByteArray formatSaveRules(const std::vector<SaveRule> &rules);
+    // latency-tracking-info-percentiles: numbers from 0 to 100 separated by spaces; false with
+    // Redis's CONFIG SET error text otherwise.
+    static bool parsePercentiles(QByteArrayView text, std::vector<double> *percentiles,
+                                 QByteArray *error);
+    // One percentile as Redis prints it ("%f" without trailing zeros: 50, 99.9, 12.345679).
+    static QByteArray formatPercentile(double percentile);
 
     // Parses arguments (argv[0] first). On failure returns false with a message in *error;
     // on --help/--version prints and sets *exitNow.

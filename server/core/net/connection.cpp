@@ -3,6 +3,7 @@
 #include "commands/commandutil.h"
 #include "observe/logsink.h"
 #include "pubsub/clientsubscriptions.h"
+#include "pubsub/clienttracking.h"
 #include "server.h"
 #include "store/keyspace.h"
 
@@ -183,6 +184,9 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             pos = requestStart;
             break;
         }
+        // Redis's resetClient: CLIENT CACHING applies to the next command or transaction only.
+        if (m_tracking && !m_tracking->keepCaching && !m_transaction.isActive())
+            m_tracking->caching = false;
         if (m_replyFlags)
             advanceReplySkip();
     }
@@ -254,6 +258,8 @@ bool Connection::execute()
     const std::vector<QByteArrayView> &argv = m_parser.args();
     CommandTable &table = m_server.commands();
     Command *command = table.find(argv[0]);
+    if (m_tracking) // CLIENT CACHING's choice outlives a CLIENT command, as in Redis
+        m_tracking->keepCaching = command && command->name == "client";
     if (!command) {
         // HTTP to the port (a browser, a cross-protocol attack): not a command, as in Redis 7.0,
         // so it is checked only once the table has no such name.
@@ -370,7 +376,16 @@ void Connection::call(Command *command)
     const bool outerInCommand = m_inCommand;
     Command *outerCommand = std::exchange(m_current, command);
     m_inCommand = true;
+    TrackingTable &tracking = m_server.tracking();
+    if (!outerInCommand)
+        tracking.beginCommand(this);
     command->handler(*this);
+    // Client-side caching: what a tracking client reads (inside EXEC too) is remembered, even
+    // when the command failed, as Redis's call() does.
+    if ((command->flags & CommandFlag::ReadOnly) && m_tracking && m_tracking->remembersKeys())
+        tracking.rememberKeys(*this, *command, argv);
+    if (!outerInCommand)
+        tracking.endCommand();
     m_inCommand = outerInCommand;
     m_current = outerCommand;
     const qint64 micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -414,13 +429,21 @@ void Connection::accountCommand(Command *command, const std::vector<QByteArrayVi
     if (countCall)
         ++command->calls;
     command->microseconds += quint64(micros);
+    const ServerConfig &config = m_server.config();
+    if (config.latencyTracking) {
+        if (!command->latency)
+            command->latency = std::make_shared<LatencyHistogram>();
+        command->latency->record(micros * 1000);
+    }
+    m_server.latencyMonitor().addIfNeeded(
+            (command->flags & CommandFlag::Fast) ? "fast-command" : "command", micros / 1000,
+            config.latencyMonitorThreshold, m_commandTimeMs / 1000);
     if (m_reply.errorCount() > qMax(errorsBefore, m_errorsCounted)) {
         ++command->failedCalls;
         m_server.stats().countError(m_reply.lastErrorCode());
     }
     m_errorsCounted = m_reply.errorCount();
     // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.
-    const ServerConfig &config = m_server.config();
     if (SlowLog::isSlow(micros, config.slowlogLogSlowerThan)
         && !(command->flags & CommandFlag::SkipSlowlog))
         m_server.slowLog().record(argv, m_redacted, micros, m_peer, m_name, config.slowlogMaxLen);
@@ -475,6 +498,13 @@ ClientSubscriptions &Connection::subscriptions()
     if (!m_subscriptions)
         m_subscriptions = std::make_unique<ClientSubscriptions>();
     return *m_subscriptions;
+}
+
+ClientTracking &Connection::tracking()
+{
+    if (!m_tracking)
+        m_tracking = std::make_unique<ClientTracking>();
+    return *m_tracking;
 }
 
 bool Connection::isSubscribed() const
@@ -597,6 +627,7 @@ void Connection::close(const char *reason)
         return;
     m_closed = true;
     m_server.pubsub().forget(*this);
+    m_server.tracking().disable(*this);
     if (m_fd >= 0) {
         m_server.poller()->remove(m_fd);
         ::close(m_fd);

@@ -16,6 +16,7 @@
 class Keyspace;
 class Server;
 struct ClientSubscriptions;
+struct ClientTracking;
 struct Command;
 
 // One client: a non-blocking socket (or none, for tests), the query buffer and parser state,
@@ -128,6 +129,11 @@ public:
     // Redis's CLIENT_PUBSUB: subscribed to any channel, pattern or shard channel.
     bool isSubscribed() const;
 
+    // --- client-side caching ---
+    // CLIENT TRACKING's state, made on first use; TrackingTable keeps it.
+    ClientTracking &tracking();
+    ClientTracking *trackingIfAny() const { return m_tracking.get(); }
+
     // --- identity and counters ---
     quint64 id() const { return m_id; }
     int fd() const { return m_fd; }
@@ -205,6 +211,7 @@ private:
     ReplyWriter m_reply { &m_out };
     ReplyWriter m_push { &m_out };
     std::unique_ptr<ClientSubscriptions> m_subscriptions; // null until it first subscribes
+    std::unique_ptr<ClientTracking> m_tracking;           // null until it first tracks
     qint64 m_softLimitSinceMs = 0; // when the output first went over the soft limit; 0: under
     bool m_closing = false;        // closeSoon() was called
     bool m_flushScheduled = false; // Server::scheduleFlush() has this client already

@@ -153,6 +153,7 @@ void Server::flushAll(bool async)
 {
     for (const auto &db : m_databases)
         db->clear(async);
+    m_tracking.invalidateAll();
     m_persistence->killBackgroundSave();
     if (!m_config.saveRules.empty()) {
         QString error;
@@ -422,6 +423,7 @@ void Server::cron()
     m_stats.sample(now);
     m_clientsSampler.sample(m_clients, now);
     m_persistence->cron(now);
+    m_tracking.enforceLimit();
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
     expireCycle(std::chrono::microseconds(SlowExpireMicros));
     // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while
@@ -436,7 +438,8 @@ void Server::cron()
 void Server::expireCycle(std::chrono::microseconds budget)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const auto deadline = std::chrono::steady_clock::now() + budget;
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + budget;
     bool timedOut = false;
     bool stale = false;
     // From where the last cycle stopped, so that every database gets its turn.
@@ -449,6 +452,10 @@ void Server::expireCycle(std::chrono::microseconds budget)
         if (timedOut)
             m_expireDb = (m_expireDb + i) % databaseCount();
     }
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    m_latencyMonitor.addIfNeeded(
+            "expire-cycle", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
+            m_config.latencyMonitorThreshold, now / 1000);
     // Work left: short fast cycles until it is done (Redis's ACTIVE_EXPIRE_CYCLE_FAST, run
     // before it sleeps: 1 ms at most, at most every 2 ms).
     if ((timedOut || stale) && !m_fastExpireTimer.isActive())

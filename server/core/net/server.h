@@ -5,9 +5,11 @@
 #include "commands/commandtable.h"
 #include "config/serverconfig.h"
 #include "observe/commandlog.h"
+#include "observe/latencymonitor.h"
 #include "observe/serverstats.h"
 #include "observe/slowlog.h"
 #include "pubsub/pubsubregistry.h"
+#include "pubsub/trackingtable.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -51,6 +53,8 @@ public:
     ServerStats &stats() { return m_stats; }
     CommandLog &commandLog() { return m_commandLog; }
     SlowLog &slowLog() { return m_slowLog; }
+    // LATENCY's events: slow commands, slow expire cycles.
+    LatencyMonitor &latencyMonitor() { return m_latencyMonitor; }
     Poller *poller() const { return m_poller; }
 
     // The background thread that frees big values (UNLINK, FLUSHALL ASYNC, lazyfree-lazy-*).
@@ -115,6 +119,9 @@ public:
     const BlockedClients &blockedClients() const { return m_blockedClients; }
     // Channels, patterns and shard channels with their subscribers.
     PubSubRegistry &pubsub() { return m_pubsub; }
+    // Client-side caching: the keys tracking clients read, and their invalidations.
+    TrackingTable &tracking() { return m_tracking; }
+    const TrackingTable &tracking() const { return m_tracking; }
     // Runs the client's buffered requests after the current round (a blocked client served,
     // a paused one released), as Redis reprocesses unblocked clients before it sleeps.
     void resumeLater(Connection *connection);
@@ -140,6 +147,7 @@ private:
     ServerStats m_stats;
     CommandLog m_commandLog;
     SlowLog m_slowLog;
+    LatencyMonitor m_latencyMonitor;
     std::unique_ptr<LazyFree> m_lazyFree; // outlives the databases, which hand it values
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them
@@ -161,6 +169,7 @@ private:
     bool m_resumeScheduled = false;
     BlockedClients m_blockedClients { *this };
     PubSubRegistry m_pubsub;
+    TrackingTable m_tracking { *this };
     ClientsSampler m_clientsSampler;
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;

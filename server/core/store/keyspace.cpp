@@ -94,6 +94,8 @@ void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
 {
     if (reason == Deletion::Expire && m_keyEventHook)
         m_keyEventHook(KeyEvent::Expired, entry->key());
+    if (reason == Deletion::Expire && m_invalidator)
+        m_invalidator->keyModified(entry->key(), false);
     m_dict.take(entry->key());
     if (entry->hasExpire())
         removeVolatile(entry);

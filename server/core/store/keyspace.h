@@ -88,7 +88,7 @@ public:
     void clear(bool async = false);
     // The server's background freeing thread; without one (unit tests) all frees are inline.
     void setLazyFree(LazyFree *lazyFree) { m_lazyFree = lazyFree; }
-    // Keyspace notifications and tracking: told of each key created (Redis's dbAdd: a new key,
+    // Keyspace notifications: told of each key created (Redis's dbAdd: a new key,
     // RENAME/MOVE/COPY's destination) and each key deleted because it expired, before it is
     // freed. Without one (the default) that costs a test of an empty std::function.
     enum class KeyEvent { Created, Expired };
@@ -102,7 +102,12 @@ public:
         ++m_changes;
         if (m_watched) // the whole cost of WATCH while no client watches this database
             m_watched->touch(key);
+        if (m_invalidator) // the same for client-side caching while nothing is tracked
+            m_invalidator->keyModified(key, true);
     }
+    // Client-side caching's tracking table, told of modified and expired keys; set only while
+    // it tracks anything (the server's; never swapped).
+    void setKeyInvalidator(KeyInvalidator *invalidator) { m_invalidator = invalidator; }
 
     // RENAME: gives from's value and expiry to `to` (replacing it) and drops from. Callers
     // look both keys up first (lazy expiry) and handle from == to. False if from is missing.
@@ -226,5 +231,6 @@ private:
     // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
     quint32 m_clock = 0;
     LazyFree *m_lazyFree = nullptr;                               // the server's; never swapped
+    KeyInvalidator *m_invalidator = nullptr;                      // the server's; never swapped
     std::function<void(KeyEvent, QByteArrayView)> m_keyEventHook; // never swapped
 };

@@ -19,6 +19,17 @@ protected:
     ~KeyWatcher() = default;
 };
 
+// What client-side caching's tracking table hears from the databases: every key modified
+// (byCommand: through the signal WATCH uses) or deleted because it expired (byCommand false).
+class KeyInvalidator
+{
+public:
+    virtual void keyModified(QByteArrayView key, bool byCommand) = 0;
+
+protected:
+    ~KeyInvalidator() = default;
+};
+
 // The keys of one database that clients WATCH (Redis's db->watched_keys): key → its watchers
 // in the order they came. The Keyspace owns one only while something is watched, so that a
 // write to an unwatched database costs a single null check.

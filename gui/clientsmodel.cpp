@@ -35,6 +35,10 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
+    const bool counted
+            = index.column() == Commands || index.column() == BytesIn || index.column() == BytesOut;
+    if (counted && !c.hasTotals && !sort)
+        return QStringLiteral("-");
     switch (index.column()) {
     case Id: return c.id;
     case Address: return QString::fromLatin1(c.address);

@@ -34,8 +34,10 @@ QVariant CommandLogModel::data(const QModelIndex &index, int role) const
     case Command: return QString::fromLatin1(e.command);
     case Arguments: return QString::fromUtf8(e.text);
     case Duration:
-        return role == RawRole ? QVariant(e.durationUs)
-                               : QVariant(QStringLiteral("%1 µs").arg(e.durationUs));
+        return role == RawRole
+                ? QVariant(e.durationUs)
+                : QVariant(e.durationUs < 0 ? QStringLiteral("-")
+                                            : QStringLiteral("%1 µs").arg(e.durationUs));
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "dashboard.h"
 
+#include "inprocesssource.h"
 #include "mainwindow.h"
 #include "net/server.h"
 #include "observe/dashboardbridge.h"
@@ -14,13 +15,33 @@
 
 #include <cstdio>
 
+namespace {
+
+// The server's own address for the dashboard's connection to it.
+RedisUrl loopbackUrl(const Server &server, const ServerConfig &config)
+{
+    RedisUrl url;
+    const QHostAddress address = server.address();
+    if (address == QHostAddress::AnyIPv6)
+        url.host = QStringLiteral("::1");
+    else if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        url.host = QStringLiteral("127.0.0.1");
+    else
+        url.host = address.toString();
+    url.port = server.port();
+    url.password = config.requirePass;
+    return url;
+}
+
+} // namespace
+
 // Resources of a static library must be registered by name, outside any namespace.
 static void initResources()
 {
     Q_INIT_RESOURCE(qkv);
 }
 
-namespace {
+namespace Dashboard {
 
 void applyTheme(QApplication &app)
 {
@@ -51,41 +72,28 @@ void applyTheme(QApplication &app)
         app.setStyleSheet(QString::fromUtf8(style.readAll()));
 }
 
-} // namespace
-
-namespace Dashboard {
-
-void connectWindow(MainWindow *window, DashboardBridge *bridge)
+void scheduleScreenshot(QCoreApplication &app, MainWindow *window)
 {
-    // Queued even when both live on one thread (tests): the window never waits on the server,
-    // and answers always arrive later than the request, as they do across threads.
-    const auto queued = Qt::QueuedConnection;
-    QObject::connect(bridge, &DashboardBridge::snapshotReady, window, &MainWindow::applySnapshot,
-                     queued);
-    QObject::connect(bridge, &DashboardBridge::keysReady, window, &MainWindow::applyKeyPage,
-                     queued);
-    QObject::connect(bridge, &DashboardBridge::valueReady, window, &MainWindow::applyValuePage,
-                     queued);
-    QObject::connect(bridge, &DashboardBridge::keyChanged, window, &MainWindow::keyChanged, queued);
-    QObject::connect(bridge, &DashboardBridge::editFailed, window, &MainWindow::valueEditFailed,
-                     queued);
-    QObject::connect(window, &MainWindow::killClientRequested, bridge, &DashboardBridge::killClient,
-                     queued);
-    QObject::connect(window, &MainWindow::keysRequested, bridge, &DashboardBridge::requestKeys,
-                     queued);
-    QObject::connect(window, &MainWindow::deleteKeyRequested, bridge, &DashboardBridge::deleteKey,
-                     queued);
-    QObject::connect(window, &MainWindow::ttlRequested, bridge, &DashboardBridge::setTtl, queued);
-    QObject::connect(window, &MainWindow::valuePageRequested, bridge,
-                     &DashboardBridge::requestValue, queued);
-    QObject::connect(window, &MainWindow::valueEditRequested, bridge, &DashboardBridge::editValue,
-                     queued);
-    QObject::connect(window, &MainWindow::flushAllRequested, bridge, &DashboardBridge::flushAll,
-                     queued);
-    QObject::connect(window, &MainWindow::slowLogThresholdRequested, bridge,
-                     &DashboardBridge::setSlowLogThreshold, queued);
-    QObject::connect(window, &MainWindow::slowLogResetRequested, bridge,
-                     &DashboardBridge::resetSlowLog, queued);
+    const QString screenshot = qEnvironmentVariable("QKV_SCREENSHOT");
+    if (screenshot.isEmpty())
+        return;
+    int delay = qEnvironmentVariableIntValue("QKV_SCREENSHOT_DELAY_MS");
+    delay = delay > 0 ? delay : 3000;
+    const QByteArray key = qgetenv("QKV_SCREENSHOT_KEY");
+    if (!key.isEmpty()) {
+        // Two seconds before the picture: the Keys tab, with that key's value shown.
+        QTimer::singleShot(qMax(delay - 2000, 0), window, [window, key] {
+            window->refreshKeys();
+            window->viewKey(key);
+        });
+    }
+    const QString tab = qEnvironmentVariable("QKV_SCREENSHOT_TAB");
+    if (!tab.isEmpty())
+        QTimer::singleShot(qMax(delay - 2000, 0), window, [window, tab] { window->showTab(tab); });
+    QTimer::singleShot(delay, window, [window, &app, screenshot] {
+        window->grab().save(screenshot);
+        app.quit();
+    });
 }
 
 int run(QCoreApplication &app, const ServerConfig &config)
@@ -128,25 +136,11 @@ int run(QCoreApplication &app, const ServerConfig &config)
         QObject::connect(server, &Server::shutdownRequested, &app, &QCoreApplication::quit,
                          Qt::QueuedConnection);
         MainWindow window;
-        connectWindow(&window, bridge);
+        InProcessSource source(bridge, loopbackUrl(*server, config));
+        window.setSource(&source);
+        source.start();
         window.show();
-        const QString screenshot = qEnvironmentVariable("QKV_SCREENSHOT");
-        if (!screenshot.isEmpty()) {
-            int delay = qEnvironmentVariableIntValue("QKV_SCREENSHOT_DELAY_MS");
-            delay = delay > 0 ? delay : 3000;
-            const QByteArray key = qgetenv("QKV_SCREENSHOT_KEY");
-            if (!key.isEmpty()) {
-                // Two seconds before the picture: the Keys tab, with that key's value shown.
-                QTimer::singleShot(qMax(delay - 2000, 0), &window, [&window, key] {
-                    window.refreshKeys();
-                    window.viewKey(key);
-                });
-            }
-            QTimer::singleShot(delay, &window, [&window, &app, screenshot] {
-                window.grab().save(screenshot);
-                app.quit();
-            });
-        }
+        scheduleScreenshot(app, &window);
         status = app.exec();
         qCInfo(lcServer) << "dashboard closed after" << window.snapshotsReceived() << "snapshots";
     } else {

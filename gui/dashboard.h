@@ -1,7 +1,7 @@
 #pragma once
 
-class DashboardBridge;
 class MainWindow;
+class QApplication;
 class QCoreApplication;
 struct ServerConfig;
 
@@ -10,12 +10,13 @@ struct ServerConfig;
 // down cleanly.
 namespace Dashboard {
 
-// Returns the process exit status. QKV_SCREENSHOT=path (with QKV_SCREENSHOT_DELAY_MS, default
-// 3000) saves a picture of the window and quits; with QKV_SCREENSHOT_KEY=key the picture shows
-// the Keys tab with that key (of db0) in the value viewer.
+// Returns the process exit status; the window takes screenshots as scheduleScreenshot() says.
 int run(QCoreApplication &app, const ServerConfig &config);
-// Wires the window's requests to the bridge (queued: they live on different threads) and the
-// bridge's snapshots to the window.
-void connectWindow(MainWindow *window, DashboardBridge *bridge);
+// The dashboard's dark Fusion theme and style sheet, for qkv-server and qkv-dashboard alike.
+void applyTheme(QApplication &app);
+// QKV_SCREENSHOT=path: saves a picture of window after QKV_SCREENSHOT_DELAY_MS (default 3000)
+// and quits app. QKV_SCREENSHOT_KEY=key shows that key of db0 in the value viewer first;
+// QKV_SCREENSHOT_TAB=title shows that tab first.
+void scheduleScreenshot(QCoreApplication &app, MainWindow *window);
 
 } // namespace Dashboard

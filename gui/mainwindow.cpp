@@ -3,8 +3,14 @@
 #include "clientsmodel.h"
 #include "commandlogfilter.h"
 #include "commandlogmodel.h"
+#include "connectdialog.h"
+#include "dashboardsource.h"
 #include "formatting.h"
 #include "keysmodel.h"
+#include "latencyview.h"
+#include "memoryview.h"
+#include "remotesource.h"
+#include "serverview.h"
 #include "slowlogmodel.h"
 #include "sparkchart.h"
 #include "stattile.h"
@@ -125,13 +131,40 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(createKeysTab(), tr("Keys"));
     m_tabs->addTab(createCommandLogTab(), tr("Command log"));
     m_tabs->addTab(createSlowLogTab(), tr("Slow log"));
+    m_serverView = new ServerView(m_tabs);
+    m_tabs->addTab(m_serverView, tr("Server"));
+    m_latencyView = new LatencyView(m_tabs);
+    m_tabs->addTab(m_latencyView, tr("Latency"));
+    m_memoryView = new MemoryView(m_tabs);
+    m_tabs->addTab(m_memoryView, tr("Memory"));
+    connect(m_memoryView, &MemoryView::keyActivated, this, [this](int db, const QByteArray &key) {
+        m_db->setCurrentIndex(db);
+        viewKey(key);
+    });
     m_serverLog = new QPlainTextEdit(m_tabs);
     m_serverLog->setReadOnly(true);
     m_serverLog->setMaximumBlockCount(5000);
     m_serverLog->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_serverLog->setPlaceholderText(tr("The log of a server running in this process shows here; "
+                                       "a remote server's log stays on its host."));
     m_tabs->addTab(m_serverLog, tr("Server log"));
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (!m_keysLoaded)
+            showFirstKeysPage();
+        if (!m_source || !m_source->isConnected())
+            return;
+        if (!m_configLoaded && m_tabs->currentWidget() == m_serverView) {
+            m_configLoaded = true;
+            m_source->requestConfig();
+        }
+        // A first sample when the tab first opens; the button takes the next ones.
+        if (!m_memorySampled && m_tabs->currentWidget() == m_memoryView) {
+            m_memorySampled = true;
+            m_memoryView->sample();
+        }
+    });
 
     createMenus();
     m_status = new QLabel(tr("Starting…"), this);
@@ -196,8 +229,11 @@ QWidget *MainWindow::createKeysTab()
     keysLayout->setContentsMargins(0, 0, 0, 0);
     m_keysView = makeTable(m_keysSorted, keysPane);
     m_keysView->setObjectName(QStringLiteral("keysView"));
+    // SCAN's order at first, with no sort arrow (the rows are not in key order); a click on a
+    // header sorts, a third click returns to SCAN's order.
+    m_keysView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_keysView->horizontalHeader()->setSortIndicatorClearable(true);
     m_keysView->setSortingEnabled(true);
-    m_keysView->sortByColumn(KeysModel::Key, Qt::AscendingOrder);
     m_keysView->horizontalHeader()->resizeSection(KeysModel::Key, 200);
     m_keysView->horizontalHeader()->resizeSection(KeysModel::Type, 60);
     m_keysView->horizontalHeader()->resizeSection(KeysModel::Ttl, 70);
@@ -349,6 +385,8 @@ QWidget *MainWindow::createSlowLogTab()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Connect…"), this, &MainWindow::showConnectDialog)
+            ->setShortcut(QKeySequence::Open);
     file->addAction(tr("Copy connection string"), this, &MainWindow::copyConnectionString);
     file->addAction(tr("Export command log…"), this, &MainWindow::exportCommandLog);
     file->addSeparator();
@@ -416,10 +454,140 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
         if (m_values->model()->isLoaded())
             m_values->reload();
     }
-    m_status->setText(tr("Listening on %1  ·  running  ·  %2 keys in %3 databases")
-                              .arg(s.address, Formatting::count(quint64(s.totalKeys)))
-                              .arg(std::count_if(s.keysPerDb.cbegin(), s.keysPerDb.cend(),
-                                                 [](qint64 n) { return n > 0; })));
+    m_keyCounts = tr("%1 keys in %2 databases")
+                          .arg(Formatting::count(quint64(s.totalKeys)))
+                          .arg(std::count_if(s.keysPerDb.cbegin(), s.keysPerDb.cend(),
+                                             [](qint64 n) { return n > 0; }));
+    updateStatus();
+}
+
+void MainWindow::setSource(DashboardSource *source)
+{
+    if (m_source) {
+        disconnect(m_source, nullptr, this, nullptr);
+        disconnect(this, nullptr, m_source, nullptr);
+        for (QObject *view :
+             { static_cast<QObject *>(m_serverView), static_cast<QObject *>(m_latencyView),
+               static_cast<QObject *>(m_memoryView) }) {
+            disconnect(m_source, nullptr, view, nullptr);
+            disconnect(view, nullptr, m_source, nullptr);
+        }
+    }
+    if (m_ownedSource && m_ownedSource != source)
+        m_ownedSource->deleteLater();
+    m_source = source;
+    // Nothing of the previous server stays on screen.
+    m_clients->update({});
+    m_log->clear();
+    m_serverLog->clear();
+    m_slowLog->update({});
+    // The URL's database first ("redis://host/2").
+    {
+        const QSignalBlocker blocker(m_db);
+        m_db->setCurrentIndex(qBound(0, source->url().db, m_db->count() - 1));
+    }
+    m_keys->restart(m_db->currentData().toInt(), m_keys->pattern());
+    m_values->showKey(m_keys->db(), {});
+    m_keysLoaded = false;
+    m_configLoaded = false;
+    m_memorySampled = false;
+    m_serverView->clear();
+    m_latencyView->clear();
+    m_memoryView->clear();
+    m_keyCounts.clear();
+    m_sourceState = source->isConnected() ? tr("connected") : tr("connecting…");
+    setWindowTitle(tr("qkv dashboard - %1").arg(source->description()));
+    updateStatus();
+
+    connect(source, &DashboardSource::snapshotReady, this, &MainWindow::applySnapshot);
+    connect(source, &DashboardSource::keysReady, this, &MainWindow::applyKeyPage);
+    connect(source, &DashboardSource::valueReady, this, &MainWindow::applyValuePage);
+    connect(source, &DashboardSource::keyChanged, this, &MainWindow::keyChanged);
+    connect(source, &DashboardSource::editFailed, this, &MainWindow::valueEditFailed);
+    connect(source, &DashboardSource::flushed, this, &MainWindow::databasesFlushed);
+    connect(source, &DashboardSource::connectionChanged, this, &MainWindow::connectionChanged);
+    connect(source, &DashboardSource::actionFailed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(source, &DashboardSource::actionDone, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    connect(this, &MainWindow::killClientRequested, source, &DashboardSource::killClient);
+    connect(this, &MainWindow::keysRequested, source, &DashboardSource::requestKeys);
+    connect(this, &MainWindow::deleteKeyRequested, source, &DashboardSource::deleteKey);
+    connect(this, &MainWindow::ttlRequested, source, &DashboardSource::setTtl);
+    connect(this, &MainWindow::valuePageRequested, source, &DashboardSource::requestValue);
+    connect(this, &MainWindow::valueEditRequested, source, &DashboardSource::editValue);
+    connect(this, &MainWindow::flushAllRequested, source, &DashboardSource::flushAll);
+    connect(this, &MainWindow::slowLogThresholdRequested, source,
+            &DashboardSource::setSlowLogThreshold);
+    connect(this, &MainWindow::slowLogResetRequested, source, &DashboardSource::resetSlowLog);
+    connect(source, &DashboardSource::infoReady, m_serverView, &ServerView::setInfo);
+    connect(source, &DashboardSource::infoReady, m_latencyView, &LatencyView::setInfo);
+    connect(source, &DashboardSource::latencyEventsReady, m_latencyView, &LatencyView::setEvents);
+    connect(source, &DashboardSource::infoReady, m_memoryView, &MemoryView::setInfo);
+    connect(source, &DashboardSource::configReady, m_serverView, &ServerView::setConfig);
+    connect(source, &DashboardSource::configChanged, m_serverView, &ServerView::configChanged);
+    connect(source, &DashboardSource::memorySampled, m_memoryView, &MemoryView::setSample);
+    connect(m_serverView, &ServerView::configSetRequested, source, &DashboardSource::setConfig);
+    connect(m_serverView, &ServerView::configRefreshRequested, source,
+            &DashboardSource::requestConfig);
+    connect(m_serverView, &ServerView::saveRequested, source, &DashboardSource::saveNow);
+    connect(m_memoryView, &MemoryView::sampleRequested, source, &DashboardSource::sampleMemory);
+    if (source->isConnected())
+        showFirstKeysPage();
+}
+
+void MainWindow::connectTo(const RedisUrl &url)
+{
+    auto *source = new RemoteSource(url, this);
+    setSource(source);
+    m_ownedSource = source;
+    source->start();
+}
+
+void MainWindow::showTab(const QString &title)
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->tabText(i).remove(QLatin1Char('&')) == title)
+            m_tabs->setCurrentIndex(i);
+    }
+}
+
+void MainWindow::showConnectDialog()
+{
+    ConnectDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        connectTo(dialog.url());
+}
+
+void MainWindow::connectionChanged(bool connected, const QString &state)
+{
+    m_sourceState = state;
+    updateStatus();
+    if (!connected)
+        return;
+    showFirstKeysPage();
+    if (m_tabs->currentWidget() == m_serverView) {
+        m_configLoaded = true;
+        m_source->requestConfig();
+    }
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_source)
+        return;
+    QStringList parts { m_source->description(), m_sourceState };
+    if (!m_keyCounts.isEmpty() && m_source->isConnected())
+        parts.append(m_keyCounts);
+    m_status->setText(parts.join(QStringLiteral("  ·  ")));
+}
+
+void MainWindow::showFirstKeysPage()
+{
+    if (m_tabs->currentWidget() != m_keysTab || !m_source || !m_source->isConnected())
+        return;
+    m_keysLoaded = true;
+    refreshKeys();
 }
 
 void MainWindow::applySlowLog(const ServerSnapshot &s)
@@ -475,6 +643,10 @@ void MainWindow::applyValuePage(const ValuePage &page)
 
 void MainWindow::keyChanged(int db, const QByteArray &key)
 {
+    if (db == m_keys->db() && key == m_newKey) {
+        m_newKey.clear();
+        refreshKeys();
+    }
     // The key shown changed (an edit from here): ask for it again, which also updates its row
     // and keeps the list as it is. Any other change reloads the list.
     if (m_values->shows(db, key))
@@ -604,11 +776,10 @@ void MainWindow::newKey()
     NewKeyDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    // The bridge takes requests in order: the key exists by the time the list and the viewer
-    // ask for it.
+    // The list is read again once the key exists (keyChanged), which also reloads the viewer.
+    m_newKey = dialog.key();
     emit valueEditRequested(dialog.edit(m_keys->db()));
     m_values->showKey(m_keys->db(), dialog.key());
-    refreshKeys();
 }
 
 void MainWindow::exportCommandLog()
@@ -629,11 +800,14 @@ void MainWindow::flushAll()
             = QMessageBox::warning(this, tr("Flush all databases"),
                                    tr("Delete every key in every database? This cannot be undone."),
                                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer == QMessageBox::Yes) {
+    if (answer == QMessageBox::Yes)
         emit flushAllRequested();
-        m_keys->restart(m_keys->db(), m_keys->pattern());
-        m_values->reload(); // it is gone too
-    }
+}
+
+void MainWindow::databasesFlushed()
+{
+    m_keys->restart(m_keys->db(), m_keys->pattern());
+    m_values->reload(); // it is gone too
 }
 
 void MainWindow::copyConnectionString()

@@ -1,14 +1,20 @@
 #pragma once
 
+#include "dashboardsource.h"
 #include "observe/serversnapshot.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QSet>
 
 class ClientsModel;
+
 class CommandLogFilter;
 class CommandLogModel;
 class KeysModel;
+class LatencyView;
+class MemoryView;
+class ServerView;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -23,9 +29,11 @@ class SlowLogModel;
 class SparkChart;
 class StatTile;
 class ValueViewer;
+struct RedisUrl;
 
-// The dashboard window. It learns everything from snapshots and key pages and asks for
-// actions through its signals; it never touches the server's state itself.
+// The dashboard window. It learns everything from its DashboardSource (snapshots, key pages,
+// INFO) and asks for actions through its signals, wired to the source by setSource(); it never
+// knows whether the server runs in this process or elsewhere.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -37,7 +45,17 @@ public:
     CommandLogModel *commandLogModel() const { return m_log; }
     SlowLogModel *slowLogModel() const { return m_slowLog; }
     ValueViewer *valueViewer() const { return m_values; }
+    ServerView *serverView() const { return m_serverView; }
+    LatencyView *latencyView() const { return m_latencyView; }
+    MemoryView *memoryView() const { return m_memoryView; }
     int snapshotsReceived() const { return m_snapshots; }
+    DashboardSource *source() const { return m_source; }
+
+    // Takes its data from source from now on (not owned), forgetting what the previous one
+    // showed.
+    void setSource(DashboardSource *source);
+    // Watches the server at url through a RemoteSource the window owns.
+    void connectTo(const RedisUrl &url);
 
 public slots:
     void applySnapshot(const ServerSnapshot &snapshot);
@@ -45,6 +63,7 @@ public slots:
     void applyValuePage(const ValuePage &page);
     void keyChanged(int db, const QByteArray &key);
     void valueEditFailed(int db, const QByteArray &key, const QString &message);
+    void databasesFlushed();
     // Actions, also reachable from the buttons and menus.
     void disconnectSelectedClient();
     void refreshKeys();
@@ -61,6 +80,10 @@ public slots:
     void copyConnectionString();
     void setSlowLogThreshold(int micros);
     void resetSlowLog();
+    // Shows the tab titled title (without its "&"), if there is one.
+    void showTab(const QString &title);
+    // File > Connect: asks for a server and connects to it.
+    void showConnectDialog();
 
 signals:
     void killClientRequested(quint64 id);
@@ -84,6 +107,10 @@ private:
     // Selects the row of the key the viewer shows, when nothing is selected (after a refresh).
     void reselectViewedKey();
     void updateDroppedLabel(quint64 dropped);
+    void connectionChanged(bool connected, const QString &state);
+    void updateStatus();
+    // The Keys tab shows its first page as soon as it is shown (and again after a reconnect).
+    void showFirstKeysPage();
     void applySlowLog(const ServerSnapshot &snapshot);
 
     StatTile *m_address;
@@ -116,6 +143,7 @@ private:
     QLabel *m_keysSummary = nullptr;
     ValueViewer *m_values = nullptr;
     bool m_centerViewedKey = false;
+    QByteArray m_newKey; // created from New key and not yet confirmed
 
     CommandLogModel *m_log;
     CommandLogFilter *m_logFilter;
@@ -135,9 +163,20 @@ private:
     qint64 m_requestedThreshold = 0;
     qint64 m_thresholdRequestedMs = 0;
 
+    ServerView *m_serverView = nullptr;
+    LatencyView *m_latencyView = nullptr;
+    MemoryView *m_memoryView = nullptr;
+    bool m_configLoaded = false;
+    bool m_memorySampled = false;
+
     QPlainTextEdit *m_serverLog = nullptr;
     QLabel *m_status = nullptr;
     QString m_connection;
+    QPointer<DashboardSource> m_source;
+    QPointer<DashboardSource> m_ownedSource;
+    QString m_sourceState;
+    QString m_keyCounts;
+    bool m_keysLoaded = false;
     qint64 m_lastChartSecond = 0;
     qint64 m_lastKeysRefresh = 0;
     int m_snapshots = 0;

@@ -4,17 +4,24 @@
 #   scripts/screenshot.sh --values [OUT]  the Keys tab with a sorted set in the value viewer
 #                                         (docs/dashboard-values.png; QKV_SCREENSHOT_KEY=
 #                                         profile:1001, queue:emails... shows another key)
+#   scripts/screenshot.sh --remote [OUT]  qkv-dashboard attached to a redis-server (or the
+#                                         server in $REMOTE_SERVER) started headless
+#                                         (docs/dashboard-remote.png; QKV_SCREENSHOT_TAB=Server,
+#                                         Latency, Memory... shows that tab)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 server=${QKV_SERVER:-$root/build/server/qkv-server}
+dashboard=${QKV_DASHBOARD:-$root/build/gui/qkv-dashboard}
 mode=overview
-if [[ "${1:-}" == "--values" ]]; then
-    mode=values
+if [[ "${1:-}" == "--values" || "${1:-}" == "--remote" ]]; then
+    mode=${1#--}
     shift
 fi
 if [[ $mode == values ]]; then
     out=${1:-$root/docs/dashboard-values.png}
     export QKV_SCREENSHOT_KEY=${QKV_SCREENSHOT_KEY:-leaderboard}
+elif [[ $mode == remote ]]; then
+    out=${1:-$root/docs/dashboard-remote.png}
 else
     out=${1:-$root/docs/dashboard.png}
 fi
@@ -24,11 +31,23 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=10000 \
-    xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" --save "" \
-        --dir "$(mktemp -d)" &
-pids+=($!)
-for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+if [[ $mode == remote ]]; then
+    # The server headless, the dashboard a separate process watching it over the network.
+    "${REMOTE_SERVER:-redis-server}" --port "$port" --save "" --appendonly no \
+        --dir "$(mktemp -d)" >/dev/null &
+    server_pid=$!
+    for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+    QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=10000 \
+        xvfb-run -a -s "-screen 0 1440x900x24" "$dashboard" "127.0.0.1:$port" &
+    pids+=($!)
+    pids+=($server_pid)
+else
+    QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=10000 \
+        xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" --save "" \
+            --dir "$(mktemp -d)" &
+    pids+=($!)
+    for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 
 cli() { redis-cli -p "$port" "$@" >/dev/null; }
 # A few named clients with keys of several kinds, and some that stay connected.

@@ -1,9 +1,11 @@
 // The dashboard bridge on the server's side of the value viewer: the keys browser's type, size
 // and preview of every type; value pages of every type and encoding, walked to the end; the
-// bounds of a page (rows, element bytes, page bytes) and its cost on a million-element list;
-// edits with their Redis commands' semantics (creation, an emptied key deleted, WRONGTYPE, a
-// list changed under the edit, WATCH told, a blocked client served).
+// bounds of a page (rows, element bytes, page bytes) and its cost on a million-element list.
+// And the viewer's edits as the in-process dashboard sends them (Redis commands on a loopback
+// connection, DashboardSource), read back through the bridge: creation, an emptied key
+// deleted, WRONGTYPE, a list changed under the edit, WATCH told, a blocked client served.
 #include "common/respframe.h"
+#include "inprocesssource.h"
 #include "net/server.h"
 #include "observe/dashboardbridge.h"
 #include "store/hashvalue.h"
@@ -92,19 +94,37 @@ struct Fixture
         } while (cursor != 0 && pages.size() < 100000);
         return pages;
     }
+    // Listens and connects the dashboard's source to the server (once).
+    bool connectSource()
+    {
+        if (source)
+            return source->isConnected();
+        QString error;
+        if (server.port() == 0 && !server.listen(&error))
+            return false;
+        RedisUrl url;
+        url.port = server.port();
+        source = std::make_unique<InProcessSource>(&bridge, url);
+        source->start();
+        return QTest::qWaitFor([this] { return source->isConnected(); }, 5000);
+    }
     // The edit's error text, empty when it was carried out (and keyChanged said so).
     QString edit(Op op, const QByteArray &key, const QByteArray &element,
                  const QByteArray &value = {}, qint64 index = 0)
     {
-        QSignalSpy changed(&bridge, &DashboardBridge::keyChanged);
-        QSignalSpy failed(&bridge, &DashboardBridge::editFailed);
+        if (!connectSource())
+            return QStringLiteral("not connected");
+        QSignalSpy changed(source.get(), &DashboardSource::keyChanged);
+        QSignalSpy failed(source.get(), &DashboardSource::editFailed);
         ValueEdit e;
         e.key = key;
         e.op = op;
         e.element = element;
         e.value = value;
         e.index = index;
-        bridge.editValue(e);
+        source->editValue(e);
+        if (!QTest::qWaitFor([&] { return !changed.isEmpty() || !failed.isEmpty(); }, 5000))
+            return QStringLiteral("no answer");
         if (!failed.isEmpty())
             return failed.first().at(2).toString();
         return changed.size() == 1 ? QString() : QStringLiteral("no keyChanged");
@@ -129,6 +149,7 @@ struct Fixture
     Server server { onFreePort() };
     DashboardBridge bridge { &server, nullptr };
     std::unique_ptr<QSignalSpy> spyPages;
+    std::unique_ptr<InProcessSource> source;
 };
 
 struct Watcher final : KeyWatcher
@@ -494,7 +515,7 @@ void TestDashboardBridge::editOfAnotherTypeFails()
     QCOMPARE(f.edit(Op::ZSetAdd, "board", "m", "not a number"),
              QStringLiteral("ERR value is not a valid float"));
     QCOMPARE(f.edit(Op::ZSetScore, "board", "gone", "1"), QStringLiteral("ERR no such member"));
-    QCOMPARE(f.edit(Op::HashDelete, "missing", "f"), QStringLiteral("ERR no such key"));
+    QCOMPARE(f.edit(Op::HashDelete, "missing", "f"), QStringLiteral("ERR no such field"));
     QCOMPARE(f.contents("board"), QByteArrayList({ "player:0:1.5" }));
     QCOMPARE(f.page("missing").summary.type, QByteArray("none")); // nothing created
 }

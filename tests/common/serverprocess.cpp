@@ -61,9 +61,9 @@ QString ServerProcess::redisPath()
     return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
 }
 
-bool ServerProcess::startRedis(QString *error)
+bool ServerProcess::startRedis(QString *error, quint16 port)
 {
-    m_port = freePort();
+    m_port = port != 0 ? port : freePort();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process->start(redisPath(),

@@ -13,8 +13,8 @@ class ServerProcess
 {
 public:
     ~ServerProcess();
-    // Returns false (with *error) when the server cannot be started.
-    bool startRedis(QString *error);
+    // Returns false (with *error) when the server cannot be started. port 0: a free one.
+    bool startRedis(QString *error, quint16 port = 0);
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
     // The server's own empty directory (--dir): SAVE and BGSAVE write there, and nothing

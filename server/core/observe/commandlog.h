@@ -10,10 +10,10 @@ struct CommandLogEntry
     quint64 sequence = 0;
     qint64 timeMs = 0;
     quint64 clientId = 0;
-    QByteArray client;  // "name@addr" or "addr"
-    QByteArray command; // uppercase name, e.g. "SET"
-    QByteArray text;    // command and arguments, each shortened, quoted where needed
-    qint64 durationUs = 0;
+    QByteArray client;     // "name@addr" or "addr"
+    QByteArray command;    // uppercase name, e.g. "SET"
+    QByteArray text;       // command and arguments, each shortened, quoted where needed
+    qint64 durationUs = 0; // -1: not known (a remote server's MONITOR does not say)
 };
 
 // A bounded ring of the most recent commands, filled only while someone watches (the

@@ -1,6 +1,7 @@
 #include "dashboardbridge.h"
 
 #include "commands/info.h"
+#include "keypreview.h"
 #include "logsink.h"
 #include "net/connection.h"
 #include "net/server.h"
@@ -16,8 +17,6 @@
 
 namespace {
 
-constexpr qsizetype PreviewBytes = 120;
-constexpr qsizetype PreviewElements = 8;
 // Scan steps allowed per element wanted: bounds the walk over a sparse hash table.
 constexpr int StepsPerElement = 8;
 
@@ -25,11 +24,6 @@ constexpr int StepsPerElement = 8;
 QByteArrayView leftOf(QByteArrayView view, qsizetype n)
 {
     return view.first(qMin(n, view.size()));
-}
-
-QByteArray wrongType()
-{
-    return QByteArrayLiteral("WRONGTYPE Operation against a key holding the wrong kind of value");
 }
 
 // A score for people: the shortest text that reads back as the same double ("0.1", not
@@ -50,37 +44,6 @@ const char *stringEncodingName(StringEncoding encoding)
     return "raw";
 }
 
-// The keys browser's preview of an aggregate: its first few elements, "a, b, c, ...".
-class Preview
-{
-public:
-    bool isFull() const { return m_shown >= PreviewElements || m_text.size() >= PreviewBytes; }
-    void add(QByteArrayView element, QByteArrayView detail = {}, const char *between = "")
-    {
-        if (m_shown++)
-            m_text += ", ";
-        m_text += leftOf(element, PreviewBytes);
-        if (!detail.isNull()) {
-            m_text += between;
-            m_text += leftOf(detail, PreviewBytes);
-        }
-    }
-    QByteArray finish(qsizetype length)
-    {
-        if (m_text.size() > PreviewBytes) {
-            m_text.truncate(PreviewBytes);
-            m_text += "...";
-        } else if (m_shown < length) {
-            m_text += ", ...";
-        }
-        return m_text;
-    }
-
-private:
-    QByteArray m_text;
-    qsizetype m_shown = 0;
-};
-
 // Calls step(cursor) (one SCAN step, returning the next cursor) until done() or the scan ends,
 // within a bounded number of steps. Returns the cursor to go on from (0: the scan is over).
 template<typename Step, typename Done>
@@ -95,7 +58,7 @@ quint64 scanSteps(quint64 cursor, qsizetype wanted, Step step, Done done)
 
 QByteArray aggregatePreview(const KeyEntry &entry)
 {
-    Preview preview;
+    KeyPreview preview;
     char buffer[24];
     switch (entry.type) {
     case ValueType::String: return {};
@@ -111,7 +74,7 @@ QByteArray aggregatePreview(const KeyEntry &entry)
             break;
         }
         scanSteps(
-                0, PreviewElements,
+                0, KeyPreview::Elements,
                 [&](quint64 cursor) {
                     return set->scan(cursor, [&](const SetValue::Element &member) {
                         if (!preview.isFull())
@@ -140,7 +103,7 @@ QByteArray aggregatePreview(const KeyEntry &entry)
             break;
         }
         scanSteps(
-                0, PreviewElements, [&](quint64 cursor) { return hash->scan(cursor, visit); },
+                0, KeyPreview::Elements, [&](quint64 cursor) { return hash->scan(cursor, visit); },
                 [&] { return preview.isFull(); });
         break;
     }
@@ -156,7 +119,7 @@ KeyRow keyRow(const KeyEntry &entry, qint64 now)
     row.ttlMs = entry.hasExpire() ? qMax<qint64>(entry.expireAt - now, 0) : -1;
     if (entry.type == ValueType::String) {
         row.size = entry.string().size();
-        row.preview = leftOf(entry.string(), PreviewBytes).toByteArray();
+        row.preview = leftOf(entry.string(), KeyPreview::Bytes).toByteArray();
     } else {
         row.size = entry.object()->length();
         row.preview = aggregatePreview(entry);
@@ -373,12 +336,6 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     return s;
 }
 
-void DashboardBridge::killClient(quint64 id)
-{
-    if (Connection *client = m_server->client(id))
-        client->kill();
-}
-
 void DashboardBridge::requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count)
 {
     if (db < 0 || db >= m_server->databaseCount())
@@ -406,23 +363,6 @@ void DashboardBridge::requestKeys(int db, const QByteArray &pattern, quint64 cur
     emit keysReady(page);
 }
 
-void DashboardBridge::deleteKey(int db, const QByteArray &key)
-{
-    if (db >= 0 && db < m_server->databaseCount() && m_server->database(db).remove(key))
-        emit keyChanged(db, key);
-}
-
-void DashboardBridge::setTtl(int db, const QByteArray &key, qint64 seconds)
-{
-    if (db < 0 || db >= m_server->databaseCount())
-        return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (KeyEntry *entry = m_server->database(db).find(key, now)) {
-        m_server->database(db).setExpire(entry, seconds < 0 ? -1 : now + seconds * 1000);
-        emit keyChanged(db, key);
-    }
-}
-
 void DashboardBridge::requestValue(int db, const QByteArray &key, quint64 cursor, int count)
 {
     if (db < 0 || db >= m_server->databaseCount())
@@ -445,166 +385,4 @@ void DashboardBridge::requestValue(int db, const QByteArray &key, quint64 cursor
     PageFiller filler(page, qBound(1, count, MaxValueRows));
     page.nextCursor = fillValuePage(*entry, cursor, filler);
     emit valueReady(page);
-}
-
-void DashboardBridge::editValue(const ValueEdit &edit)
-{
-    if (edit.db < 0 || edit.db >= m_server->databaseCount())
-        return;
-    const QString error = applyEdit(m_server->database(edit.db), edit);
-    if (!error.isEmpty()) {
-        emit editFailed(edit.db, edit.key, error);
-        return;
-    }
-    // A key the edit created may be one that blocked clients wait for (BLPOP...): serve them
-    // now, as the server does after every command.
-    m_server->blockedClients().serveReady();
-    emit keyChanged(edit.db, edit.key);
-}
-
-QString DashboardBridge::applyEdit(Keyspace &db, const ValueEdit &edit)
-{
-    using Op = ValueEdit::Op;
-    const ServerConfig &config = m_server->config();
-    const QByteArrayView key = edit.key;
-    const QByteArrayView element = edit.element;
-    const QByteArrayView value = edit.value;
-    if (edit.op == Op::SetString) {
-        db.setString(key, edit.value, -1, true);
-        return {};
-    }
-
-    ValueType type = ValueType::String;
-    switch (edit.op) {
-    case Op::SetString: break;
-    case Op::HashSet:
-    case Op::HashDelete: type = ValueType::Hash; break;
-    case Op::ListPushHead:
-    case Op::ListPushTail:
-    case Op::ListSet:
-    case Op::ListRemove: type = ValueType::List; break;
-    case Op::SetAdd:
-    case Op::SetRemove: type = ValueType::Set; break;
-    case Op::ZSetAdd:
-    case Op::ZSetScore:
-    case Op::ZSetRemove: type = ValueType::ZSet; break;
-    }
-    double score = 0;
-    if ((edit.op == Op::ZSetAdd || edit.op == Op::ZSetScore)
-        && !ZSetValue::parseScore(value, &score))
-        return QStringLiteral("ERR value is not a valid float");
-    KeyEntry *entry = db.find(key, QDateTime::currentMSecsSinceEpoch());
-    if (entry && entry->type != type)
-        return QString::fromLatin1(wrongType());
-    const bool adds = edit.op == Op::HashSet || edit.op == Op::ListPushHead
-            || edit.op == Op::ListPushTail || edit.op == Op::SetAdd || edit.op == Op::ZSetAdd;
-    if (!entry && !adds)
-        return QStringLiteral("ERR no such key");
-
-    // As the commands do: a missing key is created by its first write (Redis's dbAdd).
-    if (!entry) {
-        std::unique_ptr<Aggregate> created;
-        switch (type) {
-        case ValueType::Hash: created = std::make_unique<HashValue>(); break;
-        case ValueType::List:
-            created = std::make_unique<ListValue>(config.listMaxListpackSize);
-            break;
-        case ValueType::Set: created = SetValue::createFor(element); break;
-        case ValueType::ZSet:
-            created = ZSetValue::create(
-                    element.size(), { config.zsetMaxListpackEntries, config.zsetMaxListpackValue });
-            break;
-        case ValueType::String: break;
-        }
-        entry = db.setObject(key, type, std::move(created));
-    }
-    db.touch(entry);
-
-    bool changed = true; // false where the command would not tell the watchers (SADD of a member)
-    switch (edit.op) {
-    case Op::SetString: break;
-    case Op::HashSet: {
-        auto *hash = entry->as<HashValue>();
-        const HashValue::Limits limits { config.hashMaxListpackEntries,
-                                         config.hashMaxListpackValue };
-        const QByteArrayView pair[] = { element, value };
-        hash->prepareWrite(pair, pair + 2, limits);
-        hash->set(element, value, limits);
-        break;
-    }
-    case Op::HashDelete:
-        if (!entry->as<HashValue>()->remove(element))
-            return QStringLiteral("ERR no such field");
-        break;
-    case Op::ListPushHead:
-    case Op::ListPushTail:
-        entry->as<ListValue>()->push(
-                edit.op == Op::ListPushHead ? ListValue::End::Head : ListValue::End::Tail, value);
-        break;
-    case Op::ListSet:
-    case Op::ListRemove: {
-        auto *list = entry->as<ListValue>();
-        const ListValue::Iterator at = list->iteratorAt(qsizetype(edit.index));
-        if (!at.isValid() || !at.element().equals(element))
-            return QStringLiteral("ERR the list changed: element %1 is no longer the one shown")
-                    .arg(edit.index);
-        if (edit.op == Op::ListSet)
-            list->replace(at, value);
-        else
-            list->erase(at, ListValue::End::Tail);
-        break;
-    }
-    case Op::SetAdd:
-        changed = entry->as<SetValue>()->add(element, config.setMaxIntsetEntries);
-        break;
-    case Op::SetRemove:
-        if (!entry->as<SetValue>()->remove(element))
-            return QStringLiteral("ERR no such member");
-        break;
-    case Op::ZSetAdd:
-    case Op::ZSetScore: {
-        const auto result = entry->as<ZSetValue>()->add(
-                element, score, edit.op == Op::ZSetScore ? unsigned(ZSetValue::AddXx) : 0U,
-                { config.zsetMaxListpackEntries, config.zsetMaxListpackValue });
-        if (result == ZSetValue::AddResult::Skipped)
-            return QStringLiteral("ERR no such member");
-        changed = result != ZSetValue::AddResult::Unchanged;
-        break;
-    }
-    case Op::ZSetRemove:
-        if (!entry->as<ZSetValue>()->remove(element))
-            return QStringLiteral("ERR no such member");
-        break;
-    }
-
-    // As every Redis command that removes elements: an emptied aggregate goes with its key
-    // (which tells the watchers); otherwise the watchers are told of the change in place.
-    if (entry->object()->length() == 0)
-        db.remove(key);
-    else if (changed)
-        db.signalModified(key);
-    return {};
-}
-
-void DashboardBridge::flushAll()
-{
-    m_server->flushAll(false);
-    qCInfo(lcServer) << "FLUSHALL from the dashboard";
-}
-
-void DashboardBridge::setSlowLogThreshold(qint64 micros)
-{
-    if (micros < -1)
-        return;
-    ServerConfig &config = m_server->config();
-    config.slowlogLogSlowerThan = micros;
-    // What CONFIG SET does after a change: turning the log back on trims it to slowlog-max-len.
-    if (micros >= 0)
-        m_server->slowLog().trim(config.slowlogMaxLen);
-    qCInfo(lcServer) << "slowlog-log-slower-than set to" << micros << "from the dashboard";
-}
-
-void DashboardBridge::resetSlowLog()
-{
-    m_server->slowLog().reset();
 }

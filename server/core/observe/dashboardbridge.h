@@ -5,13 +5,14 @@
 #include <QObject>
 #include <QTimer>
 
-class Keyspace;
 class LogSink;
 class Server;
 
-// The dashboard's only way into the server. Lives on the server thread: builds a snapshot on
-// a timer (never per command) and carries out the window's requests, which arrive as queued
-// slot calls. While it exists the server's command log ring is filled.
+// The in-process dashboard's view into the server. Lives on the server thread: builds a
+// snapshot on a timer (never per command) and answers the window's reads of keys and values,
+// which arrive as queued slot calls, without touching them (no access time, no hit or miss).
+// Actions are not its business: the dashboard sends them as Redis commands (DashboardSource).
+// While it exists the server's command log ring is filled.
 class DashboardBridge final : public QObject
 {
     Q_OBJECT
@@ -33,36 +34,20 @@ public:
     ServerSnapshot buildSnapshot();
 
 public slots:
-    void killClient(quint64 id);
     // Visits buckets from cursor until about `count` keys matching the glob are found.
     void requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count);
-    void deleteKey(int db, const QByteArray &key);
-    // seconds < 0 removes the expiry (PERSIST).
-    void setTtl(int db, const QByteArray &key, qint64 seconds);
     // One page of key's value from cursor (0: the first), about `count` elements: emits
     // valueReady, also for a missing key (its summary's type is "none"). Never touches the key
     // (no access time, no hit or miss), as a dashboard read should not.
     void requestValue(int db, const QByteArray &key, quint64 cursor, int count);
-    // Carries out edit (see ValueEdit): keyChanged when done, editFailed with Redis's error
-    // text when not (WRONGTYPE, a list changed under the edit, a score that is not a number).
-    void editValue(const ValueEdit &edit);
-    void flushAll();
-    // As CONFIG SET slowlog-log-slower-than: micros >= -1 (-1 logs nothing, 0 every command).
-    void setSlowLogThreshold(qint64 micros);
-    // SLOWLOG RESET.
-    void resetSlowLog();
 
 signals:
     void snapshotReady(const ServerSnapshot &snapshot);
     void keysReady(const KeyPage &page);
     void valueReady(const ValuePage &page);
-    void keyChanged(int db, const QByteArray &key);
-    void editFailed(int db, const QByteArray &key, const QString &message);
 
 private:
     void tick();
-    // The edit on db's keyspace; an error text when it could not be done, else empty.
-    QString applyEdit(Keyspace &db, const ValueEdit &edit);
 
     Server *m_server;
     const LogSink *m_logSink;

@@ -25,6 +25,7 @@ struct ClientRow
     QByteArray lastCommand;
     quint64 bytesIn = 0;
     quint64 bytesOut = 0;
+    bool hasTotals = true; // false: the server does not count commands and bytes per client
 };
 
 struct ServerSnapshot

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "dashboardsource.h"
+
+class DashboardBridge;
+
+// The server of this process as the dashboard's source: snapshots, keys and values from its
+// DashboardBridge (built on the server thread: a sampled command log, the server's own log
+// lines, reads that touch no key), INFO and actions over a loopback connection as for any
+// server (see DashboardSource).
+class InProcessSource final : public DashboardSource
+{
+    Q_OBJECT
+public:
+    // The bridge is not owned and must outlive this; url is the server's loopback address,
+    // with its password when it requires one.
+    InProcessSource(DashboardBridge *bridge, const RedisUrl &url, QObject *parent = nullptr);
+
+    QString description() const override;
+    void requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count) override;
+    void requestValue(int db, const QByteArray &key, quint64 cursor, int count) override;
+
+private:
+    void relay(ServerSnapshot snapshot);
+
+    DashboardBridge *m_bridge;
+};

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "dashboardsource.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QStandardItemModel;
+
+// The Latency tab: per command, calls, failures and average time from INFO commandstats, and
+// p50/p99/p99.9 from INFO latencystats when the server has them (Redis 7). Rows are updated in
+// place at every INFO, sorted by calls unless the user sorts otherwise. Below, the latency
+// monitor's events (LATENCY LATEST) when the server answers it.
+class LatencyView final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Column { Command, Calls, Average, P50, P99, P999, Failed, ColumnCount };
+
+    explicit LatencyView(QWidget *parent = nullptr);
+    QStandardItemModel *model() const { return m_model; }
+    QStandardItemModel *eventsModel() const { return m_events; }
+
+public slots:
+    void setInfo(const QByteArray &info);
+    void setEvents(const QList<LatencyEvent> &events, bool supported);
+    void clear();
+
+private:
+    QStandardItemModel *m_model;
+    QSortFilterProxyModel *m_sorted;
+    QHash<QByteArray, int> m_rows;
+    QLabel *m_summary;
+    QStandardItemModel *m_events;
+    QLabel *m_eventsSummary;
+};

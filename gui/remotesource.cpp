@@ -1,0 +1,230 @@
+#include "remotesource.h"
+
+#include "infotext.h"
+#include "observe/commandlog.h"
+#include "protocol/argsplitter.h"
+#include "respconnection.h"
+
+#include <QDateTime>
+
+namespace {
+
+constexpr int DatabasesShown = 16;
+
+// "id=7 addr=127.0.0.1:5000 name= age=3 ..." as field to value.
+QHash<QByteArray, QByteArray> clientFields(const QByteArray &line)
+{
+    QHash<QByteArray, QByteArray> out;
+    for (const QByteArray &field : line.split(' ')) {
+        const qsizetype eq = field.indexOf('=');
+        if (eq > 0)
+            out.insert(field.left(eq), field.mid(eq + 1));
+    }
+    return out;
+}
+
+ClientRow clientRow(const QHash<QByteArray, QByteArray> &f)
+{
+    ClientRow row;
+    row.id = f.value("id").toULongLong();
+    row.address = f.value("addr");
+    row.name = f.value("name");
+    const QByteArray version = f.value("lib-ver");
+    row.library = version.isEmpty() ? f.value("lib-name") : f.value("lib-name") + ' ' + version;
+    row.ageSeconds = f.value("age").toLongLong();
+    row.idleSeconds = f.value("idle").toLongLong();
+    row.db = f.value("db").toInt();
+    row.lastCommand = f.value("cmd").toUpper();
+    // Redis 7.4 counts commands and bytes per client; 7.0 does not.
+    row.hasTotals = f.contains("tot-cmds");
+    row.commands = f.value("tot-cmds").toULongLong();
+    row.bytesIn = f.value("tot-net-in").toULongLong();
+    row.bytesOut = f.value("tot-net-out").toULongLong();
+    return row;
+}
+
+SlowLogEntry slowLogEntry(const Reply &r)
+{
+    SlowLogEntry entry;
+    entry.id = quint64(r.elements.value(0).integer);
+    entry.time = r.elements.value(1).integer;
+    entry.durationUs = r.elements.value(2).integer;
+    for (const Reply &arg : r.elements.value(3).elements)
+        entry.args.append(arg.string);
+    entry.client = r.elements.value(4).string;
+    entry.name = r.elements.value(5).string;
+    return entry;
+}
+
+} // namespace
+
+RemoteSource::RemoteSource(const RedisUrl &url, QObject *parent)
+    : DashboardSource(url, parent)
+    , m_monitor(new RespConnection(url, this))
+{
+    m_timer.setInterval(SnapshotIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &RemoteSource::poll);
+    // The monitor starts once the command connection is up, so its own address is known
+    // before the first line arrives; after a loss both reconnect by themselves.
+    connect(connection(), &RespConnection::ready, this, [this] {
+        m_slowLogLength = -1;
+        m_monitor->open();
+        poll();
+    });
+    connect(connection(), &RespConnection::lost, this, [this] { m_pollPending = false; });
+    connect(m_monitor, &RespConnection::ready, this, [this] {
+        refreshOwnAddresses();
+        m_monitor->send({ "MONITOR" });
+    });
+    m_monitor->setUnsolicitedHandler([this](const Reply &reply) { monitorLine(reply); });
+}
+
+RemoteSource::~RemoteSource() = default;
+
+void RemoteSource::start()
+{
+    DashboardSource::start();
+    m_timer.start();
+}
+
+QString RemoteSource::description() const
+{
+    return url().text();
+}
+
+void RemoteSource::infoArrived(const QByteArray &info)
+{
+    m_info = InfoText::fields(info);
+}
+
+void RemoteSource::refreshOwnAddresses()
+{
+    m_ownAddresses = connection()->ownAddresses() + m_monitor->ownAddresses();
+}
+
+void RemoteSource::monitorLine(const Reply &reply)
+{
+    // 1700000000.123456 [0 127.0.0.1:5000] "SET" "key" "value"
+    const QByteArray &line = reply.string;
+    const qsizetype open = line.indexOf(" [");
+    const qsizetype close = line.indexOf("] ", open);
+    if (reply.type != Reply::Type::Status || open < 0 || close < 0)
+        return;
+    const QByteArray context = line.mid(open + 2, close - open - 2);
+    const QByteArray address = context.mid(context.indexOf(' ') + 1);
+    if (m_ownAddresses.contains(address))
+        return;
+    // Sampled under load as the server's command log samples, spread over time.
+    const qint64 timeMs = qint64(line.left(open).toDouble() * 1000);
+    if (timeMs / CommandWindowMs != m_commandWindow) {
+        m_commandWindow = timeMs / CommandWindowMs;
+        m_commandsInWindow = 0;
+    }
+    if (m_commandsInWindow >= CommandLog::MaxPerWindow
+        || m_commands.size() >= size_t(MaxPendingCommands)) {
+        ++m_dropped;
+        return;
+    }
+    QList<QByteArray> args;
+    if (!splitInlineArgs(QByteArrayView(line).sliced(close + 2), &args) || args.isEmpty())
+        return;
+    ++m_commandsInWindow;
+    CommandLogEntry entry;
+    entry.sequence = ++m_sequence;
+    entry.timeMs = timeMs;
+    entry.clientId = m_idByAddress.value(address);
+    const QByteArray name = m_nameByAddress.value(address);
+    entry.client = name.isEmpty() ? address : name + '@' + address;
+    entry.command = args.first().toUpper();
+    entry.durationUs = -1;
+    std::vector<QByteArrayView> views(args.cbegin(), args.cend());
+    entry.text = CommandLog::describe(views);
+    m_commands.push_back(std::move(entry));
+}
+
+void RemoteSource::poll()
+{
+    if (m_pollPending || !connection()->isReady())
+        return;
+    m_pollPending = true;
+    connection()->sendBatch({ { "CLIENT", "LIST" },
+                              { "SLOWLOG", "LEN" },
+                              { "SLOWLOG", "GET", "1" },
+                              { "CONFIG", "GET", "slowlog-log-slower-than" },
+                              { "CONFIG", "GET", "slowlog-max-len" } },
+                            [this](const QList<Reply> &replies) {
+                                if (replies.first().type == Reply::Type::Error) {
+                                    m_pollPending = false;
+                                    return;
+                                }
+                                // The whole slow log is read again only when its length or newest
+                                // entry moved.
+                                const qint64 length = replies.at(1).integer;
+                                const qint64 newest = replies.at(2).elements.isEmpty()
+                                        ? 0
+                                        : replies.at(2).elements.first().elements.value(0).integer;
+                                if (length == m_slowLogLength && newest == m_slowLogNewest) {
+                                    buildSnapshot(replies, nullptr);
+                                    return;
+                                }
+                                m_slowLogLength = length;
+                                m_slowLogNewest = newest;
+                                connection()->send(
+                                        { "SLOWLOG", "GET", QByteArray::number(MaxSlowLogRows) },
+                                        [this, replies](const Reply &slowLog) {
+                                            buildSnapshot(replies, &slowLog);
+                                        });
+                            });
+}
+
+void RemoteSource::buildSnapshot(const QList<Reply> &replies, const Reply *slowLog)
+{
+    m_pollPending = false;
+    ServerSnapshot s;
+    s.timeMs = QDateTime::currentMSecsSinceEpoch();
+    s.address = url().hostAndPort();
+    const auto number = [this](const char *name) { return m_info.value(name).toLongLong(); };
+    s.uptimeSeconds = number("uptime_in_seconds");
+    s.connectedClients = number("connected_clients");
+    s.opsPerSecond = m_info.value("instantaneous_ops_per_sec").toDouble();
+    s.totalCommands = quint64(number("total_commands_processed"));
+    s.totalConnections = quint64(number("total_connections_received"));
+    s.usedMemory = number("used_memory");
+    s.keyspaceHits = quint64(number("keyspace_hits"));
+    s.keyspaceMisses = quint64(number("keyspace_misses"));
+    s.inputKbps = m_info.value("instantaneous_input_kbps").toDouble();
+    s.outputKbps = m_info.value("instantaneous_output_kbps").toDouble();
+    s.keysPerDb.fill(0, DatabasesShown);
+    for (int db = 0; db < DatabasesShown; ++db) {
+        const QByteArray value = m_info.value("db" + QByteArray::number(db));
+        if (!value.isEmpty())
+            s.keysPerDb[db] = InfoText::part(value, "keys").toLongLong();
+        s.totalKeys += s.keysPerDb[db];
+    }
+
+    m_idByAddress.clear();
+    m_nameByAddress.clear();
+    for (const QByteArray &line : replies.at(0).string.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const ClientRow row = clientRow(clientFields(line.trimmed()));
+        m_idByAddress.insert(row.address, row.id);
+        m_nameByAddress.insert(row.address, row.name);
+        s.clients.append(row);
+    }
+    s.commands.swap(m_commands);
+    s.droppedCommands = m_dropped;
+    m_dropped = 0;
+    refreshOwnAddresses();
+    dropOwnConnections(&s, m_ownAddresses);
+
+    s.slowLogLength = replies.at(1).integer;
+    s.slowLogSlowerThan = replies.at(3).elements.value(1).string.toLongLong();
+    s.slowLogMaxLen = replies.at(4).elements.value(1).string.toLongLong();
+    if (slowLog) {
+        s.slowLogChanged = true;
+        for (const Reply &entry : slowLog->elements)
+            s.slowLog.append(slowLogEntry(entry));
+    }
+    emit snapshotReady(s);
+}

@@ -1,0 +1,287 @@
+// The pieces of the dashboard that read what a server says: addresses (HOST:PORT and redis://
+// URLs, the password never in text()), INFO text, the Server tab (fields, what changed since the
+// previous refresh, CONFIG edits asked for and not shown until accepted, the persistence
+// panel), the Latency tab (commandstats with and without latencystats) and the Memory tab
+// (memory by key prefix, the biggest keys per type).
+#include "barchart.h"
+#include "clientsmodel.h"
+#include "infotext.h"
+#include "latencyview.h"
+#include "memoryview.h"
+#include "redisurl.h"
+#include "serverview.h"
+
+#include <QAbstractItemModelTester>
+#include <QAbstractItemView>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTest>
+
+namespace {
+
+QByteArray info(const QByteArrayList &lines)
+{
+    return lines.join("\r\n") + "\r\n";
+}
+
+// The row of field in the Server tab's INFO model, or -1.
+int infoRow(const ServerView &view, const QString &field)
+{
+    for (int row = 0; row < view.infoModel()->rowCount(); ++row) {
+        if (view.infoModel()->item(row, ServerView::Field)->text() == field)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestDashboardViews : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parsesAddresses_data();
+    void parsesAddresses();
+    void rejectsAddresses_data();
+    void rejectsAddresses();
+    void infoText();
+    void serverViewHighlightsChanges();
+    void serverViewConfigEdit();
+    void serverViewPersistence();
+    void latencyView();
+    void latencyEvents();
+    void memoryView();
+    void clientsWithoutTotals();
+};
+
+void TestDashboardViews::parsesAddresses_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QByteArray>("user");
+    QTest::addColumn<QByteArray>("password");
+    QTest::addColumn<int>("db");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("host:port") << "example.com:7000"
+                               << "example.com" << 7000 << QByteArray() << QByteArray() << 0
+                               << "example.com:7000";
+    QTest::newRow("host") << "localhost"
+                          << "localhost" << 6379 << QByteArray() << QByteArray() << 0
+                          << "localhost:6379";
+    QTest::newRow("v6") << "[::1]:6380"
+                        << "::1" << 6380 << QByteArray() << QByteArray() << 0 << "[::1]:6380";
+    QTest::newRow("url") << "redis://10.0.0.5:6390/3"
+                         << "10.0.0.5" << 6390 << QByteArray() << QByteArray() << 3
+                         << "redis://10.0.0.5:6390/3";
+    QTest::newRow("url user password")
+            << "redis://ops:s3cret@db.local:6379/1"
+            << "db.local" << 6379 << QByteArray("ops") << QByteArray("s3cret") << 1
+            << "redis://ops@db.local:6379/1";
+    QTest::newRow("url password only")
+            << "redis://:s3cret@db.local"
+            << "db.local" << 6379 << QByteArray() << QByteArray("s3cret") << 0 << "db.local:6379";
+    QTest::newRow("url lone password")
+            << "redis://s3cret@db.local"
+            << "db.local" << 6379 << QByteArray() << QByteArray("s3cret") << 0 << "db.local:6379";
+}
+
+void TestDashboardViews::parsesAddresses()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QByteArray, user);
+    QFETCH(QByteArray, password);
+    QFETCH(int, db);
+    QFETCH(QString, shown);
+    RedisUrl url;
+    QString error;
+    QVERIFY2(RedisUrl::parse(text, &url, &error), qPrintable(error));
+    QCOMPARE(url.host, host);
+    QCOMPARE(int(url.port), port);
+    QCOMPARE(url.user, user);
+    QCOMPARE(url.password, password);
+    QCOMPARE(url.db, db);
+    QCOMPARE(url.text(), shown);
+}
+
+void TestDashboardViews::rejectsAddresses_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << "";
+    QTest::newRow("port 0") << "localhost:0";
+    QTest::newRow("port text") << "localhost:http";
+    QTest::newRow("scheme") << "http://localhost:6379";
+    QTest::newRow("db") << "redis://localhost:6379/x";
+}
+
+void TestDashboardViews::rejectsAddresses()
+{
+    QFETCH(QString, text);
+    RedisUrl url;
+    QString error;
+    QVERIFY(!RedisUrl::parse(text, &url, &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestDashboardViews::infoText()
+{
+    const QList<InfoField> fields
+            = InfoText::parse(info({ "# Server", "redis_version:7.0.15", "", "# Keyspace",
+                                     "db0:keys=10,expires=2,avg_ttl=0" }));
+    QCOMPARE(fields.size(), 2);
+    QCOMPARE(fields.at(0).section, QByteArray("Server"));
+    QCOMPARE(fields.at(1).section, QByteArray("Keyspace"));
+    QCOMPARE(fields.at(1).name, QByteArray("db0"));
+    QCOMPARE(InfoText::part(fields.at(1).value, "expires"), QByteArray("2"));
+    QCOMPARE(InfoText::part(fields.at(1).value, "missing"), QByteArray());
+}
+
+void TestDashboardViews::serverViewHighlightsChanges()
+{
+    ServerView view;
+    QAbstractItemModelTester tester(view.infoModel());
+    view.setInfo(info({ "# Server", "uptime_in_seconds:8", "tcp_port:6379" }));
+    QCOMPARE(view.infoModel()->rowCount(), 2);
+    view.setInfo(info({ "# Server", "uptime_in_seconds:9", "tcp_port:6379", "# Stats",
+                        "total_commands_processed:5" }));
+    QCOMPARE(view.infoModel()->rowCount(), 3);
+    const int uptime = infoRow(view, QStringLiteral("uptime_in_seconds"));
+    const int port = infoRow(view, QStringLiteral("tcp_port"));
+    QCOMPARE(view.infoModel()->item(uptime, ServerView::Value)->text(), QStringLiteral("9"));
+    QCOMPARE(view.infoModel()->item(uptime, ServerView::Previous)->text(), QStringLiteral("8"));
+    QVERIFY(view.infoModel()->item(uptime, ServerView::Value)->background().style() != Qt::NoBrush);
+    QCOMPARE(view.infoModel()->item(port, ServerView::Value)->background().style(), Qt::NoBrush);
+    // Unchanged at the next refresh: no longer highlighted.
+    view.setInfo(info({ "# Server", "uptime_in_seconds:9", "tcp_port:6379" }));
+    QCOMPARE(view.infoModel()->item(uptime, ServerView::Value)->background().style(), Qt::NoBrush);
+    QCOMPARE(view.infoModel()->item(uptime, ServerView::Previous)->text(), QString());
+}
+
+void TestDashboardViews::serverViewConfigEdit()
+{
+    ServerView view;
+    QSignalSpy asked(&view, &ServerView::configSetRequested);
+    view.setConfig({ { "maxmemory", "0" }, { "slowlog-max-len", "128" } });
+    QStandardItemModel *config = view.configModel();
+    QCOMPARE(config->rowCount(), 2);
+    config->item(1, 1)->setText(QStringLiteral("256"));
+    QCOMPARE(asked.size(), 1);
+    QCOMPARE(asked.at(0).at(0).toByteArray(), QByteArray("slowlog-max-len"));
+    QCOMPARE(asked.at(0).at(1).toByteArray(), QByteArray("256"));
+    // The server's value stays until it accepts the change.
+    QCOMPARE(config->item(1, 1)->text(), QStringLiteral("128"));
+    view.configChanged("slowlog-max-len", "256");
+    QCOMPARE(config->item(1, 1)->text(), QStringLiteral("256"));
+    QCOMPARE(asked.size(), 1);
+}
+
+void TestDashboardViews::serverViewPersistence()
+{
+    ServerView view;
+    view.setInfo(
+            info({ "# Persistence", "rdb_changes_since_last_save:1200", "rdb_bgsave_in_progress:1",
+                   "rdb_last_save_time:1700000000", "rdb_last_bgsave_status:ok",
+                   "rdb_current_bgsave_time_sec:3", "aof_enabled:1", "aof_rewrite_in_progress:0",
+                   "aof_last_bgrewrite_status:ok", "aof_current_size:2048" }));
+    const QString text = view.persistenceLabel()->text();
+    QVERIFY2(text.contains(QStringLiteral("1,200 changes since")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("BGSAVE running for 3s")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("AOF on, 2.0 kB")), qPrintable(text));
+}
+
+void TestDashboardViews::latencyView()
+{
+    LatencyView view;
+    QAbstractItemModelTester tester(view.model());
+    view.setInfo(info(
+            { "# Commandstats",
+              "cmdstat_get:calls=10,usec=25,usec_per_call=2.50,rejected_calls=0,failed_calls=1",
+              "cmdstat_client|list:calls=2,usec=8,usec_per_call=4.00,rejected_calls=0,failed_calls="
+              "0",
+              "# Latencystats", "latency_percentiles_usec_get:p50=2.003,p99=5.023,p99.9=7.007" }));
+    QStandardItemModel *model = view.model();
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->item(0, LatencyView::Command)->text(), QStringLiteral("get"));
+    QCOMPARE(model->item(0, LatencyView::Calls)->text(), QStringLiteral("10"));
+    QCOMPARE(model->item(0, LatencyView::Average)->text(), QStringLiteral("2.50"));
+    QCOMPARE(model->item(0, LatencyView::P99)->text(), QStringLiteral("5.023"));
+    QCOMPARE(model->item(0, LatencyView::Failed)->text(), QStringLiteral("1"));
+    QCOMPARE(model->item(1, LatencyView::Command)->text(), QStringLiteral("client list"));
+    // No latencystats for it (or from an older server): no percentiles, not zeros.
+    QCOMPARE(model->item(1, LatencyView::P50)->text(), QStringLiteral("-"));
+    // Updated in place.
+    view.setInfo(info(
+            { "cmdstat_get:calls=11,usec=27,usec_per_call=2.45,rejected_calls=0,failed_calls=1" }));
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->item(0, LatencyView::Calls)->text(), QStringLiteral("11"));
+}
+
+void TestDashboardViews::latencyEvents()
+{
+    LatencyView view;
+    auto *summary = view.findChild<QLabel *>(QStringLiteral("latencyEventsSummary"));
+    QVERIFY(summary);
+    view.setEvents({ { "command", 1700000000, 12, 250 }, { "expire-cycle", 1700000001, 3, 3 } },
+                   true);
+    QCOMPARE(view.eventsModel()->rowCount(), 2);
+    QCOMPARE(view.eventsModel()->item(0, 0)->text(), QStringLiteral("command"));
+    QCOMPARE(view.eventsModel()->item(0, 3)->text(), QStringLiteral("250"));
+    QVERIFY(summary->text().contains(QStringLiteral("latest and worst")));
+    view.setEvents({}, true);
+    QCOMPARE(view.eventsModel()->rowCount(), 0);
+    QVERIFY(summary->text().contains(QStringLiteral("none above")));
+    view.setEvents({}, false);
+    QVERIFY(summary->text().contains(QStringLiteral("does not answer")));
+}
+
+void TestDashboardViews::memoryView()
+{
+    MemoryView view;
+    view.setSample(2,
+                   { { "user:1", "hash", 300 },
+                     { "user:2", "hash", 500 },
+                     { "session:9", "string", 100 },
+                     { "lonely", "string", 1000 },
+                     { "s:1", "set", -1 } });
+    const auto &bars = view.prefixChart()->bars();
+    QCOMPARE(bars.size(), 3);
+    QCOMPARE(bars.at(0).first, QStringLiteral("(no prefix)"));
+    QCOMPARE(bars.at(0).second, 1000.0);
+    QCOMPARE(bars.at(1).first, QStringLiteral("user:*"));
+    QCOMPARE(bars.at(1).second, 800.0);
+    QCOMPARE(bars.at(2).first, QStringLiteral("session:*"));
+    // Biggest keys by type (types in name order), largest first.
+    QStandardItemModel *biggest = view.biggestKeys();
+    QCOMPARE(biggest->rowCount(), 4);
+    QCOMPARE(biggest->item(0, 0)->text(), QStringLiteral("hash"));
+    QCOMPARE(biggest->item(0, 1)->text(), QStringLiteral("user:2"));
+    QCOMPARE(biggest->item(1, 1)->text(), QStringLiteral("user:1"));
+    QCOMPARE(biggest->item(2, 1)->text(), QStringLiteral("lonely"));
+    QSignalSpy opened(&view, &MemoryView::keyActivated);
+    auto *table = view.findChild<QAbstractItemView *>(QStringLiteral("biggestKeysView"));
+    QVERIFY(table);
+    emit table->doubleClicked(table->model()->index(1, 1));
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.at(0).at(0).toInt(), 2);
+    QCOMPARE(opened.at(0).at(1).toByteArray(), QByteArray("user:1"));
+}
+
+void TestDashboardViews::clientsWithoutTotals()
+{
+    ClientsModel model;
+    ClientRow counted, uncounted;
+    counted.id = 1;
+    counted.commands = 5;
+    uncounted.id = 2;
+    uncounted.hasTotals = false;
+    model.update({ counted, uncounted });
+    QCOMPARE(model.index(0, ClientsModel::Commands).data().toString(), QStringLiteral("5"));
+    QCOMPARE(model.index(1, ClientsModel::Commands).data().toString(), QStringLiteral("-"));
+    QCOMPARE(model.index(1, ClientsModel::BytesIn).data().toString(), QStringLiteral("-"));
+}
+
+QTEST_MAIN(TestDashboardViews)
+#include "tst_dashboardviews.moc"

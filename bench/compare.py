@@ -4,8 +4,8 @@
 Starts both servers on free loopback ports (servers pinned to CPU 0, redis-benchmark to
 CPU 1 when there are two or more cores), runs every workload against both alternating
 A B A B for --rounds rounds, and prints the median requests/sec, the ratio qkv/redis,
-server CPU microseconds per request, p99 latency, then memory per key and the cost of
-10,000 idle connections. Standard library only.
+server CPU microseconds per request, p99 latency, then memory per key, per aggregate
+element and per stream entry, and the cost of 10,000 idle connections. Standard library only.
 """
 import argparse
 import os
@@ -46,6 +46,10 @@ WORKLOADS = [
     ("lrange_300 c50", ["-t", "lrange_300", "-c", "50", "-n", "40000"]),
     ("lrange_500 c50", ["-t", "lrange_500", "-c", "50", "-n", "30000"]),
     ("lrange_600 c50", ["-t", "lrange_600", "-c", "50", "-n", "20000"]),
+    # Streams: appends with generated ids, to one stream and to one kept near 10,000 entries.
+    ("xadd c50", ["-c", "50", "-n", "200000", "XADD", "bench:stream", "*", "field", "value"]),
+    ("xadd maxlen c50", ["-c", "50", "-n", "200000", "XADD", "bench:capped", "MAXLEN", "~",
+                         "10000", "*", "field", "value"]),
 ]
 
 # Memory per element of the aggregate types in their compact encodings (Redis's defaults):
@@ -197,12 +201,36 @@ def memory_per_element(server, keys, per_key, request):
     return (after - before) / (keys * per_key), encoding
 
 
-def send_batch(s, batch):
-    """Sends pipelined requests and reads one reply line per request (integer replies)."""
+def used_memory(server):
+    info = server.command("INFO", "memory").decode()
+    return int(re.search(r"^used_memory:(\d+)", info, re.M).group(1))
+
+
+def memory_per_stream_entry(server, entries=1_000_000):
+    """INFO used_memory and RSS growth per entry of one stream of 3-field entries (XADD *)."""
+    server.command("FLUSHALL")
+    time.sleep(0.2)
+    before, rss_before = used_memory(server), rss_bytes(server.proc.pid)
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        for start in range(0, entries, 10_000):
+            batch = [encode([b"XADD", b"events", b"*", b"type", b"click", b"user",
+                             b"%d" % (i % 100_000), b"page", b"/item/%d" % (i % 5000)])
+                     for i in range(start, min(entries, start + 10_000))]
+            send_batch(s, batch, lines_per_reply=2)  # "$15\r\n<id>\r\n"
+    time.sleep(0.2)
+    after, rss_after = used_memory(server), rss_bytes(server.proc.pid)
+    length = server.command("XLEN", b"events").strip().decode()
+    server.command("FLUSHALL")
+    return (after - before) / entries, (rss_after - rss_before) / entries, length
+
+
+def send_batch(s, batch, lines_per_reply=1):
+    """Sends pipelined requests and reads lines_per_reply lines per request (integer replies:
+    one; short bulk strings: two)."""
     s.sendall(b"".join(batch))
     lines = 0
     pending = b""
-    while lines < len(batch):
+    while lines < len(batch) * lines_per_reply:
         pending += s.recv(1 << 20)
         lines += pending.count(b"\r\n")
         pending = pending[pending.rfind(b"\r\n") + 2:]
@@ -358,6 +386,15 @@ def main():
                                           for srv in (redis, qkv))
                 print(f"memory per element, {name}: redis {rm:.2f} B ({renc}), "
                       f"qkv {qm:.2f} B ({qenc}), ratio {qm / rm:.2f}", flush=True)
+            redis.stop()
+            qkv.stop()
+            redis, qkv = start_servers(opts)
+            entries = 100_000 if opts.quick else 1_000_000
+            (ru, rr, rlen), (qu, qr, qlen) = (memory_per_stream_entry(srv, entries)
+                                              for srv in (redis, qkv))
+            print(f"memory per stream entry ({rlen}/{qlen} entries of 3 fields): used_memory "
+                  f"redis {ru:.1f} B, qkv {qu:.1f} B, ratio {qu / ru:.2f}; RSS redis {rr:.1f} B, "
+                  f"qkv {qr:.1f} B, ratio {qr / rr:.2f}", flush=True)
     finally:
         redis.stop()
         qkv.stop()

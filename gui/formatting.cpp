@@ -92,6 +92,10 @@ QString size(const QByteArray &type, qint64 size)
 {
     if (type == "string")
         return bytes(size);
+    if (type == "stream")
+        return QStringLiteral("%1 %2").arg(count(quint64(size)),
+                                           size == 1 ? QStringLiteral("entry")
+                                                     : QStringLiteral("entries"));
     const char *unit = type == "hash" ? "field" : type == "list" ? "element" : "member";
     if (type != "set" && type != "zset" && type != "hash" && type != "list")
         return count(quint64(qMax<qint64>(size, 0)));

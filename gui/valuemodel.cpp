@@ -41,6 +41,8 @@ QList<ValueModel::Cell> ValueModel::cellsFor(const QByteArray &type)
         return { Cell::Rank, Cell::Member, Cell::Score };
     if (type == "string")
         return { Cell::Value };
+    if (type == "stream")
+        return { Cell::Index, Cell::EntryId, Cell::Fields };
     return {};
 }
 
@@ -59,7 +61,8 @@ QVariant ValueModel::data(const QModelIndex &index, int role) const
     }
     const Cell cell = m_cells.at(index.column());
     // A hash's Value column holds the field's value; a string's its only element.
-    const bool isHashValue = cell == Cell::Value && m_summary.type == "hash";
+    const bool isHashValue
+            = (cell == Cell::Value && m_summary.type == "hash") || cell == Cell::Fields;
     const QByteArray &bytes = isHashValue ? r.value : r.element;
     const qint64 wholeSize = isHashValue ? r.valueSize : r.elementSize;
     const bool numeric = cell == Cell::Index || cell == Cell::Rank || cell == Cell::Score;
@@ -74,7 +77,9 @@ QVariant ValueModel::data(const QModelIndex &index, int role) const
     case Cell::Element:
     case Cell::Field:
     case Cell::Value:
-    case Cell::Member: break;
+    case Cell::Member:
+    case Cell::EntryId:
+    case Cell::Fields: break;
     }
     if (role == Qt::ToolTipRole)
         return tooltip(bytes, wholeSize);
@@ -97,6 +102,8 @@ QVariant ValueModel::headerData(int section, Qt::Orientation orientation, int ro
     case Cell::Value: return tr("Value");
     case Cell::Member: return tr("Member");
     case Cell::Score: return tr("Score");
+    case Cell::EntryId: return tr("ID");
+    case Cell::Fields: return tr("Fields");
     }
     return {};
 }
@@ -112,6 +119,7 @@ void ValueModel::restart(int db, const QByteArray &key)
     m_nextCursor = 0;
     m_cells.clear();
     m_rows.clear();
+    m_groups.clear();
     m_seen.clear();
     endResetModel();
 }
@@ -126,6 +134,7 @@ bool ValueModel::addPage(const ValuePage &page)
         return false;
     // Lists show positions (an element may repeat); every other type's elements are unique.
     const bool unique = page.summary.type != "list" && page.summary.type != "string";
+    m_groups = page.groups;
     if (first)
         m_seen.clear();
     QList<ValueRow> fresh;

@@ -11,6 +11,7 @@
  *
  *   list: Index, Element     hash: Field, Value     set: Member
  *   zset: Rank, Member, Score     string: Value (one row)     missing key: none
+ *   stream: Index, ID, Fields (and its consumer groups in groups())
  *
  * A first page (cursor 0) replaces everything, columns included (a model reset); a later page
  * is appended only when it continues the walk (its cursor is nextCursor()), so a stale or
@@ -58,11 +59,13 @@ public:
     bool hasMore() const { return m_nextCursor != 0; }
     quint64 nextCursor() const { return m_nextCursor; }
     const ValueRow &rowAt(int row) const { return m_rows.at(row); }
+    // A stream's consumer groups, as of the latest page.
+    const QList<StreamGroupRow> &groups() const { return m_groups; }
     // The row showing element (a field or member), or -1.
     int rowOfElement(const QByteArray &element) const;
 
 private:
-    enum class Cell { Index, Rank, Element, Field, Value, Member, Score };
+    enum class Cell { Index, Rank, Element, Field, Value, Member, Score, EntryId, Fields };
     static QList<Cell> cellsFor(const QByteArray &type);
 
     int m_db = 0;
@@ -73,5 +76,6 @@ private:
     quint64 m_nextCursor = 0;
     QList<Cell> m_cells;
     QList<ValueRow> m_rows;
+    QList<StreamGroupRow> m_groups;
     QSet<QByteArray> m_seen; // elements shown, for types whose elements are unique
 };

@@ -246,6 +246,22 @@ void ValueViewer::updateTitle()
     m_title->setToolTip(key);
 }
 
+// A stream's consumer groups with their pending counts, for the detail line.
+QString ValueViewer::streamGroupsText() const
+{
+    const QList<StreamGroupRow> &groups = m_model->groups();
+    if (groups.isEmpty())
+        return tr("  ·  no consumer groups");
+    QStringList parts;
+    for (const StreamGroupRow &group : groups)
+        parts << tr("%1 (%2 pending, %3 consumers, last %4)")
+                         .arg(Formatting::elided(group.name, 40),
+                              Formatting::count(quint64(group.pending)),
+                              Formatting::count(quint64(group.consumers)),
+                              QString::fromLatin1(group.lastDeliveredId));
+    return tr("  ·  groups: %1").arg(parts.join(QStringLiteral(", ")));
+}
+
 void ValueViewer::updateView()
 {
     updateTitle();
@@ -271,6 +287,8 @@ void ValueViewer::updateView()
                              summary.ttlMs < 0
                                      ? tr("no expiry")
                                      : tr("expires in %1").arg(Formatting::ttl(summary.ttlMs))));
+        if (type == "stream")
+            m_detail->setText(m_detail->text() + streamGroupsText());
         if (type == "string") {
             const ValueRow &row = m_model->rowAt(0);
             m_text->setPlainText(Formatting::elided(row.element, StringViewChars));

@@ -67,6 +67,7 @@ private:
     void requestPage(quint64 cursor, int count);
     void push(bool head);
     void updateView();
+    QString streamGroupsText() const;
     void updateTitle();
     void updateButtons();
     void sizeColumns();

@@ -1093,6 +1093,148 @@ void TestBlocking::scenario_data()
         read(2),
         field(0, "commandstats", "cmdstat_brpop"),
     };
+
+    // ---- XREAD and XREADGROUP (Redis 7.0's serveClientsBlockedOnStreamKey) ----
+    QTest::newRow("xread woken by xadd") << Scenario {
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        block(1, { "XREAD", "BLOCK", "0", "STREAMS", "s", "$" }),
+        call(0, { "XADD", "s", "1-2", "b", "2" }),
+        read(1),
+        blockedClients(0),
+    };
+    const Scenario xreadCreated {
+        block(1, { "XREAD", "BLOCK", "0", "STREAMS", "a", "b", "$", "$" }),
+        block(2, { "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "b", "0" }),
+        call(0, { "XADD", "b", "1-1", "x", "1" }),
+        read(1),
+        read(2),
+    };
+    QTest::newRow("xread of missing keys woken by the xadd that creates one") << xreadCreated;
+    QTest::newRow("xread woken resp3") << resp3(xreadCreated);
+    QTest::newRow("xread waits for an id past its own") << Scenario {
+        call(0, { "XADD", "s", "5-0", "a", "1" }),
+        block(1, { "XREAD", "BLOCK", "0", "STREAMS", "s", "10-0" }),
+        call(0, { "XADD", "s", "6-0", "a", "2" }),
+        stillBlocked(1),
+        call(0, { "XADD", "s", "11-0", "a", "3" }),
+        read(1),
+    };
+    QTest::newRow("xread count of a woken reader") << Scenario {
+        block(1, { "XREAD", "COUNT", "2", "BLOCK", "0", "STREAMS", "s", "0" }),
+        call(0, { "MULTI" }),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        call(0, { "XADD", "s", "1-2", "a", "2" }),
+        call(0, { "XADD", "s", "1-3", "a", "3" }),
+        call(0, { "EXEC" }),
+        read(1),
+    };
+    QTest::newRow("xread stays blocked when its stream is deleted") << Scenario {
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        block(1, { "XREAD", "BLOCK", "0", "STREAMS", "s", "$" }),
+        call(0, { "DEL", "s" }),
+        stillBlocked(1),
+        call(0, { "SET", "s", "x" }),
+        stillBlocked(1),
+        call(0, { "DEL", "s" }),
+        call(0, { "XADD", "s", "1-1", "b", "2" }),
+        read(1),
+    };
+    QTest::newRow("xread timeout") << Scenario {
+        call(1, { "XREAD", "BLOCK", "100", "STREAMS", "s", "$" }),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        call(1, { "XREAD", "BLOCK", "100", "STREAMS", "s", "$" }),
+    };
+    QTest::newRow("xread timeout resp3") << resp3({
+            call(1, { "XREAD", "BLOCK", "100", "STREAMS", "s", "$" }),
+    });
+    QTest::newRow("xreadgroup waiters served in turn") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">" }),
+        block(2, { "XREADGROUP", "GROUP", "g", "c2", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        read(1),
+        stillBlocked(2),
+        call(0, { "XPENDING", "s", "g" }),
+        call(0, { "XADD", "s", "1-2", "a", "2" }),
+        read(2),
+        call(0, { "XPENDING", "s", "g" }),
+        call(0, { "XINFO", "GROUPS", "s" }),
+    };
+    QTest::newRow("xreadgroup noack woken") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "NOACK", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        read(1),
+        call(0, { "XPENDING", "s", "g" }),
+        call(0, { "XINFO", "GROUPS", "s" }),
+    };
+    QTest::newRow("xreadgroup woken resp3") << resp3({
+            call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+            block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+            call(0, { "XADD", "s", "1-1", "a", "1" }),
+            read(1),
+    });
+    QTest::newRow("xreadgroup unblocked by del, set and group destroy") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "DEL", "s" }),
+        read(1),
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "SET", "s", "x" }),
+        read(1),
+        call(0, { "DEL", "s" }),
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        block(2, { "XREAD", "BLOCK", "0", "STREAMS", "s", "$" }),
+        call(0, { "XGROUP", "DESTROY", "s", "g" }),
+        read(1),
+        stillBlocked(2),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        read(2),
+        field(0, "errorstats", "errorstat_NOGROUP"),
+        field(0, "errorstats", "errorstat_UNBLOCKED"),
+    };
+    QTest::newRow("xreadgroup unblocked by flushall and swapdb, xread kept") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        block(2, { "XREAD", "BLOCK", "0", "STREAMS", "s", "$" }),
+        block(3, { "BLPOP", "s", "0" }),
+        call(0, { "FLUSHALL" }),
+        read(1),
+        stillBlocked(2),
+        stillBlocked(3),
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        block(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "SWAPDB", "0", "1" }),
+        read(1),
+        stillBlocked(2),
+        hidden(0, { "SELECT", "1" }),
+        call(0, { "XADD", "s", "5-0", "a", "1" }),
+        call(0, { "SWAPDB", "0", "1" }),
+        read(2),
+        blockedClients(0),
+    };
+    QTest::newRow("xreadgroup timeout and client unblock") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        call(1, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "50", "STREAMS", "s", ">" }),
+        block(2, { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" }),
+        call(0, { "CLIENT", "UNBLOCK", "$id2" }),
+        read(2),
+        block(2, { "XREAD", "BLOCK", "0", "STREAMS", "s", "$" }),
+        call(0, { "CLIENT", "UNBLOCK", "$id2", "ERROR" }),
+        read(2),
+        call(0, { "XINFO", "GROUPS", "s" }),
+    };
+    QTest::newRow("xreadgroup pipelined after its wait") << Scenario {
+        call(0, { "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM" }),
+        blockPipeline(1,
+                      { { "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">" },
+                        { "XPENDING", "s", "g" } }),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        read(1),
+        read(1),
+    };
 }
 
 void TestBlocking::scenario()

@@ -12,6 +12,7 @@
 #include "store/keyspace.h"
 #include "store/listvalue.h"
 #include "store/setvalue.h"
+#include "store/streamvalue.h"
 #include "store/watchedkeys.h"
 #include "store/zsetvalue.h"
 
@@ -185,6 +186,7 @@ private slots:
     void listAndSortedSetPagesArePositions();
     void pagesAreBounded();
     void stringAndMissingKey();
+    void streamPagesAndGroups();
     void millionElementListPageIsBoundedWork();
     void edits_data();
     void edits();
@@ -355,6 +357,53 @@ void TestDashboardBridge::pagesAreBounded()
     f.list("long", 20000);
     QCOMPARE(f.page("long", 0, 1000000).rows.size(), DashboardBridge::MaxValueRows);
     QCOMPARE(f.page("long", 0, 0).rows.size(), 1);
+}
+
+// A stream pages its entries by position (nodes skipped by their counts), each row the id and
+// its fields, and every page lists its consumer groups with their pending counts.
+void TestDashboardBridge::streamPagesAndGroups()
+{
+    Fixture f;
+    auto stream = std::make_unique<StreamValue>();
+    StreamId added;
+    for (int i = 0; i < 450; ++i) {
+        const QByteArray value = QByteArray::number(i);
+        const QByteArrayView pairs[] = { "f", value, "g", "x" };
+        const StreamId id { quint64(1000 + i), 0 };
+        stream->append(pairs, 2, &id, true, 0, {}, &added);
+    }
+    StreamValue::Group *group = stream->createGroup("readers", { 1010, 0 }, 11);
+    StreamValue::Consumer *alice = StreamValue::createConsumer(*group, "alice", 0);
+    StreamValue::pend(*group, { 1005, 0 }, alice, 0);
+    StreamValue::pend(*group, { 1009, 0 }, alice, 0);
+    stream->createGroup("idle", {}, 0);
+    f.db().setObject("s", ValueType::Stream, std::move(stream));
+
+    const QList<ValuePage> pages = f.allPages("s");
+    QCOMPARE(pages.size(), 3);
+    QCOMPARE(pages[0].summary.type, QByteArray("stream"));
+    QCOMPARE(pages[0].summary.size, 450);
+    QCOMPARE(pages[0].encoding, QByteArray("stream"));
+    QCOMPARE(pages[0].rows.first().element, QByteArray("1000-0"));
+    QCOMPARE(pages[0].rows.first().value, QByteArray("f=0, g=x"));
+    QCOMPARE(pages[1].rows.first().index, 200);
+    QCOMPARE(pages[1].rows.first().element, QByteArray("1200-0"));
+    QCOMPARE(pages[2].rows.last().element, QByteArray("1449-0"));
+    QCOMPARE(pages[2].nextCursor, quint64(0));
+    for (const ValuePage &p : pages) {
+        QCOMPARE(p.groups.size(), 2);
+        QCOMPARE(p.groups[0].name, QByteArray("idle")); // by name, as XINFO GROUPS
+        QCOMPARE(p.groups[1].name, QByteArray("readers"));
+        QCOMPARE(p.groups[1].pending, 2);
+        QCOMPARE(p.groups[1].consumers, 1);
+        QCOMPARE(p.groups[1].lastDeliveredId, QByteArray("1010-0"));
+    }
+    const ValuePage middle = f.page("s", 333, 5);
+    QCOMPARE(middle.rows.size(), 5);
+    QCOMPARE(middle.rows.first().element, QByteArray("1333-0"));
+    QCOMPARE(middle.nextCursor, quint64(338));
+    QVERIFY(f.page("s", 450).rows.isEmpty());
+    QCOMPARE(f.page("s", 450).nextCursor, quint64(0));
 }
 
 void TestDashboardBridge::stringAndMissingKey()

@@ -295,6 +295,7 @@ void TestGuiModels::valueColumnsFollowType_data()
     QTest::newRow("set") << QByteArray("set") << latin({ "Member" });
     QTest::newRow("zset") << QByteArray("zset") << latin({ "Rank", "Member", "Score" });
     QTest::newRow("string") << QByteArray("string") << latin({ "Value" });
+    QTest::newRow("stream") << QByteArray("stream") << latin({ "Index", "ID", "Fields" });
     QTest::newRow("none") << QByteArray("none") << QStringList {};
 }
 
@@ -309,12 +310,17 @@ void TestGuiModels::valueColumnsFollowType()
     QVERIFY(!model.isLoaded());
     QList<ValueRow> rows;
     if (type != "none")
-        rows.append(element("x", type == "list" || type == "zset" ? 0 : -1, 1, "y"));
+        rows.append(element("x", type == "list" || type == "zset" || type == "stream" ? 0 : -1, 1,
+                            "y"));
     QVERIFY(model.addPage(valuePage("k", type, rows.size(), 0, 0, rows)));
     QVERIFY(model.isLoaded());
     QCOMPARE(model.type(), type);
     QCOMPARE(headers(model), columns);
     QCOMPARE(model.rowCount(), int(rows.size()));
+    if (type == "stream") { // the fields are the row's value, as a hash field's
+        QCOMPARE(model.index(0, 1).data().toString(), QStringLiteral("x"));
+        QCOMPARE(model.index(0, 2).data().toString(), QStringLiteral("y"));
+    }
 }
 
 void TestGuiModels::valuePaging()

@@ -47,7 +47,8 @@ qint64 infoField(RespClient &client, const QByteArray &name)
     return info.mid(start, info.indexOf("\r\n", start) - start).toLongLong();
 }
 
-// Every type in every encoding Redis 7.0 gives it with default limits, small and big, with
+// Every type in every encoding Redis 7.0 gives it with default limits, small and big (streams
+// with groups, pending entries, deleted entries and trimmed nodes), with
 // binary and empty values and expiries, spread over the 16 databases.
 void populate(quint16 port)
 {
@@ -70,7 +71,22 @@ void populate(quint16 port)
       << QByteArrayList { "HSET", "hash", "f", "v", "n", "12", "e", "" }
       << QByteArrayList { "HSET", "longhash", "f", QByteArray(100, 'y') }
       << QByteArrayList { "ZADD", "longzset", "1", QByteArray(100, 'z') }
-      << QByteArrayList { "PEXPIRE", "hash", "7200000" };
+      << QByteArrayList { "PEXPIRE", "hash", "7200000" }
+      << QByteArrayList { "XADD", "stream", "1-1", "a", "1", "b", "2" }
+      << QByteArrayList { "XADD", "stream", "1-2", "a", "3", "b", "" }
+      << QByteArrayList { "XADD", "stream", "5-0", "other", "12345" }
+      << QByteArrayList { "XADD", "stream", "6-0", "x", "y" }
+      << QByteArrayList { "XDEL", "stream", "1-2" }
+      << QByteArrayList { "XGROUP", "CREATE", "stream", "g1", "0" }
+      << QByteArrayList { "XGROUP", "CREATE", "stream", "g2", "$", "ENTRIESREAD", "3" }
+      << QByteArrayList { "XREADGROUP", "GROUP",   "g1",     "alice", "COUNT",
+                          "2",          "STREAMS", "stream", ">" }
+      << QByteArrayList { "XGROUP", "CREATECONSUMER", "stream", "g1", "bob" }
+      << QByteArrayList { "XCLAIM", "stream", "g1", "bob", "0", "5-0", "JUSTID" }
+      << QByteArrayList { "XGROUP", "CREATE", "emptystream", "g", "$", "MKSTREAM" }
+      << QByteArrayList {
+             "XSETID", "emptystream", "7-7", "ENTRIESADDED", "9", "MAXDELETEDID", "7-0"
+         };
     QRandomGenerator random(42);
     QByteArray noise;
     for (int i = 0; i < 30000; ++i)
@@ -89,6 +105,15 @@ void populate(quint16 port)
         bigHash << "field" + QByteArray::number(i) << QByteArray::number(i * 11);
     }
     r << bigList << bigIntset << bigSet << bigZset << bigHash;
+    for (int i = 0; i < 3000; ++i) {
+        r << QByteArrayList {
+            "XADD", "bigstream",           QByteArray::number(1000 + i / 3) + "-*",
+            "f",    QByteArray::number(i), i % 7 ? "g" : "other",
+            "v"
+        };
+    }
+    r << QByteArrayList { "XTRIM", "bigstream", "MAXLEN", "2500" }
+      << QByteArrayList { "XDEL", "bigstream", "1500-0", "1500-1", "1700-2" };
     for (int db = 1; db < 16; ++db) {
         r << QByteArrayList { "SELECT", QByteArray::number(db) }
           << QByteArrayList { "SET", "db" + QByteArray::number(db), QByteArray::number(db) }
@@ -96,7 +121,7 @@ void populate(quint16 port)
     }
     r << QByteArrayList { "SELECT", "0" };
     pipeline(c, r);
-    QCOMPARE(call(c, { "DBSIZE" }), QByteArray(":23\r\n"));
+    QCOMPARE(call(c, { "DBSIZE" }), QByteArray(":26\r\n"));
 }
 
 // A deterministic text of every key of every database: name, TYPE, OBJECT ENCODING, the
@@ -128,6 +153,8 @@ QByteArray snapshot(quint16 port, int databases = 16)
                 contents = call(c, { "ZRANGE", key, "0", "-1", "WITHSCORES" });
             else if (type == "+hash\r\n")
                 contents = RespFrame::sortedElements(call(c, { "HGETALL", key }), 2);
+            else if (type == "+stream\r\n")
+                contents = call(c, { "XINFO", "STREAM", key, "FULL", "COUNT", "0" });
             out += QByteArray::number(db) + ' ' + RespFrame::escaped(key) + ' ' + type.trimmed()
                     + ' ' + call(c, { "OBJECT", "ENCODING", key }).trimmed() + ' '
                     + call(c, { "PEXPIRETIME", key }).trimmed() + ' '
@@ -173,7 +200,7 @@ private slots:
         QCOMPARE(snapshot(qkv.port()), before);
         RespClient after;
         QVERIFY(after.connectTo(qkv.port()));
-        QCOMPARE(infoField(after, "rdb_last_load_keys_loaded"), 23 + 2 * 15);
+        QCOMPARE(infoField(after, "rdb_last_load_keys_loaded"), 26 + 2 * 15);
         QCOMPARE(infoField(after, "rdb_changes_since_last_save"), 0);
     }
 

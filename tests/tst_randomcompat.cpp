@@ -92,9 +92,10 @@ struct Step
 };
 
 // The value types, for the keys each prefers.
-enum class Family { Hash, List, Set, ZSet };
+enum class Family { Hash, List, Set, ZSet, Stream };
 
-// Draws random commands. Keys k0..k9; values, numbers and options mix valid and invalid ones.
+// Draws random commands. Keys k0..k9 (and k10, k11 for streams); values, numbers and options mix
+// valid and invalid ones.
 class Generator
 {
 public:
@@ -148,8 +149,10 @@ private:
             return listCommand();
         if (family < 72)
             return setCommand();
-        if (family < 92)
+        if (family < 88)
             return zsetCommand();
+        if (family < 94)
+            return streamCommand();
         return otherCommand();
     }
 
@@ -486,7 +489,10 @@ private:
     {
         if (!chance(85))
             return anyKey();
-        return "k" + QByteArray::number(2 * int(family) + pick(2));
+        // Streams have keys of their own, k10 and k11, which only stream commands name.
+        return "k"
+                + QByteArray::number(2 * int(family) + (family == Family::Stream ? 2 : 0)
+                                     + pick(2));
     }
 
     // How often a member is an integer: k4 is mostly an intset, k6 a sorted set of numbers.
@@ -711,6 +717,163 @@ private:
                 args << QByteArray::number(i);
         }
         return { args };
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    // Explicit ids only ("*" answers the clock): small milliseconds so that entries collide,
+    // "ms-*", the special ones, and invalid ones now and then.
+    QByteArray streamId()
+    {
+        const int kind = pick(100);
+        if (kind < 70)
+            return QByteArray::number(pick(40)) + '-' + QByteArray::number(pick(4));
+        if (kind < 80)
+            return QByteArray::number(pick(40));
+        if (kind < 86)
+            return QByteArray::number(pick(40)) + "-*";
+        return oneOf<QByteArray>({ "0-0", "-", "+", "$", ">", "abc", "1-x", "-1",
+                                   "18446744073709551615-18446744073709551615" });
+    }
+    QByteArray rangeId()
+    {
+        if (chance(30))
+            return oneOf<QByteArray>({ "-", "+" });
+        return (chance(15) ? "(" : "") + streamId();
+    }
+    QByteArray groupName() { return oneOf<QByteArray>({ "g1", "g1", "g2", "nog" }); }
+    QByteArray consumerName() { return oneOf<QByteArray>({ "c1", "c1", "c2", "c3" }); }
+    QByteArrayList streamIds(int most)
+    {
+        QByteArrayList out;
+        for (int i = pick(most) + 1; i > 0; --i)
+            out << streamId();
+        return out;
+    }
+    QByteArrayList trimOptions()
+    {
+        QByteArrayList out { chance(60) ? "MAXLEN" : "MINID" };
+        if (chance(50))
+            out << oneOf<QByteArray>({ "~", "=" });
+        out << (out.first() == "MAXLEN" ? QByteArray::number(pick(12) - 1) : streamId());
+        if (chance(15))
+            out << "LIMIT" << QByteArray::number(pick(5));
+        return out;
+    }
+
+    Step streamCommand()
+    {
+        const QByteArray k = familyKey(Family::Stream);
+        if (chance(3))
+            return restart(k);
+        switch (pick(30)) {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4: {
+            QByteArrayList args { "XADD", k };
+            if (chance(10))
+                args << "NOMKSTREAM";
+            if (chance(20))
+                args += trimOptions();
+            args << streamId();
+            for (int i = pick(3) + 1; i > 0; --i)
+                args << oneOf<QByteArray>({ "f1", "f2", "f3", "5" }) << fieldValue();
+            return { args };
+        }
+        case 5: return { { "XLEN", k } };
+        case 6:
+        case 7: {
+            const bool rev = chance(30);
+            QByteArrayList args { rev ? "XREVRANGE" : "XRANGE", k, rangeId(), rangeId() };
+            if (chance(40))
+                args << "COUNT" << oneOf<QByteArray>({ "0", "1", "2", "5", "-1", "x" });
+            return { args };
+        }
+        case 8: return { QByteArrayList { "XDEL", k } + streamIds(3) };
+        case 9: return { QByteArrayList { "XTRIM", k } + trimOptions() };
+        case 10:
+        case 11: {
+            QByteArrayList args { "XGROUP", "CREATE", k, groupName(),
+                                  chance(30) ? QByteArray("$") : streamId() };
+            if (chance(50))
+                args << "MKSTREAM";
+            if (chance(15))
+                args << "ENTRIESREAD" << QByteArray::number(pick(6) - 1);
+            return { args };
+        }
+        case 12: {
+            QByteArrayList args { "XGROUP", "SETID", k, groupName(),
+                                  chance(30) ? QByteArray("$") : streamId() };
+            if (chance(20))
+                args << "ENTRIESREAD" << QByteArray::number(pick(6) - 1);
+            return { args };
+        }
+        case 13: return { { "XGROUP", "DESTROY", k, groupName() } };
+        case 14:
+            return { { "XGROUP", oneOf<QByteArray>({ "CREATECONSUMER", "DELCONSUMER" }), k,
+                       groupName(), consumerName() } };
+        case 15:
+        case 16:
+        case 17: {
+            QByteArrayList args { "XREADGROUP", "GROUP", groupName(), consumerName() };
+            if (chance(40))
+                args << "COUNT" << QByteArray::number(pick(4));
+            if (chance(15))
+                args << "NOACK";
+            args << "STREAMS" << k << (chance(70) ? QByteArray(">") : streamId());
+            return { args };
+        }
+        case 18: {
+            QByteArrayList args { "XREAD" };
+            if (chance(40))
+                args << "COUNT" << QByteArray::number(pick(4));
+            args << "STREAMS" << k << streamId();
+            return { args };
+        }
+        case 19:
+        case 20: return { QByteArrayList { "XACK", k, groupName() } + streamIds(3) };
+        case 21: return { { "XPENDING", k, groupName() } };
+        case 22: {
+            QByteArrayList args { "XPENDING", k,         groupName(),
+                                  rangeId(),  rangeId(), QByteArray::number(pick(5)) };
+            if (chance(30))
+                args << consumerName();
+            return { args, Compare::Shape }; // idle times
+        }
+        case 23: {
+            QByteArrayList args = QByteArrayList { "XCLAIM", k, groupName(), consumerName(), "0" }
+                    + streamIds(3);
+            if (chance(30))
+                args << "FORCE";
+            if (chance(50))
+                args << "JUSTID";
+            if (chance(20))
+                args << "RETRYCOUNT" << QByteArray::number(pick(3));
+            return { args };
+        }
+        case 24: {
+            QByteArrayList args { "XAUTOCLAIM", k, groupName(), consumerName(), "0", rangeId() };
+            if (chance(50))
+                args << "COUNT" << QByteArray::number(pick(4));
+            if (chance(50))
+                args << "JUSTID";
+            return { args };
+        }
+        case 25:
+        case 26: return { { "XINFO", "STREAM", k } };
+        case 27: return { { "XINFO", "GROUPS", k } };
+        case 28: return { { "XINFO", "CONSUMERS", k, groupName() }, Compare::Shape }; // idle
+        default: {
+            QByteArrayList args { "XSETID", k, streamId() };
+            if (chance(30))
+                args << "ENTRIESADDED" << QByteArray::number(pick(20));
+            if (chance(20))
+                args << "MAXDELETEDID" << streamId();
+            return { args };
+        }
+        }
     }
 
     // ---------------------------------------------------------------- hashes

@@ -12,6 +12,7 @@
 #include "store/listpack.h"
 #include "store/listvalue.h"
 #include "store/setvalue.h"
+#include "store/streamvalue.h"
 #include "store/zsetvalue.h"
 
 #include <QDateTime>
@@ -70,6 +71,33 @@ QByteArray describe(const KeyEntry &entry, bool withEncoding = true)
         if (!entry.as<HashValue>()->isListpack() || !withEncoding)
             std::sort(parts.begin(), parts.end());
         break;
+    case ValueType::Stream: {
+        const auto *stream = entry.as<StreamValue>();
+        stream->range({}, StreamId::max(), false, 0, [&](const StreamValue::Entry &e) {
+            QByteArray text = e.id.toString();
+            for (qsizetype i = 0; i < e.pairCount(); ++i)
+                text += ' ' + e.field(i).toByteArray() + '=' + e.value(i).toByteArray();
+            parts.append(text);
+        });
+        parts.append("last " + stream->lastId().toString() + " first "
+                     + stream->firstId().toString() + " deleted "
+                     + stream->maxDeletedId().toString() + " added "
+                     + QByteArray::number(stream->entriesAdded()) + " nodes "
+                     + QByteArray::number(qsizetype(stream->nodes().size())));
+        for (const auto &[name, group] : stream->groups()) {
+            QByteArray text = "group " + name + ' ' + group->lastId.toString() + ' '
+                    + QByteArray::number(group->entriesRead);
+            for (const auto &[id, nack] : group->pending)
+                text += ' ' + id.toString() + '@' + nack.consumer->name + '/'
+                        + QByteArray::number(nack.deliveryTime) + '/'
+                        + QByteArray::number(nack.deliveryCount);
+            for (const auto &[consumerName, consumer] : group->consumers)
+                text += " consumer " + consumerName + '/' + QByteArray::number(consumer->seenTime)
+                        + '/' + QByteArray::number(qsizetype(consumer->pending.size()));
+            parts.append(text);
+        }
+        break;
+    }
     }
     return typeName(entry.type) + '/'
             + (withEncoding ? QByteArray(entry.object()->encodingName()) : QByteArray()) + ':'
@@ -152,6 +180,26 @@ void fill(Keyspace &ks)
         bigHash->set(QByteArray("field" + QByteArray::number(i)), QByteArray::number(i * 7),
                      hashLimits);
     ks.setObject("bighash", ValueType::Hash, std::move(bigHash));
+    StreamId added;
+    const QByteArrayView pairs[] = { "f", "v", "f", "w", "other", "12" };
+    auto stream = std::make_unique<StreamValue>();
+    const StreamId first { 1, 1 };
+    const StreamId second { 1, 2 };
+    stream->append(pairs, 1, &first, true, 0, {}, &added);
+    stream->append(pairs + 2, 1, &second, true, 0, {}, &added);
+    ks.setObject("x", ValueType::Stream, std::move(stream));
+    // Several nodes, a deleted entry, and a group whose PEL two consumers share.
+    auto grouped = std::make_unique<StreamValue>();
+    for (int i = 0; i < 250; ++i)
+        grouped->append(pairs + 2 * (i % 3), 1, nullptr, true, 1000 + i / 2, {}, &added);
+    grouped->remove({ 1010, 1 });
+    StreamValue::Group *group = grouped->createGroup("g", { 1050, 0 }, 101);
+    StreamValue::Consumer *alice = StreamValue::createConsumer(*group, "alice", 123456);
+    StreamValue::Consumer *bob = StreamValue::createConsumer(*group, "bob", 654321);
+    StreamValue::pend(*group, { 1000, 0 }, alice, 5555);
+    StreamValue::pend(*group, { 1000, 1 }, bob, 6666).deliveryCount = 3;
+    grouped->createGroup("empty", {}, StreamValue::InvalidEntriesRead);
+    ks.setObject("xg", ValueType::Stream, std::move(grouped));
 }
 
 } // namespace
@@ -270,6 +318,11 @@ private slots:
                 << QByteArray("zsk") << QByteArray("0501016d000000000000f83f0a0086ee8a3d9a70e97f");
         QTest::newRow("hashtable hash")
                 << QByteArray("hd") << QByteArray("0401016601760a00adf24356b1860efc");
+        QTest::newRow("stream") << QByteArray("x")
+                                << QByteArray("130110000000000000000100000000000000012828000000"
+                                              "0f0002010001010181660200010201000100018176020401"
+                                              "0201000101018177020401ff0201020101000002000a00f8"
+                                              "ca6197cc2838ce");
     }
     void dumpMatchesRedis()
     {
@@ -292,8 +345,9 @@ private slots:
     {
         QTest::addColumn<QByteArray>("key");
         for (const char *key :
-             { "s",  "n",      "big", "e",      "neg", "lz",  "bin",     "long", "l",  "biglist",
-               "si", "siwide", "ss",  "bigset", "z",   "zsk", "bigzset", "h",    "hd", "bighash" })
+             { "s",       "n",       "big", "e",       "neg", "lz",     "bin", "long",
+               "l",       "biglist", "si",  "siwide",  "ss",  "bigset", "z",   "zsk",
+               "bigzset", "h",       "hd",  "bighash", "x",   "xg" })
             QTest::newRow(key) << QByteArray(key);
     }
     void dumpRoundTrip()

@@ -55,6 +55,18 @@ std::vector<KeyReference> find(const Command &command, const QByteArrayView *arg
         if (spec.unknown)
             return command.getKeys ? command.getKeys(argv, argc) : std::vector<KeyReference>();
         qsizetype first = spec.index;
+        if (spec.keyword) {
+            // Redis's search stops before the last argument; no keyword, no keys from here.
+            first = 0;
+            for (qsizetype i = spec.index; i < argc - 1; ++i) {
+                if (argIs(argv[i], spec.keyword)) {
+                    first = i + 1;
+                    break;
+                }
+            }
+            if (first == 0)
+                continue;
+        }
         qsizetype last;
         if (spec.keynum) {
             long long count = 0;

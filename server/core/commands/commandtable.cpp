@@ -46,6 +46,9 @@ CommandTable::CommandTable()
     registerPubSubCommands(*this);
     registerPersistCommands(*this);
     registerReplicationCommands(*this);
+    registerStreamCommands(*this);
+    registerStreamGroupCommands(*this);
+    registerStreamInfoCommands(*this);
 }
 
 void CommandTable::add(Command command)

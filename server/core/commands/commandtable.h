@@ -111,6 +111,9 @@ struct KeySpec
     int keynumIndex = 0;
     int firstKey = 0;
     bool unknown = false;
+    // begin_search "keyword" instead of "index": the keys start after this word, searched
+    // from argument index (XREAD's STREAMS).
+    const char *keyword = nullptr;
 };
 
 inline KeySpec keynumSpec(quint32 flags, int index, int keynumIndex, int firstKey, int keyStep,
@@ -120,6 +123,15 @@ inline KeySpec keynumSpec(quint32 flags, int index, int keynumIndex, int firstKe
     spec.keynum = true;
     spec.keynumIndex = keynumIndex;
     spec.firstKey = firstKey;
+    return spec;
+}
+
+// Keys after a keyword found from argument startFrom on (begin_search "keyword"), then a range.
+inline KeySpec keywordSpec(quint32 flags, const char *keyword, int startFrom, int lastKey,
+                           int keyStep, int limit)
+{
+    KeySpec spec { flags, startFrom, lastKey, keyStep, limit };
+    spec.keyword = keyword;
     return spec;
 }
 
@@ -256,3 +268,6 @@ void registerSortCommands(CommandTable &table);
 void registerPubSubCommands(CommandTable &table);
 void registerPersistCommands(CommandTable &table);
 void registerReplicationCommands(CommandTable &table);
+void registerStreamCommands(CommandTable &table);
+void registerStreamGroupCommands(CommandTable &table);
+void registerStreamInfoCommands(CommandTable &table);

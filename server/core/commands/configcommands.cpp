@@ -261,6 +261,9 @@ const std::vector<ConfigParameter> &configParameters()
                          &ServerConfig::zsetMaxListpackEntries),
         memoryParameter("zset-max-listpack-value", "zset-max-ziplist-value",
                         &ServerConfig::zsetMaxListpackValue),
+        integerParameter("stream-node-max-entries", nullptr, 0, LLONG_MAX,
+                         &ServerConfig::streamNodeMaxEntries),
+        memoryParameter("stream-node-max-bytes", nullptr, &ServerConfig::streamNodeMaxBytes),
         { "notify-keyspace-events",
           [](const ServerConfig &c) { return KeyspaceEvents::toString(c.notifyKeyspaceEvents); },
           [](ServerConfig &config, QByteArrayView text) -> QByteArray {

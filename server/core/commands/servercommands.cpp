@@ -153,11 +153,21 @@ void replyKeySpecs(ReplyWriter &r, const Command &command)
             r.mapHeader(0);
             continue;
         }
-        r.bulk("index");
-        r.bulk("spec");
-        r.mapHeader(1);
-        r.bulk("index");
-        r.integer(spec.index);
+        if (spec.keyword) {
+            r.bulk("keyword");
+            r.bulk("spec");
+            r.mapHeader(2);
+            r.bulk("keyword");
+            r.bulk(spec.keyword);
+            r.bulk("startfrom");
+            r.integer(spec.index);
+        } else {
+            r.bulk("index");
+            r.bulk("spec");
+            r.mapHeader(1);
+            r.bulk("index");
+            r.integer(spec.index);
+        }
         r.bulk("find_keys");
         r.mapHeader(2);
         r.bulk("type");

@@ -59,6 +59,9 @@ struct ServerConfig
     long long setMaxIntsetEntries = 512;
     long long zsetMaxListpackEntries = 128;
     long long zsetMaxListpackValue = 64;
+    // A stream node closes at this many bytes or entries (0: no limit), as Redis's do.
+    long long streamNodeMaxBytes = 4096;
+    long long streamNodeMaxEntries = 100;
     // Keyspace notification classes (KeyspaceEvents flags); 0: off, Redis's default.
     int notifyKeyspaceEvents = 0;
     // Which deletions free big values on the background thread (LazyFree); Redis 7.0's

@@ -88,12 +88,16 @@ void BlockedClients::serveReadyKeys()
                 const std::vector<quint64> ids(waiting->begin(), waiting->end());
                 for (quint64 id : ids) {
                     KeyEntry *entry = db.find(key, QDateTime::currentMSecsSinceEpoch());
-                    if (!entry)
-                        break; // the last one served emptied it
                     Connection *client = m_server.client(id);
                     const auto it = m_requests.find(id);
-                    if (!client || it == m_requests.end() || it->second.type != entry->type)
-                        continue; // waits for another type under this name
+                    if (!client || it == m_requests.end())
+                        continue;
+                    if (it->second.wake) {
+                        wake(*client, it->second, key, entry);
+                        continue;
+                    }
+                    if (!entry || it->second.type != entry->type)
+                        continue; // emptied by the last one served, or another type
                     const BlockRequest request = release(*client);
                     client->runBlocked(request,
                                        [&] { request.serve(*client, request, key, entry); });
@@ -102,6 +106,15 @@ void BlockedClients::serveReadyKeys()
             }
         }
     }
+}
+
+void BlockedClients::wake(Connection &client, const BlockRequest &request, QByteArrayView key,
+                          KeyEntry *entry)
+{
+    bool served = false;
+    client.runBlocked(request, [&] { served = request.wake(client, request, key, entry); });
+    if (served)
+        finish(client, release(client));
 }
 
 void BlockedClients::endWait(Connection &client, Reason reason)

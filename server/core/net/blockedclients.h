@@ -10,6 +10,7 @@
 
 class Connection;
 class Server;
+struct KeyEntry;
 
 // Every client blocked by a command (BLPOP, BZPOPMIN...), as Redis's blocked.c: the requests,
 // the keys they wait on (in each database's BlockingKeys, first to block served first), and
@@ -50,6 +51,8 @@ private:
     // The client's wait is over (its reply was written): accounts the command and resumes the
     // client's pending requests.
     void finish(Connection &client, const BlockRequest &request);
+    // Offers a ready key to a request with a wake function, which may leave it waiting.
+    void wake(Connection &client, const BlockRequest &request, QByteArrayView key, KeyEntry *entry);
     // Ends the wait without serving: a null reply (timeout) or CLIENT UNBLOCK's error.
     void endWait(Connection &client, Reason reason);
     void expire();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/streamid.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 
@@ -21,10 +23,17 @@ struct BlockRequest
     using Serve = void (*)(Connection &client, const BlockRequest &request, QByteArrayView key,
                            KeyEntry *entry);
 
+    // Instead of serve, for waits that a ready key may not end (XREAD, XREADGROUP): called
+    // for every signal of a key, whatever it holds now (entry null when it is gone); returns
+    // whether it wrote the reply, which ends the wait.
+    using Wake = bool (*)(Connection &client, const BlockRequest &request, QByteArrayView key,
+                          KeyEntry *entry);
+
     ValueType type;
     std::vector<QByteArray> keys;
     qint64 timeoutAt = 0; // ms since the epoch; 0 waits for ever
     Serve serve = nullptr;
+    Wake wake = nullptr;
     Command *command = nullptr; // for error texts and statistics while serving
     // The command's parameters, as its family reads them in serve.
     QByteArray target; // BLMOVE's destination
@@ -32,6 +41,12 @@ struct BlockRequest
     int to = 0;        // which end to push (BLMOVE)
     long long count = 0;
     bool withKey = false; // whether the reply names the key (BLPOP, BLMPOP, BZMPOP...)
+    // XREAD: for each of keys, the id that new entries must be greater than. XREADGROUP: the
+    // group and consumer, and NOACK.
+    std::vector<StreamId> streamIds;
+    QByteArray group;
+    QByteArray consumer;
+    bool noAck = false;
 
     // Filled in by Connection::block(): for the slow log once served.
     std::vector<QByteArray> args;

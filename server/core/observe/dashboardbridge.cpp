@@ -10,6 +10,7 @@
 #include "store/keyspace.h"
 #include "store/listvalue.h"
 #include "store/setvalue.h"
+#include "store/streamvalue.h"
 #include "store/zsetvalue.h"
 
 #include <QDateTime>
@@ -88,6 +89,13 @@ QByteArray aggregatePreview(const KeyEntry &entry)
         for (auto it = entry.as<ZSetValue>()->atRank(0); it.isValid() && !preview.isFull();
              it.next())
             preview.add(it.member(), QByteArray('(' + scoreText(it.score()) + ')'), " ");
+        break;
+    case ValueType::Stream:
+        entry.as<StreamValue>()->visitFrom(0, KeyPreview::Elements,
+                                           [&](const StreamValue::Entry &streamEntry) {
+                                               if (!preview.isFull())
+                                                   preview.add(streamEntry.id.toString());
+                                           });
         break;
     case ValueType::Hash: {
         const HashValue *hash = entry.as<HashValue>();
@@ -172,7 +180,8 @@ quint64 fillValuePage(const KeyEntry &entry, quint64 cursor, PageFiller &page)
     if (entry.type != ValueType::String && cursor >= quint64(entry.object()->length())
         && (entry.type == ValueType::List || entry.type == ValueType::ZSet
             || (entry.type == ValueType::Set && entry.as<SetValue>()->isIntset())
-            || (entry.type == ValueType::Hash && entry.as<HashValue>()->isListpack())))
+            || (entry.type == ValueType::Hash && entry.as<HashValue>()->isListpack())
+            || entry.type == ValueType::Stream))
         return 0;
     char buffer[24];
     switch (entry.type) {
@@ -229,6 +238,23 @@ quint64 fillValuePage(const KeyEntry &entry, quint64 cursor, PageFiller &page)
                     });
                 },
                 [&] { return page.isFull(); });
+    }
+    case ValueType::Stream: {
+        // By position: whole nodes before it are skipped by their entry counts.
+        const StreamValue *stream = entry.as<StreamValue>();
+        qint64 index = qint64(cursor);
+        stream->visitFrom(qsizetype(cursor), page.count(), [&](const StreamValue::Entry &e) {
+            if (page.isFull())
+                return;
+            QByteArray fields;
+            for (qsizetype i = 0; i < e.pairCount(); ++i) {
+                if (i > 0)
+                    fields += ", ";
+                fields += e.field(i).toByteArray() + '=' + e.value(i).toByteArray();
+            }
+            page.add(e.id.toString(), index++, 0, fields);
+        });
+        return page.positionCursor(cursor, index < stream->length());
     }
     }
     return 0;
@@ -384,5 +410,10 @@ void DashboardBridge::requestValue(int db, const QByteArray &key, quint64 cursor
                                                      : entry->object()->encodingName();
     PageFiller filler(page, qBound(1, count, MaxValueRows));
     page.nextCursor = fillValuePage(*entry, cursor, filler);
+    if (entry->type == ValueType::Stream) {
+        for (const auto &[name, group] : entry->as<StreamValue>()->groups())
+            page.groups.append({ name, qint64(group->consumers.size()),
+                                 qint64(group->pending.size()), group->lastId.toString() });
+    }
     emit valueReady(page);
 }

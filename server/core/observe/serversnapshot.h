@@ -94,6 +94,15 @@ struct ValueRow
     bool isWhole() const { return element.size() == elementSize && value.size() == valueSize; }
 };
 
+// A stream's consumer group, as the value viewer lists them (XINFO GROUPS's main fields).
+struct StreamGroupRow
+{
+    QByteArray name;
+    qint64 consumers = 0;
+    qint64 pending = 0;
+    QByteArray lastDeliveredId;
+};
+
 // One page of a key's value for the value viewer, asked for with a cursor as keys are:
 // 0 for the first page, then nextCursor until it is 0. Lists and sorted sets page by position
 // (the cursor is the index or rank the page starts at), hashes and sets by their SCAN cursor
@@ -105,10 +114,11 @@ struct ValuePage
     int db = 0;
     QByteArray key;
     quint64 cursor = 0;
-    quint64 nextCursor = 0; // 0: nothing more
-    KeyRow summary;         // the key as the keys browser shows it (type "none": it is gone)
-    QByteArray encoding;    // OBJECT ENCODING's answer
-    QList<ValueRow> rows;   // a string: one row, its value
+    quint64 nextCursor = 0;       // 0: nothing more
+    KeyRow summary;               // the key as the keys browser shows it (type "none": it is gone)
+    QByteArray encoding;          // OBJECT ENCODING's answer
+    QList<ValueRow> rows;         // a string: one row, its value; a stream: id, then "f=v, ..."
+    QList<StreamGroupRow> groups; // a stream's, on every page
 };
 
 // A change to a value from the viewer, carried out on the server thread with the semantics of

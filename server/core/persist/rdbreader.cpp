@@ -6,6 +6,7 @@
 #include "store/listpack.h"
 #include "store/listvalue.h"
 #include "store/setvalue.h"
+#include "store/streamvalue.h"
 #include "ziplist.h"
 
 #include <QtEndian>
@@ -229,7 +230,7 @@ bool RdbReader::readObject(quint8 type, const Limits &limits, Value *value)
     case Rdb::TypeModulePreGa:
     case Rdb::TypeModule2: return fail(QStringLiteral("module values are not supported"));
     case Rdb::TypeStreamListpacks:
-    case Rdb::TypeStreamListpacks2: return fail(QStringLiteral("streams are not supported"));
+    case Rdb::TypeStreamListpacks2: return readStream(type, value);
     default: return fail(QStringLiteral("unknown value type %1").arg(type));
     }
 }
@@ -463,5 +464,126 @@ bool RdbReader::readHash(quint8 type, const Limits &limits, Value *value)
         return fail(QStringLiteral("empty hash"));
     value->type = ValueType::Hash;
     value->object = std::move(hash);
+    return true;
+}
+
+bool RdbReader::readStreamId(StreamId *id)
+{
+    return readLength(&id->ms) && readLength(&id->seq);
+}
+
+bool RdbReader::readRawStreamId(StreamId *id)
+{
+    QByteArrayView bytes;
+    if (!readBytes(16, &bytes))
+        return false;
+    *id = StreamId::decode(reinterpret_cast<const unsigned char *>(bytes.data()));
+    return true;
+}
+
+// Redis 7.0's rdbLoadObject for streams: RDB_TYPE_STREAM_LISTPACKS (Redis 5 to 6.2, whose
+// counters are derived as Redis derives them) and RDB_TYPE_STREAM_LISTPACKS_2.
+bool RdbReader::readStream(quint8 type, Value *value)
+{
+    const bool v2 = type == Rdb::TypeStreamListpacks2;
+    auto stream = std::make_unique<StreamValue>();
+    quint64 nodes = 0;
+    if (!readLength(&nodes))
+        return false;
+    for (quint64 i = 0; i < nodes; ++i) {
+        QByteArray key;
+        QByteArray blob;
+        if (!readString(&key) || !readString(&blob))
+            return false;
+        if (key.size() != 16)
+            return fail(QStringLiteral("stream node key is not the size of a stream id"));
+        Listpack node;
+        if (!Listpack::fromBytes(blob, &node))
+            return fail(QStringLiteral("invalid listpack in a stream"));
+        if (!stream->loadNode(StreamId::decode(reinterpret_cast<const uchar *>(key.constData())),
+                              std::move(node)))
+            return fail(QStringLiteral("invalid stream node"));
+    }
+    quint64 length = 0;
+    StreamId lastId;
+    if (!readLength(&length) || !readStreamId(&lastId))
+        return false;
+    if (length != quint64(stream->length()))
+        return fail(QStringLiteral("stream length does not match its entries"));
+    StreamId firstId;
+    StreamId maxDeletedId;
+    quint64 entriesAdded = length;
+    if (v2) {
+        if (!readStreamId(&firstId) || !readStreamId(&maxDeletedId) || !readLength(&entriesAdded))
+            return false;
+    } else {
+        stream->edgeId(true, &firstId);
+    }
+    stream->setLoadedMeta(lastId, firstId, maxDeletedId, entriesAdded);
+    quint64 groups = 0;
+    if (!readLength(&groups))
+        return false;
+    for (quint64 g = 0; g < groups; ++g) {
+        QByteArray name;
+        StreamId groupLastId;
+        if (!readString(&name) || !readStreamId(&groupLastId))
+            return false;
+        long long entriesRead = 0;
+        if (v2) {
+            quint64 counter = 0;
+            if (!readLength(&counter))
+                return false;
+            entriesRead = qint64(counter);
+        } else {
+            entriesRead = stream->estimateDistance(groupLastId);
+        }
+        StreamValue::Group *group = stream->createGroup(name, groupLastId, entriesRead);
+        if (!group)
+            return fail(QStringLiteral("duplicated consumer group name"));
+        quint64 pending = 0;
+        if (!readLength(&pending))
+            return false;
+        for (quint64 i = 0; i < pending; ++i) {
+            StreamId id;
+            StreamValue::Nack nack;
+            if (!readRawStreamId(&id) || !readMillis(&nack.deliveryTime)
+                || !readLength(&nack.deliveryCount))
+                return false;
+            if (!group->pending.emplace(id, nack).second)
+                return fail(QStringLiteral("duplicated pending entry"));
+        }
+        quint64 consumers = 0;
+        if (!readLength(&consumers))
+            return false;
+        for (quint64 i = 0; i < consumers; ++i) {
+            QByteArray consumerName;
+            qint64 seenTime = 0;
+            if (!readString(&consumerName) || !readMillis(&seenTime))
+                return false;
+            StreamValue::Consumer *consumer
+                    = StreamValue::createConsumer(*group, consumerName, seenTime);
+            if (!consumer)
+                return fail(QStringLiteral("duplicated consumer name"));
+            quint64 owned = 0;
+            if (!readLength(&owned))
+                return false;
+            for (quint64 j = 0; j < owned; ++j) {
+                StreamId id;
+                if (!readRawStreamId(&id))
+                    return false;
+                const auto nack = group->pending.find(id);
+                if (nack == group->pending.end() || nack->second.consumer)
+                    return fail(QStringLiteral("consumer entry not found in the group's PEL"));
+                nack->second.consumer = consumer;
+                consumer->pending.emplace(id, &nack->second);
+            }
+        }
+        for (const auto &[id, nack] : group->pending) {
+            if (!nack.consumer)
+                return fail(QStringLiteral("pending entry without a consumer"));
+        }
+    }
+    value->type = ValueType::Stream;
+    value->object = std::move(stream);
     return true;
 }

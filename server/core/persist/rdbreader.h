@@ -2,6 +2,7 @@
 
 #include "store/hashvalue.h"
 #include "store/keyentry.h"
+#include "store/streamid.h"
 #include "store/zsetvalue.h"
 
 #include <QByteArray>
@@ -14,7 +15,7 @@
 // primitives of rdb.c's rdbLoad* functions and every value type redis-server 7.0 loads that
 // qkv can hold, the older encodings included (ziplists, quicklist 1, zipmap hashes). Packed
 // blobs (listpacks, intsets, ziplists) are validated before use, so a corrupt or hostile
-// payload fails cleanly. Modules and streams are refused with a clear error.
+// payload fails cleanly. Modules are refused with a clear error.
 //
 // Values come out in the encoding Redis would give them after loading with the given limits
 // (a small hash as a listpack, a big one as a hash table...). Every read returns false on
@@ -66,6 +67,9 @@ private:
     bool readSet(quint8 type, const Limits &limits, Value *value);
     bool readZSet(quint8 type, const Limits &limits, Value *value);
     bool readHash(quint8 type, const Limits &limits, Value *value);
+    bool readStream(quint8 type, Value *value);
+    bool readStreamId(StreamId *id);
+    bool readRawStreamId(StreamId *id);
 
     QByteArrayView m_data;
     qsizetype m_position = 0;

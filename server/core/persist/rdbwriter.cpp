@@ -7,6 +7,7 @@
 #include "store/keyentry.h"
 #include "store/listvalue.h"
 #include "store/setvalue.h"
+#include "store/streamvalue.h"
 #include "store/zsetvalue.h"
 
 #include <QtEndian>
@@ -139,6 +140,7 @@ quint8 RdbWriter::objectType(const KeyEntry &entry)
         return entry.as<ZSetValue>()->isListpack() ? Rdb::TypeZSetListpack : Rdb::TypeZSet2;
     case ValueType::Hash:
         return entry.as<HashValue>()->isListpack() ? Rdb::TypeHashListpack : Rdb::TypeHash;
+    case ValueType::Stream: return Rdb::TypeStreamListpacks2;
     }
     return Rdb::TypeString;
 }
@@ -203,8 +205,57 @@ void RdbWriter::writeValue(const KeyEntry &entry)
         });
         break;
     }
+    case ValueType::Stream: writeStream(*entry.as<StreamValue>()); break;
     }
     maybeFlush();
+}
+
+void RdbWriter::writeStreamId(StreamId id)
+{
+    writeLength(id.ms);
+    writeLength(id.seq);
+}
+
+// Redis 7.0's rdbSaveObject for RDB_TYPE_STREAM_LISTPACKS_2: the nodes as they are (key: the
+// master id in 16 big-endian bytes), the stream's counters, then each group with its PEL and
+// its consumers (whose PELs are ids only, pointing into the group's).
+void RdbWriter::writeStream(const StreamValue &stream)
+{
+    unsigned char key[16];
+    writeLength(quint64(stream.nodes().size()));
+    for (const auto &[master, node] : stream.nodes()) {
+        master.encode(key);
+        writeString(QByteArrayView(reinterpret_cast<const char *>(key), 16));
+        writeString(blobOf(node));
+    }
+    writeLength(quint64(stream.length()));
+    writeStreamId(stream.lastId());
+    writeStreamId(stream.firstId());
+    writeStreamId(stream.maxDeletedId());
+    writeLength(stream.entriesAdded());
+    writeLength(quint64(stream.groups().size()));
+    for (const auto &[name, group] : stream.groups()) {
+        writeString(name);
+        writeStreamId(group->lastId);
+        writeLength(quint64(group->entriesRead)); // -1 (unknown) as Redis's unsigned cast
+        writeLength(quint64(group->pending.size()));
+        for (const auto &[id, nack] : group->pending) {
+            id.encode(key);
+            writeRaw(QByteArrayView(reinterpret_cast<const char *>(key), 16));
+            writeMillis(nack.deliveryTime);
+            writeLength(nack.deliveryCount);
+        }
+        writeLength(quint64(group->consumers.size()));
+        for (const auto &[consumerName, consumer] : group->consumers) {
+            writeString(consumerName);
+            writeMillis(consumer->seenTime);
+            writeLength(quint64(consumer->pending.size()));
+            for (const auto &[id, nack] : consumer->pending) {
+                id.encode(key);
+                writeRaw(QByteArrayView(reinterpret_cast<const char *>(key), 16));
+            }
+        }
+    }
 }
 
 void RdbWriter::fold()

@@ -4,6 +4,8 @@
 #include <QByteArrayView>
 
 struct KeyEntry;
+struct StreamId;
+class StreamValue;
 
 // Writes Redis's RDB encoding (rdb.c's rdbSave* functions): lengths, strings (integer-encoded
 // when short and numeric, LZF-compressed above 20 bytes when compression is on), values of
@@ -52,6 +54,8 @@ public:
 
 private:
     void fold(); // CRC of the buffered bytes not yet counted
+    void writeStreamId(StreamId id);
+    void writeStream(const StreamValue &stream);
     void maybeFlush();
 
     QByteArray m_own;

@@ -7,7 +7,8 @@
 #include <new>
 #include <utility>
 
-// A value of one of the aggregate types (list, set, sorted set, hash), owned by its KeyEntry.
+// A value of one of the aggregate types (list, set, sorted set, hash, stream), owned by its
+// KeyEntry.
 // Each type is one class beside this file that owns its compact and big encodings and converts
 // between them; none writes replies. This base is what the keyspace needs without knowing the
 // type: copying (COPY), sizes (dashboard, MEMORY USAGE) and the encoding's name (OBJECT).
@@ -26,9 +27,11 @@ public:
     virtual Aggregate *moveInto(void *storage) = 0;
     // Moves the value into a heap block of its own; the caller still destroys `this`.
     virtual std::unique_ptr<Aggregate> moveToHeap() = 0;
-    // Elements: fields of a hash, members of a set or sorted set, elements of a list.
+    // Elements: fields of a hash, members of a set or sorted set, elements of a list, entries
+    // of a stream.
     virtual qsizetype length() const = 0;
-    // OBJECT ENCODING's answer: "listpack", "quicklist", "intset", "hashtable", "skiplist".
+    // OBJECT ENCODING's answer: "listpack", "quicklist", "intset", "hashtable", "skiplist",
+    // "stream".
     virtual const char *encodingName() const = 0;
     // Bytes held by the value (MEMORY USAGE): exact for compact encodings; for big ones,
     // estimated from up to `samples` elements (0: all), as Redis's objectComputeSize does.

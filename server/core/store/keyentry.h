@@ -10,8 +10,9 @@
 #include <new>
 #include <utility>
 
-// Redis's object types, in its order (OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH).
-enum class ValueType : quint8 { String, List, Set, ZSet, Hash };
+// Redis's object types, in its order (OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH,
+// OBJ_STREAM).
+enum class ValueType : quint8 { String, List, Set, ZSet, Hash, Stream };
 
 // TYPE's name for a value type ("string", "list", ...).
 QByteArray typeName(ValueType type);

@@ -60,6 +60,7 @@ QByteArray typeName(ValueType type)
     case ValueType::Set: return QByteArrayLiteral("set");
     case ValueType::ZSet: return QByteArrayLiteral("zset");
     case ValueType::Hash: return QByteArrayLiteral("hash");
+    case ValueType::Stream: return QByteArrayLiteral("stream");
     }
     return QByteArrayLiteral("none");
 }
@@ -106,6 +107,10 @@ void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
 
 void Keyspace::releaseValue(KeyEntry *entry, Deletion reason)
 {
+    // A stream that goes (deleted or overwritten) wakes the XREADGROUP clients waiting on it,
+    // which then fail, as Redis 7.0's dbGenericDelete signals the key.
+    if (entry->type == ValueType::Stream)
+        keyAdded(entry->key());
     // Only a value worth deferring leaves its entry: a small one is freed with it.
     if (m_lazyFree && entry->type != ValueType::String
         && m_lazyFree->shouldDefer(reason, *entry->object()))
@@ -181,6 +186,8 @@ KeyEntry *Keyspace::detach(QByteArrayView key)
     KeyEntry *entry = m_dict.take(key);
     if (!entry)
         return nullptr;
+    if (entry->type == ValueType::Stream)
+        keyAdded(key);
     if (entry->hasExpire())
         removeVolatile(entry);
     m_dict.shrinkIfNeeded();
@@ -299,11 +306,11 @@ void Keyspace::signalWaitedKeys()
 {
     if (!m_blocking)
         return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const QByteArray &key : m_blocking->waitedKeys()) {
-        if (isLive(key, now))
-            m_blocking->signal(key);
-    }
+    // Every one: a key the swap brought in serves its waiters, and a stream that went away
+    // fails its XREADGROUP readers (Redis's scanDatabaseForDeletedStreams); waiters whose key
+    // is simply missing stay as they are.
+    for (const QByteArray &key : m_blocking->waitedKeys())
+        m_blocking->signal(key);
 }
 
 void Keyspace::setExpire(KeyEntry *entry, qint64 expireAt)
@@ -377,6 +384,7 @@ void Keyspace::clear(bool async)
 {
     m_changes += quint64(m_dict.size());
     touchLiveWatchedKeys(nullptr);
+    signalWaitedKeys();
     m_volatile.clear();
     if (!async || !m_lazyFree || m_dict.size() == 0) {
         m_dict.clear(destroyEntry);

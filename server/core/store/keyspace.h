@@ -128,9 +128,13 @@ public:
 
     // Blocking commands (BLPOP...): the clients of this database waiting for keys, created on
     // first use. Creating a key (setObject(), RENAME, MOVE, COPY) signals it, as Redis's dbAdd
-    // does; SWAPDB signals the waited-for keys that the swap brought in.
+    // does; deleting or replacing a stream signals it too (its XREADGROUP readers fail), and
+    // SWAPDB and FLUSHDB signal every waited-for key.
     BlockingKeys &blockingKeys();
     BlockingKeys *blockingKeysIfAny() const { return m_blocking.get(); }
+    // Redis's signalKeyAsReady for a change that is not a new key: XADD to a stream that
+    // clients wait on (XREAD), XGROUP DESTROY (the group's readers fail).
+    void signalReady(QByteArrayView key) { keyAdded(key); }
 
     qsizetype size() const { return m_dict.size(); }
     // Whether the table is moving to a bigger or smaller one (INFO, tests).
@@ -214,7 +218,8 @@ private:
         if (m_blocking) // the whole cost of blocking while nobody waits in this database
             m_blocking->signal(key);
     }
-    // SWAPDB: the keys clients wait for that are here now (Redis's scanDatabaseForReadyKeys).
+    // SWAPDB and FLUSH: every key clients wait for (Redis's scanDatabaseForReadyKeys and
+    // scanDatabaseForDeletedStreams).
     void signalWaitedKeys();
     void addVolatile(KeyEntry *entry);
     void removeVolatile(KeyEntry *entry);

@@ -19,8 +19,10 @@ RUN apt-get update \
 COPY --from=build /opt/qkv /opt/qkv
 ENV PATH=/opt/qkv/bin:$PATH
 USER qkv
-# /data is the volume: the RDB snapshot (dump.rdb, Redis's default rules, saved on SIGTERM as
-# `docker stop` sends it) and logs/ survive the container.
+# /data is the volume: the append-only files (appendonlydir/, appendfsync everysec: a crash or a
+# SIGKILL loses at most about a second of writes, loaded first at start-up), the RDB snapshot
+# (dump.rdb, Redis's default rules, saved on SIGTERM as `docker stop` sends it) and logs/
+# survive the container.
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 6379
@@ -28,4 +30,4 @@ EXPOSE 6379
 # answer too. qkv-cli exits 1 on an error reply and 2 only when it cannot connect.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD qkv-cli -p 6379 PING >/dev/null 2>&1; [ $? -ne 2 ]
-CMD ["qkv-server", "--headless", "--bind", "0.0.0.0", "--port", "6379", "--log-file", "/data/logs/server.log"]
+CMD ["qkv-server", "--headless", "--bind", "0.0.0.0", "--port", "6379", "--appendonly", "yes", "--log-file", "/data/logs/server.log"]

@@ -48,7 +48,7 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
     Server server(config);
     QString error;
     if (!server.persistence().load(&error)) {
-        qCCritical(lcServer).noquote() << "cannot load" << config.rdbPath() << ':' << error;
+        qCCritical(lcServer).noquote() << "cannot load the data:" << error;
         return 1;
     }
     if (!server.listen(&error)) {
@@ -96,10 +96,17 @@ int main(int argc, char **argv)
     ServerConfig config;
     QString error;
     bool exitNow = false;
-    if (!ServerConfig::fromArguments(QCoreApplication::arguments(), &config, &error, &exitNow)) {
-        std::fprintf(stderr, "qkv-server: %s\n", qPrintable(error));
-        return 2;
+    QStringList warnings;
+    if (!ServerConfig::fromArguments(QCoreApplication::arguments(), &config, &error, &exitNow,
+                                     &warnings)) {
+        // As redis-server: the FATAL CONFIG FILE ERROR block on stderr, exit status 1.
+        std::fputs(qPrintable(error), stderr);
+        return 1;
     }
+    if (exitNow)
+        return 0;
+    for (const QString &warning : std::as_const(warnings))
+        std::fprintf(stderr, "qkv-server: warning: %s\n", qPrintable(warning));
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, app.get(), [&app](int signal) {
         qCInfo(lcServer) << "received signal" << signal << "- shutting down";

@@ -35,7 +35,7 @@ enum class Kind { Qkv, Redis };
 bool startServer(ServerProcess *server, Kind kind, quint16 port, QString *error)
 {
     if (kind == Kind::Redis)
-        return server->startRedis(error, port);
+        return server->startRedis(error, {}, port);
     QStringList args;
     if (port != 0)
         args = QStringList { QStringLiteral("--port"), QString::number(port) };

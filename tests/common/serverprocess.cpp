@@ -61,17 +61,28 @@ QString ServerProcess::redisPath()
     return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
 }
 
-bool ServerProcess::startRedis(QString *error, quint16 port)
+void ServerProcess::kill()
+{
+    if (!m_process)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(5000);
+    m_process.reset();
+}
+
+bool ServerProcess::startRedis(QString *error, const QStringList &extraArgs, quint16 port)
 {
     m_port = port != 0 ? port : freePort();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process->start(redisPath(),
-                     { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
-                       QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                       QStringLiteral("--appendonly"), QStringLiteral("no"),
-                       QStringLiteral("--daemonize"), QStringLiteral("no"), QStringLiteral("--dir"),
-                       m_dir.path() });
+                     QStringList { QStringLiteral("--port"), QString::number(m_port),
+                                   QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                   QStringLiteral("--save"), QString(),
+                                   QStringLiteral("--appendonly"), QStringLiteral("no"),
+                                   QStringLiteral("--daemonize"), QStringLiteral("no"),
+                                   QStringLiteral("--dir"), m_dir.path() }
+                             + extraArgs);
     if (!m_process->waitForStarted(5000) || !waitForReply(m_port)) {
         *error = QStringLiteral("redis-server did not start");
         return false;

@@ -13,8 +13,9 @@ class ServerProcess
 {
 public:
     ~ServerProcess();
-    // Returns false (with *error) when the server cannot be started. port 0: a free one.
-    bool startRedis(QString *error, quint16 port = 0);
+    // Returns false (with *error) when the server cannot be started. extraArgs come after the
+    // defaults and win (--appendonly yes, --dir); port 0: a free one.
+    bool startRedis(QString *error, const QStringList &extraArgs = {}, quint16 port = 0);
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
     // The server's own empty directory (--dir): SAVE and BGSAVE write there, and nothing
@@ -22,6 +23,8 @@ public:
     QString dir() const { return m_dir.path(); }
     // Stops the server with SIGTERM (which saves when save rules exist) and waits.
     bool stop(int timeoutMs = 10000);
+    // SIGKILL, as a crash: nothing is saved or flushed on the way out.
+    void kill();
     static QString redisPath();
     // A free loopback port, for a server that a test restarts on the same port.
     static quint16 freePort();

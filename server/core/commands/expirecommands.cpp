@@ -2,6 +2,7 @@
 #include "commandtable.h"
 #include "commandutil.h"
 #include "net/connection.h"
+#include "net/server.h"
 #include "pubsub/keyspaceevents.h"
 #include "store/keyspace.h"
 
@@ -94,9 +95,17 @@ void expireGeneric(Connection &c, qint64 basetime, bool seconds)
     if (when <= c.now()) {
         c.db().remove(c.arg(1));
         KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+        c.propagateAs({ c.server().config().lazyfreeLazyExpire ? "UNLINK" : "DEL", c.arg(1) });
     } else {
         c.db().setExpire(entry, when);
         KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "expire", c.arg(1));
+        // Redis logs every form as PEXPIREAT with the absolute time, keeping the options.
+        if (c.isPropagating()) {
+            const QByteArray at = QByteArray::number(when);
+            std::vector<QByteArrayView> argv { "PEXPIREAT", c.arg(1), at };
+            argv.insert(argv.end(), c.args().begin() + 3, c.args().end());
+            c.propagateAs(argv);
+        }
     }
     c.reply().integer(1);
 }

@@ -282,6 +282,8 @@ void hincrbyfloatCommand(Connection &c)
     hash->set(c.arg(2), text, limitsOf(c));
     c.db().signalModified(c.arg(1));
     KeyspaceEvents::notify(c, KeyspaceEvents::Hash, "hincrbyfloat", c.arg(1));
+    // Logged by its result, as Redis does: float arithmetic may differ where it is replayed.
+    c.propagateAs({ "HSET", c.arg(1), c.arg(2), text });
     c.reply().bulk(text);
 }
 

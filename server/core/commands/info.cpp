@@ -205,7 +205,7 @@ void memorySection(Writer &w, Server &server)
     w.field("mem_clients_slaves", 0);
     w.field("mem_clients_normal", clients);
     w.field("mem_cluster_links", 0);
-    w.field("mem_aof_buffer", 0);
+    w.field("mem_aof_buffer", qint64(server.persistence().aof().bufferLength()));
     w.field("mem_allocator", QByteArrayLiteral("libc"));
     w.field("active_defrag_running", 0);
     w.field("lazyfree_pending_objects", server.lazyFree().pendingObjects());
@@ -237,18 +237,28 @@ void persistenceSection(Writer &w, Server &server)
     w.field("rdb_last_cow_size", 0);
     w.field("rdb_last_load_keys_expired", p.loadStats().keysExpired);
     w.field("rdb_last_load_keys_loaded", p.loadStats().keysLoaded);
-    w.field("aof_enabled", 0);
-    w.field("aof_rewrite_in_progress", 0);
-    w.field("aof_rewrite_scheduled", 0);
-    w.field("aof_last_rewrite_time_sec", -1);
-    w.field("aof_current_rewrite_time_sec", -1);
-    w.field("aof_last_bgrewrite_status", QByteArrayLiteral("ok"));
-    w.field("aof_rewrites", 0);
-    w.field("aof_rewrites_consecutive_failures", 0);
-    w.field("aof_last_write_status", QByteArrayLiteral("ok"));
+    const Aof &aof = p.aof();
+    auto status = [](bool ok) { return ok ? QByteArrayLiteral("ok") : QByteArrayLiteral("err"); };
+    w.field("aof_enabled", aof.isOn() ? 1 : 0);
+    w.field("aof_rewrite_in_progress", aof.isRewriteRunning() ? 1 : 0);
+    w.field("aof_rewrite_scheduled", aof.isRewriteScheduled() ? 1 : 0);
+    w.field("aof_last_rewrite_time_sec", aof.lastRewriteSeconds());
+    w.field("aof_current_rewrite_time_sec", aof.currentRewriteSeconds(now));
+    w.field("aof_last_bgrewrite_status", status(aof.lastRewriteOk()));
+    w.field("aof_rewrites", qint64(aof.rewrites()));
+    w.field("aof_rewrites_consecutive_failures", qint64(aof.consecutiveRewriteFailures()));
+    w.field("aof_last_write_status", status(aof.lastWriteOk()));
     w.field("aof_last_cow_size", 0);
     w.field("module_fork_in_progress", 0);
     w.field("module_fork_last_cow_size", 0);
+    if (aof.isOn()) {
+        w.field("aof_current_size", aof.currentSize());
+        w.field("aof_base_size", aof.baseSize());
+        w.field("aof_pending_rewrite", aof.isRewriteScheduled() ? 1 : 0);
+        w.field("aof_buffer_length", qint64(aof.bufferLength()));
+        w.field("aof_pending_bio_fsync", aof.fsyncPending() ? 1 : 0);
+        w.field("aof_delayed_fsync", qint64(aof.delayedFsyncs()));
+    }
 }
 
 void statsSection(Writer &w, Server &server)

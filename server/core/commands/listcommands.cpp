@@ -568,6 +568,13 @@ void lmpopCommand(Connection &c)
 void blockingPopReply(Connection &c, QByteArrayView key, KeyEntry *entry, End where,
                       long long count)
 {
+    // Logged as the pop it did (Redis's "replicate it as [LR]POP instead of B[LR]POP"), which
+    // never blocks when the file is replayed.
+    const char *pop = where == End::Head ? "LPOP" : "RPOP";
+    if (count > 0)
+        c.propagateAs({ pop, key, QByteArray::number(count) });
+    else
+        c.propagateAs({ pop, key });
     if (count > 0) {
         popRangeAndReply(c, key, entry, where, count, true);
         return;
@@ -583,8 +590,17 @@ void servePop(Connection &c, const BlockRequest &request, QByteArrayView key, Ke
 }
 
 // A destination that is no longer a list answers WRONGTYPE and ends the wait, as in Redis.
+// BLMOVE and BRPOPLPUSH are logged as the LMOVE they did.
+void propagateMove(Connection &c, QByteArrayView source, QByteArrayView destination, End from,
+                   End to)
+{
+    auto side = [](End end) { return end == End::Head ? "LEFT" : "RIGHT"; };
+    c.propagateAs({ "LMOVE", source, destination, side(from), side(to) });
+}
+
 void serveMove(Connection &c, const BlockRequest &request, QByteArrayView key, KeyEntry *entry)
 {
+    propagateMove(c, key, request.target, End(request.from), End(request.to));
     KeyEntry *destination = nullptr;
     if (lookupTypedWrite(c, request.target, ValueType::List, &destination))
         moveAndReply(c, key, entry, request.target, destination, End(request.from),
@@ -650,6 +666,7 @@ void blmoveGeneric(Connection &c, End from, End to)
     if (!lookupTypedWrite(c, c.arg(1), ValueType::List, &source))
         return;
     if (source) {
+        propagateMove(c, c.arg(1), c.arg(2), from, to);
         lmoveGeneric(c, from, to);
         return;
     }

@@ -38,18 +38,40 @@ void bgsaveCommand(Connection &c)
             return;
         }
     }
-    Q_UNUSED(schedule); // no other kind of child can be running, so it never has to wait
     Persistence &persistence = c.server().persistence();
     QString error;
     if (persistence.isBackgroundSaveRunning()) {
         c.reply().error("ERR Background save already in progress");
-    } else if (c.isInExec()) {
+    } else if (persistence.aof().isRewriteRunning() && !schedule && !c.isInExec()) {
+        c.reply().error("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                        "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    } else if (c.isInExec() || persistence.aof().isRewriteRunning()) {
         persistence.scheduleBackgroundSave();
         c.reply().simple("Background saving scheduled");
     } else if (persistence.startBackgroundSave(&error)) {
         c.reply().simple("Background saving started");
     } else {
         c.reply().error("ERR");
+    }
+}
+
+// Redis's bgrewriteaofCommand: one child at a time, so it waits for a BGSAVE (or the end of
+// EXEC) when one runs.
+void bgrewriteaofCommand(Connection &c)
+{
+    Persistence &persistence = c.server().persistence();
+    Aof &aof = persistence.aof();
+    QString error;
+    if (aof.isRewriteRunning()) {
+        c.reply().error("ERR Background append only file rewriting already in progress");
+    } else if (persistence.isBackgroundSaveRunning() || c.isInExec()) {
+        aof.scheduleRewrite();
+        c.reply().simple("Background append only file rewriting scheduled");
+    } else if (aof.startRewrite(&error)) {
+        c.reply().simple("Background append only file rewriting started");
+    } else {
+        c.reply().error("ERR Can't execute an AOF background rewriting. Please check the server "
+                        "logs for more information.");
     }
 }
 
@@ -139,6 +161,14 @@ void restoreCommand(Connection &c)
             : db.setObject(key, value.type, std::move(value.object));
     if (ttl && value.type != ValueType::String)
         db.setExpire(entry, ttl);
+    // Redis logs a relative TTL as the absolute time, with ABSTTL.
+    if (ttl && !absoluteTtl && c.isPropagating()) {
+        const QByteArray at = QByteArray::number(ttl);
+        std::vector<QByteArrayView> argv = c.args();
+        argv[2] = at;
+        argv.push_back("ABSTTL");
+        c.propagateAs(argv);
+    }
     // OBJECT IDLETIME counts from the access time (qkv keeps no LFU counter for FREQ).
     if (idle >= 0)
         entry->accessTime = quint32(qMax<qint64>(0, c.now() / 1000 - idle));
@@ -154,6 +184,7 @@ void registerPersistCommands(CommandTable &table)
     constexpr quint32 Ks = AclCategory::Keyspace;
     table.add({ "save", 1, Admin | NoScript | NoAsyncLoading | NoMulti, saveCommand });
     table.add({ "bgsave", -1, Admin | NoScript | NoAsyncLoading, bgsaveCommand });
+    table.add({ "bgrewriteaof", 1, Admin | NoScript | NoAsyncLoading, bgrewriteaofCommand });
     table.add(Command { "lastsave", 1, Loading | Stale | Fast, lastsaveCommand }
                       .acl(AclCategory::Admin | AclCategory::Dangerous)
                       .withTips({ "nondeterministic_output" }));

@@ -343,6 +343,19 @@ void smembersCommand(Connection &c)
     sinterGeneric(c, 1, 1, QByteArrayView());
 }
 
+// SPOP is logged as SREMs of the members it drew, at most 1024 a command (Redis's
+// spopWithCountCommand batches).
+void propagatePopped(Connection &c, const std::vector<QByteArray> &members)
+{
+    constexpr size_t Batch = 1024;
+    for (size_t from = 0; from < members.size(); from += Batch) {
+        std::vector<QByteArrayView> argv { "SREM", c.arg(1) };
+        argv.insert(argv.end(), members.begin() + qsizetype(from),
+                    members.begin() + qsizetype(qMin(members.size(), from + Batch)));
+        c.propagateAs(argv);
+    }
+}
+
 // SPOP key count (Redis's spopWithCountCommand): a set reply (RESP3 `~`). The whole set when
 // count reaches its size (then the key goes); else count members drawn one by one, or, when
 // few would stay, the set of those that stay is drawn instead and becomes the value (its
@@ -369,14 +382,20 @@ void spopWithCountCommand(Connection &c)
         sunionDiffGeneric(c, 1, 1, QByteArrayView(), SetOperation::Union);
         c.db().remove(c.arg(1));
         KeyspaceEvents::notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+        c.propagateAs({ "DEL", c.arg(1) });
         return;
     }
+    const bool propagating = c.isPropagating();
+    std::vector<QByteArray> popped;
+    char buffer[24];
     c.reply().setHeader(count);
     const quint64 remaining = size - quint64(count);
     if (remaining * SpopMoveStrategyMultiplier > quint64(count)) {
         for (long long n = 0; n < count; ++n) {
             const Element member = set->randomMember();
             replyMember(c, member);
+            if (propagating)
+                popped.push_back(member.text(buffer).toByteArray());
             set->remove(member);
         }
     } else {
@@ -392,9 +411,16 @@ void spopWithCountCommand(Connection &c)
             set->remove(member);
         }
         replyMembers(c, *set);
+        if (propagating) {
+            set->forEach([&](const Element &member) {
+                popped.push_back(member.text(buffer).toByteArray());
+                return true;
+            });
+        }
         set->swap(*kept);
     }
     c.db().signalModified(c.arg(1));
+    propagatePopped(c, popped);
 }
 
 void spopCommand(Connection &c)
@@ -417,6 +443,8 @@ void spopCommand(Connection &c)
     SetValue *set = entry->as<SetValue>();
     const Element member = set->randomMember();
     replyMember(c, member);
+    char buffer[24];
+    c.propagateAs({ "SREM", c.arg(1), member.text(buffer) });
     set->remove(member);
     afterRemoval(c, c.arg(1), *set, "spop");
 }

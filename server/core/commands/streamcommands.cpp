@@ -108,7 +108,11 @@ bool parseAddOrTrim(Connection &c, bool xadd, AddOptions *options)
         c.reply().error("ERR syntax error, XTRIM must be called with a trimming strategy");
         return false;
     }
-    if (limitGiven) {
+    if (c.mustObey()) {
+        // The log's trims are the exact ones that were done (see propagateExactly), which
+        // Redis writes with the user's LIMIT still beside them.
+        trim.limit = 0;
+    } else if (limitGiven) {
         if (!trim.approximate) {
             c.reply().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
             return false;
@@ -127,6 +131,38 @@ bool parseAddOrTrim(Connection &c, bool xadd, AddOptions *options)
 }
 
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ...
+// XADD and XTRIM as the append-only file logs them (Redis's streamRewriteApproxSpecifier and
+// streamRewriteTrimArgument, and the id XADD generated): a replay must give the same stream,
+// so an approximate trim becomes the exact one it did (the length, or the first id, it left),
+// and `*` or `ms-*` becomes the id that was added. `added` is null for XTRIM.
+void propagateExactly(Connection &c, const AddOptions &options, const StreamValue &stream,
+                      const StreamId *added)
+{
+    if (!c.server().isPropagating())
+        return;
+    std::vector<QByteArray> words { c.arg(0).toByteArray(), c.arg(1).toByteArray() };
+    if (options.noMakeStream)
+        words.push_back("NOMKSTREAM");
+    const Trim &trim = options.trim;
+    if (trim.strategy != Trim::Strategy::None) {
+        const bool maxLen = trim.strategy == Trim::Strategy::MaxLen;
+        words.push_back(maxLen ? "MAXLEN" : "MINID");
+        words.push_back("=");
+        StreamId first = trim.minId;
+        if (!maxLen && trim.approximate)
+            stream.edgeId(true, &first);
+        words.push_back(
+                maxLen ? QByteArray::number(trim.approximate ? stream.length() : trim.maxLen)
+                       : first.toString());
+    }
+    if (added) {
+        words.push_back(added->toString());
+        for (qsizetype i = options.idIndex + 1; i < c.argc(); ++i)
+            words.push_back(c.arg(i).toByteArray());
+    }
+    c.propagateAs(std::vector<QByteArrayView>(words.begin(), words.end()));
+}
+
 void xaddCommand(Connection &c)
 {
     AddOptions options;
@@ -177,6 +213,7 @@ void xaddCommand(Connection &c)
     KeyspaceEvents::notify(c, KeyspaceEvents::Stream, "xadd", c.arg(1));
     if (stream->trim(options.trim))
         KeyspaceEvents::notify(c, KeyspaceEvents::Stream, "xtrim", c.arg(1));
+    propagateExactly(c, options, *stream, &added);
     c.db().signalReady(c.arg(1));
 }
 
@@ -286,6 +323,7 @@ void xtrimCommand(Connection &c)
     const quint64 changesBefore = c.db().changes();
     const long long deleted = stream->trim(options.trim);
     if (deleted) {
+        propagateExactly(c, options, *stream, nullptr);
         KeyspaceEvents::notify(c, KeyspaceEvents::Stream, "xtrim", c.arg(1));
         c.db().signalModified(c.arg(1));
         c.db().countChangesSince(changesBefore, quint64(deleted));

@@ -127,6 +127,9 @@ void setGeneric(Connection &c, unsigned flags, QByteArrayView key, QByteArrayVie
     }
     c.db().setString(key, value, expireAt, flags & SetKeepTtl);
     notify(c, KeyspaceEvents::String, "set", key);
+    // Redis 7.0 logs any relative or second time as SET key value PXAT <ms>.
+    if (expireAt >= 0 && !(flags & SetPxAt))
+        c.propagateAs({ "SET", key, value, "PXAT", QByteArray::number(expireAt) });
     if (expireAt >= 0)
         notify(c, KeyspaceEvents::Generic, "expire", key);
     if (flags & SetGet)
@@ -185,6 +188,7 @@ void getdelCommand(Connection &c)
     c.reply().bulk(entry->string());
     c.db().remove(c.arg(1));
     notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+    c.propagateAs({ "DEL", c.arg(1) });
 }
 
 void getexCommand(Connection &c)
@@ -205,15 +209,19 @@ void getexCommand(Connection &c)
     if (!expire.isNull() && !expireFromFlags(c, expire, flags, &expireAt))
         return;
     c.reply().bulk(entry->string());
+    // Logged as the change it made (Redis's getexCommand): DEL (UNLINK), PEXPIREAT or PERSIST.
     if ((flags & (SetExAt | SetPxAt)) && expireAt <= c.now()) {
         c.db().remove(c.arg(1));
         notify(c, KeyspaceEvents::Generic, "del", c.arg(1));
+        c.propagateAs({ c.server().config().lazyfreeLazyExpire ? "UNLINK" : "DEL", c.arg(1) });
     } else if (!expire.isNull()) {
         c.db().setExpire(entry, expireAt);
         notify(c, KeyspaceEvents::Generic, "expire", c.arg(1));
+        c.propagateAs({ "PEXPIREAT", c.arg(1), QByteArray::number(expireAt) });
     } else if ((flags & SetPersist) && entry->hasExpire()) {
         c.db().setExpire(entry, -1);
         notify(c, KeyspaceEvents::Generic, "persist", c.arg(1));
+        c.propagateAs({ "PERSIST", c.arg(1) });
     }
 }
 
@@ -351,6 +359,8 @@ void incrbyfloatCommand(Connection &c)
     const QByteArray text = Numbers::fromLongDouble(value);
     storeNumber(c, entry, text, Keyspace::createdEncoding(text.size()), "incrbyfloat");
     c.reply().bulk(text);
+    // Logged by its result, as Redis does: float arithmetic may differ where it is replayed.
+    c.propagateAs({ "SET", c.arg(1), text, "KEEPTTL" });
 }
 
 void appendCommand(Connection &c)

@@ -368,8 +368,19 @@ void zmpopCommand(Connection &c)
 // they pop at once; otherwise the client waits (Connection::block) and serveZpop pops for it,
 // or it gets a nil array at its timeout. Inside a transaction they never wait.
 
+// BZPOPMIN/BZPOPMAX/BZMPOP are logged as the ZPOPMIN/ZPOPMAX they did (count -1: none).
+void propagateZpop(Connection &c, QByteArrayView key, PopEnd where, long long count)
+{
+    const char *pop = where == PopEnd::Min ? "ZPOPMIN" : "ZPOPMAX";
+    if (count > 0)
+        c.propagateAs({ pop, key, QByteArray::number(count) });
+    else
+        c.propagateAs({ pop, key });
+}
+
 void serveZpop(Connection &c, const BlockRequest &request, QByteArrayView key, KeyEntry *entry)
 {
+    propagateZpop(c, key, PopEnd(request.from), request.count);
     popGeneric(c, key, entry, PopEnd(request.from), request.count,
                request.withKey ? PopReply::KeyNested : PopReply::KeyFlat);
 }
@@ -386,6 +397,7 @@ void blockingZpopGeneric(Connection &c, qsizetype firstKey, long long numkeys, P
     if (!findFirstOfType(c, firstKey, numkeys, ValueType::ZSet, &keyIndex, &entry))
         return;
     if (entry) {
+        propagateZpop(c, c.arg(keyIndex), where, count);
         popGeneric(c, c.arg(keyIndex), entry, where, count,
                    nested ? PopReply::KeyNested : PopReply::KeyFlat);
         return;

@@ -1,12 +1,11 @@
 #include "serverconfig.h"
 
-#include "pubsub/keyspaceevents.h"
+#include "configfile.h"
+#include "protocol/repr.h"
 
-#include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QHostAddress>
 
 #include <cctype>
 #include <cmath>
@@ -117,161 +116,106 @@ QByteArray ServerConfig::formatSaveRules(const std::vector<SaveRule> &rules)
     return text;
 }
 
+QString ServerConfig::aofDirPath() const
+{
+    return QDir(dir.isEmpty() ? QDir::currentPath() : dir).filePath(appendDirname);
+}
+
+namespace {
+
+constexpr char Usage[]
+        = "Usage: qkv-server [/path/to/qkv.conf] [options]\n"
+          "qkv: a Redis-compatible key-value server with a live dashboard.\n\n"
+          "Options of qkv:\n"
+          "  --headless           Run without the dashboard window.\n"
+          "  --log-file <path>    Log file; \"\" for none (default logs/server.log).\n"
+          "  --log-commands <n>   Commands per second written to the log file, 0 "
+          "for none (default 1000).\n"
+          "  --verbose            Echo every log line to stderr.\n"
+          "  -h, --help           Show this help.\n"
+          "  -v, --version        Show the version.\n\n"
+          "Any configuration parameter as redis-server takes it, after the file:\n"
+          "  --port 6380 --save \"60 1000\" --appendonly yes ...\n";
+
+} // namespace
+
 bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *config, QString *error,
-                                 bool *exitNow)
+                                 bool *exitNow, QStringList *warnings)
 {
     *exitNow = false;
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-            QStringLiteral("qkv: a Redis-compatible key-value server with a live dashboard."));
-    const QCommandLineOption help = parser.addHelpOption();
-    const QCommandLineOption version = parser.addVersionOption();
-    const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Run without the dashboard window."));
-    const QCommandLineOption bind(QStringLiteral("bind"),
-                                  QStringLiteral("Address to listen on (default 127.0.0.1)."),
-                                  QStringLiteral("address"), config->bind);
-    const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("TCP port; 0 picks a free one (default 6379)."),
-                                  QStringLiteral("port"), QString::number(config->port));
-    const QCommandLineOption logFile(
-            QStringLiteral("log-file"),
-            QStringLiteral("Log file; \"\" for none (default logs/server.log)."),
-            QStringLiteral("path"), config->logFile);
-    const QCommandLineOption maxClients(
-            QStringLiteral("maxclients"),
-            QStringLiteral("Maximum connected clients (default 10000)."), QStringLiteral("n"),
-            QString::number(config->maxClients));
-    const QCommandLineOption requirePass(
-            QStringLiteral("requirepass"),
-            QStringLiteral("Password clients must AUTH with (default: $QKV_PASSWORD, or the "
-                           "contents of $QKV_PASSWORD_FILE)."),
-            QStringLiteral("password"));
-    const QCommandLineOption protectedMode(
-            QStringLiteral("protected-mode"),
-            QStringLiteral("Without a password, refuse clients from other hosts: yes or no "
-                           "(default yes)."),
-            QStringLiteral("yes|no"), QStringLiteral("yes"));
-    const QCommandLineOption commandLogRate(
-            QStringLiteral("log-commands"),
-            QStringLiteral(
-                    "Commands per second written to the log file, 0 for none (default 1000)."),
-            QStringLiteral("rate"), QString::number(config->commandLogRate));
-    const QCommandLineOption dir(
-            QStringLiteral("dir"),
-            QStringLiteral("Directory of the RDB snapshot (default: the working directory)."),
-            QStringLiteral("path"));
-    const QCommandLineOption dbFilename(
-            QStringLiteral("dbfilename"),
-            QStringLiteral("File name of the RDB snapshot in --dir (default dump.rdb)."),
-            QStringLiteral("name"), config->dbFilename);
-    const QCommandLineOption save(
-            QStringLiteral("save"),
-            QStringLiteral("Snapshot rules \"<seconds> <changes> ...\"; \"\" for none (default "
-                           "\"3600 1 300 100 60 10000\"). Repeatable."),
-            QStringLiteral("rules"));
-    const QCommandLineOption enableProtectedConfigs(
-            QStringLiteral("enable-protected-configs"),
-            QStringLiteral("Let CONFIG SET change dir and dbfilename: yes or no (default no)."),
-            QStringLiteral("yes|no"), QStringLiteral("no"));
-    const QCommandLineOption verbose(QStringLiteral("verbose"),
-                                     QStringLiteral("Echo every log line to stderr."));
-    const QCommandLineOption notifyKeyspaceEvents(
-            QStringLiteral("notify-keyspace-events"),
-            QStringLiteral("Keyspace notification classes, as Redis's (e.g. KEA; default none)."),
-            QStringLiteral("classes"));
-    parser.addOptions({ headless, bind, port, logFile, maxClients, requirePass, protectedMode,
-                        commandLogRate, dir, dbFilename, save, enableProtectedConfigs, verbose,
-                        notifyKeyspaceEvents });
-
-    if (!parser.parse(arguments)) {
-        *error = parser.errorText();
-        return false;
-    }
-    if (parser.isSet(help) || parser.isSet(version)) {
-        *exitNow = true;
-        if (parser.isSet(help))
-            parser.showHelp(0); // exits
-        parser.showVersion();   // exits
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        *error = QStringLiteral("unexpected argument: ") + parser.positionalArguments().first();
-        return false;
-    }
-
-    auto toInt = [&](const QCommandLineOption &option, int min, int max, int *out) {
-        bool ok = false;
-        const int value = parser.value(option).toInt(&ok);
-        if (!ok || value < min || value > max) {
-            *error = QStringLiteral("invalid value for --%1: %2")
-                             .arg(option.names().first(), parser.value(option));
-            return false;
-        }
-        *out = value;
-        return true;
-    };
-    if (!toInt(port, 0, 65535, &config->port) || !toInt(maxClients, 1, 1000000, &config->maxClients)
-        || !toInt(commandLogRate, 0, 10000000, &config->commandLogRate))
-        return false;
-    config->bind = parser.value(bind);
-    if (QHostAddress(config->bind).isNull() && config->bind != QLatin1String("localhost")) {
-        *error = QStringLiteral("invalid --bind address: ") + config->bind;
-        return false;
-    }
-    config->headless = parser.isSet(headless);
-    config->logFile = parser.value(logFile);
-    if (config->logFile.isEmpty())
-        config->commandLogRate = 0; // command lines only ever go to the file
-    config->verbose = parser.isSet(verbose);
-    if (parser.isSet(dir)) {
-        const QFileInfo info(parser.value(dir));
-        if (!info.isDir()) {
-            *error = QStringLiteral("--dir: no such directory: ") + parser.value(dir);
-            return false;
-        }
-        config->dir = info.absoluteFilePath();
-    } else {
-        config->dir = QDir::currentPath();
-    }
-    config->dbFilename = parser.value(dbFilename);
-    if (config->dbFilename.isEmpty() || config->dbFilename.contains(QLatin1Char('/'))) {
-        *error = QStringLiteral("--dbfilename must be a file name, not a path");
-        return false;
-    }
-    auto toBool = [&](const QCommandLineOption &option, bool *out) {
-        const QString value = parser.value(option);
-        if (value != QLatin1String("yes") && value != QLatin1String("no")) {
-            *error = QStringLiteral("--%1 takes yes or no").arg(option.names().first());
-            return false;
-        }
-        *out = value == QLatin1String("yes");
-        return true;
-    };
-    if (!toBool(enableProtectedConfigs, &config->enableProtectedConfigs)
-        || !toBool(protectedMode, &config->protectedMode))
-        return false;
     config->saveRules = defaultSaveRules();
-    if (parser.isSet(save)) {
-        // As redis.conf's save lines: the first replaces the defaults, later ones add rules.
-        config->saveRules.clear();
-        for (const QString &value : parser.values(save)) {
-            std::vector<SaveRule> rules;
-            if (!parseSaveRules(value.toUtf8(), &rules)) {
-                *error = QStringLiteral("invalid --save rules: ") + value;
+    config->dir = QDir::currentPath();
+    qsizetype i = 1;
+    QByteArray text;
+    // As redis-server: a first argument that is not an option names the configuration file.
+    if (arguments.size() > 1 && !arguments[1].startsWith(QLatin1Char('-'))) {
+        QFile file(arguments[1]);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("Fatal error, can't open config file '%1': %2")
+                             .arg(arguments[1], file.errorString());
+            return false;
+        }
+        text = file.readAll();
+        config->configFile = QFileInfo(arguments[1]).absoluteFilePath();
+        i = 2;
+    }
+    // Everything else becomes directive lines after the file's, as Redis does: `--name` starts
+    // one, the words after it are its arguments (quoted, so they stay one each).
+    QByteArray options;
+    auto ownValue = [&](QString *out) {
+        if (i + 1 >= arguments.size()) {
+            *error = QStringLiteral("missing value for ") + arguments[i];
+            return false;
+        }
+        *out = arguments[++i];
+        return true;
+    };
+    for (; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == QLatin1String("-h") || argument == QLatin1String("--help")) {
+            std::fputs(Usage, stdout);
+            *exitNow = true;
+            return true;
+        }
+        if (argument == QLatin1String("-v") || argument == QLatin1String("--version")) {
+            std::printf("qkv-server %s\n", QKV_VERSION);
+            *exitNow = true;
+            return true;
+        }
+        if (argument == QLatin1String("--headless")) {
+            config->headless = true;
+        } else if (argument == QLatin1String("--verbose")) {
+            config->verbose = true;
+        } else if (argument == QLatin1String("--log-file")) {
+            if (!ownValue(&config->logFile))
+                return false;
+        } else if (argument == QLatin1String("--log-commands")) {
+            QString value;
+            bool ok = false;
+            if (!ownValue(&value))
+                return false;
+            config->commandLogRate = value.toInt(&ok);
+            if (!ok || config->commandLogRate < 0) {
+                *error = QStringLiteral("invalid value for --log-commands: ") + value;
                 return false;
             }
-            config->saveRules.insert(config->saveRules.end(), rules.begin(), rules.end());
+        } else if (argument.startsWith(QLatin1String("--"))) {
+            if (!options.isEmpty())
+                options += '\n';
+            options += argument.mid(2).toUtf8();
+        } else {
+            options += ' ' + Repr::quoted(argument.toUtf8());
         }
     }
-    if (parser.isSet(requirePass))
-        config->requirePass = parser.value(requirePass).toUtf8();
-    else if (!passwordFromEnvironment(&config->requirePass, error))
+    // The container's password is a default: the file and --requirepass come after it.
+    if (!passwordFromEnvironment(&config->requirePass, error))
         return false;
-    if (!KeyspaceEvents::parse(parser.value(notifyKeyspaceEvents).toUtf8(),
-                               &config->notifyKeyspaceEvents)) {
-        *error = QStringLiteral("invalid --notify-keyspace-events: ")
-                + QLatin1String(KeyspaceEvents::InvalidError);
+    ConfigFile::Error failure;
+    if (!ConfigFile::apply(text + '\n' + options, config, warnings, &failure)) {
+        *error = failure.fatalText();
         return false;
     }
+    if (config->logFile.isEmpty())
+        config->commandLogRate = 0; // command lines only ever go to the file
     return true;
 }

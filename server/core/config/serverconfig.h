@@ -18,6 +18,9 @@ struct SaveRule
     }
 };
 
+// appendfsync: when the append-only file is fsynced (Redis's AOF_FSYNC_*).
+enum class AppendFsync : quint8 { Always, EverySec, No };
+
 // Everything the server can be told at start-up. Built from the command line; the values
 // that Redis lets CONFIG SET change live are read from here by the running server.
 struct ServerConfig
@@ -85,6 +88,28 @@ struct ServerConfig
     }
     bool rdbCompression = true;
     bool rdbChecksum = true;
+    // Writes are refused (-MISCONF) while the last BGSAVE failed.
+    bool stopWritesOnBgsaveError = true;
+    // The append-only file: <dir>/<appendDirname>/ holds the manifest <appendFilename>.manifest
+    // and the base and incremental files named after appendFilename (Redis 7.0's layout).
+    bool appendOnly = false;
+    QString appendFilename = QStringLiteral("appendonly.aof");
+    QString appendDirname = QStringLiteral("appendonlydir");
+    AppendFsync appendFsync = AppendFsync::EverySec;
+    bool noAppendfsyncOnRewrite = false;
+    bool aofUseRdbPreamble = true;
+    bool aofLoadTruncated = true;
+    long long autoAofRewritePercentage = 100;
+    long long autoAofRewriteMinSize = 64LL * 1024 * 1024;
+    static const char *fsyncName(AppendFsync mode)
+    {
+        return mode == AppendFsync::Always      ? "always"
+                : mode == AppendFsync::EverySec ? "everysec"
+                                                : "no";
+    }
+    // The configuration file the server was started with (absolute; empty: none), which
+    // CONFIG REWRITE rewrites.
+    QString configFile;
     // Redis's enable-protected-configs: whether CONFIG SET may change dir and dbfilename
     // (off by default, as in Redis 7.0).
     bool enableProtectedConfigs = false;
@@ -102,8 +127,14 @@ struct ServerConfig
     // One percentile as Redis prints it ("%f" without trailing zeros: 50, 99.9, 12.345679).
     static QByteArray formatPercentile(double percentile);
 
-    // Parses arguments (argv[0] first). On failure returns false with a message in *error;
-    // on --help/--version prints and sets *exitNow.
+    // <dir>/<appendDirname>.
+    QString aofDirPath() const;
+    // Parses arguments (argv[0] first) as redis-server does: an optional configuration file
+    // first, then `--name value...` for any parameter, plus qkv's own options (--headless,
+    // --log-file, --log-commands, --verbose). On failure returns false with the message to
+    // print in *error (Redis's "FATAL CONFIG FILE ERROR" block for a bad directive); on
+    // --help/--version prints and sets *exitNow. Warnings (directives qkv ignores) are
+    // appended to *warnings.
     static bool fromArguments(const QStringList &arguments, ServerConfig *config, QString *error,
-                              bool *exitNow);
+                              bool *exitNow, QStringList *warnings = nullptr);
 };

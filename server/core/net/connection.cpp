@@ -304,6 +304,14 @@ bool Connection::execute()
         reject(command, QByteArrayLiteral("NOAUTH Authentication required."));
         return true;
     }
+    // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs.
+    if (!m_server.diskError().isEmpty()
+        && ((command->flags & CommandFlag::Write) || command->fullName == "ping"
+            || (command->fullName == "exec"
+                && (m_transaction.queuedFlags() & CommandFlag::Write)))) {
+        reject(command, m_server.diskError());
+        return true;
+    }
     // CLIENT LIST's cmd= is the last command sent: queued ones too, EXEC's commands not.
     m_lastCommand = command->fullName;
     const bool queuing = m_transaction.isActive() && !(command->flags & CommandFlag::NoQueue);
@@ -365,10 +373,67 @@ void Connection::runQueued(Command *command, const std::vector<QByteArray> &args
     m_redacted.clear(); // EXEC's own MONITOR line shows none of its commands' redactions
 }
 
+bool Connection::isPropagating() const
+{
+    return m_server.isPropagating();
+}
+
+quint64 Connection::dirty() const
+{
+    return m_server.dirty();
+}
+
+void Connection::propagateAs(std::initializer_list<QByteArrayView> argv)
+{
+    if (m_server.isPropagating())
+        propagateAs(std::vector<QByteArrayView>(argv));
+}
+
+void Connection::propagateAs(const std::vector<QByteArrayView> &argv)
+{
+    if (!m_server.isPropagating())
+        return;
+    m_propagateAs.emplace_back();
+    for (QByteArrayView arg : argv)
+        m_propagateAs.back().push_back(arg.toByteArray());
+}
+
+void Connection::propagateCall(Command *command, quint64 dirtyBefore, bool container)
+{
+    if (container) {
+        if (std::exchange(m_multiPropagated, false))
+            m_server.propagate(m_db, { "EXEC" });
+        return;
+    }
+    // Only a command that changed something is logged (Redis: server.dirty moved).
+    if (m_server.dirty() == dirtyBefore) {
+        m_propagateAs.clear();
+        return;
+    }
+    const bool rewritten = !m_propagateAs.empty();
+    if (!rewritten && !command)
+        return;
+    // Redis's execCommandPropagateMulti: a transaction's writes are logged between MULTI and
+    // EXEC, so that a replay applies all of them or none.
+    if (m_callDepth > 0 && !m_multiPropagated) {
+        m_server.propagate(m_db, { "MULTI" });
+        m_multiPropagated = true;
+    }
+    if (!rewritten) {
+        m_server.propagate(m_db, *m_args);
+        return;
+    }
+    for (const std::vector<QByteArray> &argv : std::exchange(m_propagateAs, {}))
+        m_server.propagate(m_db, std::vector<QByteArrayView>(argv.begin(), argv.end()));
+}
+
 void Connection::call(Command *command)
 {
     const std::vector<QByteArrayView> &argv = *m_args;
     m_commandTimeMs = QDateTime::currentMSecsSinceEpoch();
+    const bool propagating = m_server.isPropagating();
+    const quint64 dirtyBefore = propagating ? m_server.dirty() : 0;
+    const quint64 callsBefore = m_calls++;
     const quint64 errorsBefore = m_reply.errorCount();
     const auto start = std::chrono::steady_clock::now();
     m_redacted.clear();
@@ -379,7 +444,9 @@ void Connection::call(Command *command)
     TrackingTable &tracking = m_server.tracking();
     if (!outerInCommand)
         tracking.beginCommand(this);
+    ++m_callDepth;
     command->handler(*this);
+    --m_callDepth;
     // Client-side caching: what a tracking client reads (inside EXEC too) is remembered, even
     // when the command failed, as Redis's call() does.
     if ((command->flags & CommandFlag::ReadOnly) && m_tracking && m_tracking->remembersKeys())
@@ -388,6 +455,8 @@ void Connection::call(Command *command)
         tracking.endCommand();
     m_inCommand = outerInCommand;
     m_current = outerCommand;
+    if (propagating)
+        propagateCall(command, dirtyBefore, m_calls - callsBefore > 1);
     const qint64 micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - start)
                                   .count();
@@ -566,7 +635,19 @@ void Connection::closeSoon(const char *reason)
 
 void Connection::flushOutput()
 {
+    // Redis writes the AOF before it sends replies: no client learns of a write that is not
+    // in the file. With appendfsync always the replies of the whole round wait for one write
+    // and fsync (Server::flushPending), as they wait for Redis's beforeSleep.
+    if (m_server.isPropagating() && m_server.mustDeferReplies()) {
+        if (!m_flushScheduled) {
+            m_flushScheduled = true;
+            m_server.scheduleFlush(this);
+        }
+        return;
+    }
     m_flushScheduled = false;
+    if (m_server.isPropagating())
+        m_server.writePropagated();
     if (m_fd < 0 || m_closed)
         return;
     while (m_outPos < m_out.size()) {

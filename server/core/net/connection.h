@@ -64,6 +64,16 @@ public:
     void redactArgument(qsizetype i) { m_redacted.push_back(i); }
     bool isRedacted(qsizetype i) const;
 
+    // --- propagation (the append-only file) ---
+    // Whether what this command changes is being logged.
+    bool isPropagating() const;
+    // What the command being run is logged as, instead of its own arguments, when those would
+    // not replay to the same data: relative times made absolute, a random or computed result
+    // logged by its effect (Redis's rewriteClientCommandVector and alsoPropagate). Each call
+    // adds one command; nothing happens while nothing is logged.
+    void propagateAs(std::initializer_list<QByteArrayView> argv);
+    void propagateAs(const std::vector<QByteArrayView> &argv);
+
     // --- transactions ---
     Transaction &transaction() { return m_transaction; }
     const Transaction &transaction() const { return m_transaction; }
@@ -88,7 +98,11 @@ public:
         const bool outerInCommand = std::exchange(m_inCommand, true);
         m_commandTimeMs = QDateTime::currentMSecsSinceEpoch();
         const auto start = std::chrono::steady_clock::now();
+        const quint64 dirtyBefore = isPropagating() ? dirty() : 0;
         f();
+        // A blocked command is logged only as what serving it did (propagateAs).
+        if (isPropagating())
+            propagateCall(nullptr, dirtyBefore, false);
         m_blockedMicros += std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::steady_clock::now() - start)
                                    .count();
@@ -151,6 +165,10 @@ public:
         m_push.setProtocol(version);
     }
     bool isAuthenticated() const { return m_authenticated; }
+    // Redis's mustObeyClient: the client replaying the append-only file, whose commands are
+    // what the server itself logged, so limits meant for users do not apply to them.
+    bool mustObey() const { return m_mustObey; }
+    void setMustObey(bool on) { m_mustObey = on; }
     void setAuthenticated(bool on);
     qint64 createdMs() const { return m_createdMs; }
     qint64 lastInteractionMs() const { return m_lastInteractionMs; }
@@ -181,6 +199,11 @@ private:
     void accountCommand(Command *command, const std::vector<QByteArrayView> &argv, qint64 micros,
                         quint64 errorsBefore, bool countCall);
     void queue(Command *command);
+    // The propagation point: after a command ran, logs it (or what it asked to be logged as)
+    // when it changed the data since dirtyBefore; a container (EXEC: it ran other commands)
+    // closes the MULTI its first logged command opened instead of being logged itself.
+    void propagateCall(Command *command, quint64 dirtyBefore, bool container);
+    quint64 dirty() const; // the server's
     bool reject(Command *command, const QByteArray &message);
     // Redis's output-buffer limits for the pubsub class, checked as frames are queued.
     bool isOverPubSubLimit();
@@ -203,6 +226,10 @@ private:
     QByteArray m_libVersion;
     QByteArray m_lastCommand;
     std::vector<qsizetype> m_redacted; // of the current command; empty for nearly every one
+    std::vector<std::vector<QByteArray>> m_propagateAs; // see propagateAs(); usually empty
+    int m_callDepth = 0;                                // > 0 while EXEC runs its commands
+    quint64 m_calls = 0;                                // call()s so far, to spot containers
+    bool m_multiPropagated = false; // this EXEC's MULTI is logged, its EXEC is due
 
     QByteArray m_in; // unconsumed input only; empty between requests
     QByteArray m_out;
@@ -229,6 +256,7 @@ private:
     int m_db = 0;
     int m_interest = 0;
     bool m_authenticated = true;
+    bool m_mustObey = false;
     bool m_closeAfterReply = false;
     bool m_closed = false;
     bool m_inCommand = false;

@@ -94,6 +94,12 @@ Server::Server(ServerConfig config, QObject *parent)
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
+        // Redis's propagateDeletion: an expired key is logged as DEL (UNLINK when
+        // lazyfree-lazy-expire).
+        m_databases.back()->setExpiredHook([this, i](QByteArrayView key) {
+            if (m_propagating)
+                propagate(i, { m_config.lazyfreeLazyExpire ? "UNLINK" : "DEL", key });
+        });
     }
     KeyspaceEvents::watchDatabases(*this);
     m_persistence = std::make_unique<Persistence>(*this);
@@ -147,6 +153,31 @@ bool Server::prepareForShutdown(bool forceSave, bool noSave)
     // SHUTDOWN still saves).
     m_shutdownPrepared = m_persistence->saveForShutdown(forceSave, noSave);
     return m_shutdownPrepared;
+}
+
+void Server::propagate(int db, const std::vector<QByteArrayView> &argv)
+{
+    m_persistence->aof().feed(db, argv);
+}
+
+void Server::writePropagated()
+{
+    Aof &aof = m_persistence->aof();
+    if (aof.hasPending() && !aof.write())
+        setDiskError(m_persistence->diskError());
+}
+
+bool Server::mustDeferReplies() const
+{
+    return m_config.appendFsync == AppendFsync::Always && m_persistence->aof().hasPending();
+}
+
+quint64 Server::dirty() const
+{
+    quint64 total = 0;
+    for (const auto &db : m_databases)
+        total += db->changes();
+    return total;
 }
 
 void Server::flushAll(bool async)
@@ -388,6 +419,9 @@ void Server::scheduleFlush(Connection *connection)
 void Server::flushPending()
 {
     m_flushScheduled = false;
+    // One write (and with appendfsync always one fsync) for every reply of the round.
+    if (m_propagating)
+        writePropagated();
     const std::vector<quint64> ids = std::exchange(m_pendingFlush, {});
     for (quint64 id : ids) {
         if (Connection *connection = client(id))

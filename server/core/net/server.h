@@ -66,6 +66,23 @@ public:
 
     // RDB snapshots: SAVE, BGSAVE, the save rules (checked by the timer), loading at start-up.
     Persistence &persistence() { return *m_persistence; }
+
+    // Propagation, as Redis's propagate(): every change reaches the append-only file as a
+    // command through propagate(), from the one place commands run (Connection::call) and from
+    // expiry. Nothing is done while no AOF is on (the Aof sets it).
+    bool isPropagating() const { return m_propagating; }
+    void setPropagating(bool on) { m_propagating = on; }
+    void propagate(int db, const std::vector<QByteArrayView> &argv);
+    // Writes what was propagated before a reply leaves (Connection::flushOutput).
+    void writePropagated();
+    // appendfsync always with writes not yet on disk: replies wait for the end of the round.
+    bool mustDeferReplies() const;
+    // Keys changed in every database (Redis's server.dirty): a command that moved it changed
+    // the data and is propagated.
+    quint64 dirty() const;
+    // The -MISCONF error write commands get, kept current by Persistence; empty: none.
+    const QByteArray &diskError() const { return m_diskError; }
+    void setDiskError(QByteArray error) { m_diskError = std::move(error); }
     // What stopping saves (Redis's prepareForShutdown): kills a running BGSAVE, then saves when
     // forceSave, or when save rules exist unless noSave. Done once: SHUTDOWN does it before
     // shutdown(), and the program does it on its way out (SIGTERM, the window closed) unless
@@ -152,6 +169,8 @@ private:
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them
     bool m_shutdownPrepared = false;
+    bool m_propagating = false;
+    QByteArray m_diskError;
     std::map<quint64, Connection *> m_clients;
     std::vector<Connection *> m_closed;
     std::vector<Connection *> m_monitors;

@@ -37,6 +37,7 @@ std::vector<const Keyspace *> constDatabases(Server &server)
 Persistence::Persistence(Server &server)
     : m_server(server)
     , m_lastSaveMs(QDateTime::currentMSecsSinceEpoch())
+    , m_aof(server)
 { }
 
 Persistence::~Persistence()
@@ -84,6 +85,13 @@ RdbReader::Limits Persistence::loadLimits(const ServerConfig &config)
 bool Persistence::load(QString *error)
 {
     const ServerConfig &config = m_server.config();
+    if (config.appendOnly) {
+        const bool exists = m_aof.exists();
+        if (exists && !m_aof.load(error))
+            return false;
+        m_changesAtLastSave = totalChanges();
+        return m_aof.start(!exists, error);
+    }
     const RdbReader::Limits limits = loadLimits(config);
     std::vector<Keyspace *> databases;
     for (int i = 0; i < m_server.databaseCount(); ++i)
@@ -170,6 +178,13 @@ void Persistence::killBackgroundSave()
 bool Persistence::saveForShutdown(bool forceSave, bool noSave)
 {
     killBackgroundSave();
+    // Redis's prepareForShutdown: the rewrite child goes, what is buffered is written and
+    // fsynced.
+    if (m_aof.isOn()) {
+        m_aof.killRewrite();
+        m_aof.write();
+        m_aof.sync();
+    }
     if (noSave || (!forceSave && m_server.config().saveRules.empty()))
         return true;
     qCInfo(lcServer) << "Saving the final RDB snapshot before exiting.";
@@ -179,6 +194,8 @@ bool Persistence::saveForShutdown(bool forceSave, bool noSave)
 
 void Persistence::cron(qint64 nowMs)
 {
+    m_aof.cron(nowMs);
+    m_server.setDiskError(diskError());
     if (m_childPid > 0) {
         int status = 0;
         const pid_t done = ::waitpid(m_childPid, &status, WNOHANG);
@@ -192,6 +209,8 @@ void Persistence::cron(qint64 nowMs)
             return;
         }
     }
+    if (m_aof.isRewriteRunning())
+        return; // one child at a time, as in Redis
     const bool retryAllowed = m_lastBgsaveOk || nowMs - m_lastBgsaveTryMs > RetryDelayMs;
     bool start = m_scheduled && retryAllowed;
     const quint64 changes = changesSinceLastSave();
@@ -227,6 +246,7 @@ void Persistence::backgroundSaveDone(int status, qint64 nowMs)
                               .filePath(QStringLiteral("temp-%1.rdb").arg(qint64(m_childPid))));
     }
     m_lastBgsaveOk = ok;
+    m_server.setDiskError(diskError());
     m_lastBgsaveSeconds = (nowMs - m_childStartMs) / 1000;
     m_childPid = -1;
     serveSnapshotWaiters(ok);
@@ -253,4 +273,31 @@ void Persistence::serveSnapshotWaiters(bool saved)
         client->pushOutput(payload);
         client->closeAfterReply();
     }
+}
+
+void Persistence::appendOnlyChanged()
+{
+    QString error;
+    if (m_server.config().appendOnly && !m_aof.isOn()) {
+        if (!m_aof.start(true, &error))
+            qCWarning(lcServer).noquote() << "Can't start the append only file:" << error;
+    } else if (!m_server.config().appendOnly && m_aof.isOn()) {
+        m_aof.stop();
+    }
+    m_server.setDiskError(diskError());
+}
+
+QByteArray Persistence::diskError() const
+{
+    const ServerConfig &config = m_server.config();
+    if (config.stopWritesOnBgsaveError && !config.saveRules.empty() && !m_lastBgsaveOk) {
+        return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+               "persist to disk. Commands that may modify the data set are disabled, because "
+               "this instance is configured to report errors during writes if RDB snapshotting "
+               "fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
+               "details about the RDB error.";
+    }
+    if (m_aof.isOn() && !m_aof.lastWriteOk())
+        return "MISCONF Errors writing to the AOF file: " + m_aof.lastWriteError().toUtf8();
+    return QByteArray();
 }

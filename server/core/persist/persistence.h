@@ -1,5 +1,6 @@
 #pragma once
 
+#include "aof.h"
 #include "config/serverconfig.h"
 #include "rdbfile.h"
 
@@ -27,9 +28,14 @@ public:
     Persistence(const Persistence &) = delete;
     Persistence &operator=(const Persistence &) = delete;
 
-    // Loads config().rdbPath() into the (empty) databases; a missing file is fine. False with
-    // *error on a corrupt file.
+    // Start-up: loads the data into the (empty) databases, as Redis's loadDataFromDisk: with
+    // appendonly yes from the append-only files (never the RDB file), which are then opened
+    // for appending; otherwise config().rdbPath(). A missing file is fine. False with *error
+    // on a corrupt file.
     bool load(QString *error);
+    // The append-only file (off unless appendonly yes).
+    Aof &aof() { return m_aof; }
+    const Aof &aof() const { return m_aof; }
     // SAVE: writes the snapshot now, blocking. False with *error.
     bool save(QString *error);
     // BGSAVE: forks a child that writes the snapshot. False with *error if fork fails.
@@ -46,6 +52,14 @@ public:
     // SYNC: the client gets the snapshot of the next BGSAVE to finish as a bulk string, then
     // its connection is closed (no replication stream yet).
     void addSnapshotWaiter(quint64 clientId) { m_snapshotWaiters.push_back(clientId); }
+
+    // CONFIG SET appendonly: starts the append-only file (its base written from the data in
+    // memory) or stops it.
+    void appendOnlyChanged();
+    // Redis's writeCommandsDeniedByDiskError: the -MISCONF error write commands get while the
+    // last BGSAVE failed (stop-writes-on-bgsave-error, with save rules) or the AOF cannot be
+    // written; empty when writes are allowed.
+    QByteArray diskError() const;
 
     // Called by the server's timer: reaps a finished child, then starts a BGSAVE when a save
     // rule or a schedule says so.
@@ -81,5 +95,6 @@ private:
     bool m_lastBgsaveOk = true;
     bool m_scheduled = false;
     RdbFile::LoadStats m_loadStats;
+    Aof m_aof;
     std::vector<quint64> m_snapshotWaiters; // client ids
 };

@@ -43,7 +43,7 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
     writeAux(w, "redis-bits", QByteArray::number(int(sizeof(void *) * 8)));
     writeAux(w, "ctime", QByteArray::number(QDateTime::currentSecsSinceEpoch()));
     writeAux(w, "used-mem", QByteArray::number(options.usedMemory));
-    writeAux(w, "aof-base", "0");
+    writeAux(w, "aof-base", options.aofBase ? "1" : "0");
     for (size_t db = 0; db < databases.size(); ++db) {
         const Keyspace *keyspace = databases[db];
         if (!keyspace || keyspace->size() == 0)

@@ -23,6 +23,7 @@ public:
         bool compression = true; // rdbcompression
         bool checksum = true;    // rdbchecksum
         qint64 usedMemory = 0;   // the used-mem aux field
+        bool aofBase = false;    // the aof-base aux field: the base of an append-only file
     };
     struct LoadStats
     {

@@ -97,6 +97,8 @@ void Keyspace::destroyLinked(KeyEntry *entry, Deletion reason)
         m_keyEventHook(KeyEvent::Expired, entry->key());
     if (reason == Deletion::Expire && m_invalidator)
         m_invalidator->keyModified(entry->key(), false);
+    if (reason == Deletion::Expire && m_expiredHook)
+        m_expiredHook(entry->key());
     m_dict.take(entry->key());
     if (entry->hasExpire())
         removeVolatile(entry);

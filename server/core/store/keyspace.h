@@ -96,6 +96,12 @@ public:
     {
         m_keyEventHook = std::move(hook);
     }
+    // Propagation: told of each key deleted because it expired (lazily or actively), before it
+    // is freed, so that the deletion reaches the append-only file as Redis propagates it.
+    void setExpiredHook(std::function<void(QByteArrayView key)> hook)
+    {
+        m_expiredHook = std::move(hook);
+    }
     // A command changed the value of key in place (APPEND, SETRANGE, INCR, SETBIT...).
     void signalModified(QByteArrayView key)
     {
@@ -238,4 +244,5 @@ private:
     LazyFree *m_lazyFree = nullptr;                               // the server's; never swapped
     KeyInvalidator *m_invalidator = nullptr;                      // the server's; never swapped
     std::function<void(KeyEvent, QByteArrayView)> m_keyEventHook; // never swapped
+    std::function<void(QByteArrayView)> m_expiredHook;            // never swapped
 };

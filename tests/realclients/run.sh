@@ -50,6 +50,20 @@ check "redis-benchmark" bash -c "timeout 120 redis-benchmark -p $port -t set,get
 check "redis-benchmark default" bash -c "timeout 120 redis-benchmark -p $port -n 2000 -q 2>&1 | tr '\r' '\n' | grep -c 'requests per second' | grep -qx 20"
 if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
     check "redis-py" timeout 60 /usr/bin/python3 "$here/redis_py_test.py" "$port"
+    check "redis-py scripts" timeout 60 /usr/bin/python3 "$here/redis_py_scripts.py" "$port"
+    # The same scripting assertions hold against redis-server, the reference.
+    if command -v redis-server >/dev/null; then
+        rport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        redis-server --port "$rport" --bind 127.0.0.1 --save "" --dir "$work" >"$work/redis" 2>&1 &
+        rpid=$!
+        for _ in $(seq 50); do
+            timeout 1 redis-cli -p "$rport" PING 2>/dev/null | grep -q PONG && break
+            sleep 0.1
+        done
+        check "redis-py scripts (redis-server)" timeout 60 /usr/bin/python3 "$here/redis_py_scripts.py" "$rport"
+        kill "$rpid" 2>/dev/null
+        wait "$rpid" 2>/dev/null
+    fi
 else
     echo "python3-redis not installed: redis-py skipped"
 fi

@@ -49,6 +49,7 @@ CommandTable::CommandTable()
     registerStreamCommands(*this);
     registerStreamGroupCommands(*this);
     registerStreamInfoCommands(*this);
+    registerScriptingCommands(*this);
 }
 
 void CommandTable::add(Command command)

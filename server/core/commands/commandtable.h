@@ -44,6 +44,9 @@ enum : quint32 {
     // qkv's own: allowed to a RESP2 client in subscribed mode (Redis's processCommand lists
     // PING, QUIT, RESET and the (un)subscribe commands).
     SubscribedContext = 1 << 22,
+    // Redis's may-replicate (not reported by COMMAND in 7.0): may write through what it runs
+    // (EVAL, EVALSHA, FCALL), so a write pause holds it.
+    MayReplicate = 1 << 23,
 };
 }
 
@@ -271,3 +274,4 @@ void registerReplicationCommands(CommandTable &table);
 void registerStreamCommands(CommandTable &table);
 void registerStreamGroupCommands(CommandTable &table);
 void registerStreamInfoCommands(CommandTable &table);
+void registerScriptingCommands(CommandTable &table);

@@ -5,6 +5,8 @@
 #include "net/server.h"
 #include "observe/clock.h"
 #include "persist/persistence.h"
+#include "scripting/functionlibraries.h"
+#include "scripting/scripting.h"
 #include "store/keyspace.h"
 
 #include <QCoreApplication>
@@ -174,20 +176,24 @@ void memorySection(Writer &w, Server &server)
     w.field("allocator_resident", rss);
     w.field("total_system_memory", system);
     w.field("total_system_memory_human", human(system));
-    // No scripting engine and no functions in qkv: their memory is truly zero.
-    w.field("used_memory_lua", 0);
-    w.field("used_memory_vm_eval", 0);
-    w.field("used_memory_lua_human", QByteArrayLiteral("0B"));
-    w.field("used_memory_scripts_eval", 0);
-    w.field("number_of_cached_scripts", 0);
-    w.field("number_of_functions", 0);
-    w.field("number_of_libraries", 0);
-    w.field("used_memory_vm_functions", 0);
-    w.field("used_memory_vm_total", 0);
-    w.field("used_memory_vm_total_human", QByteArrayLiteral("0B"));
-    w.field("used_memory_functions", 0);
-    w.field("used_memory_scripts", 0);
-    w.field("used_memory_scripts_human", QByteArrayLiteral("0B"));
+    const Scripting &scripting = server.scripting();
+    const FunctionLibraries &functions = scripting.functions();
+    const qint64 luaMemory = scripting.luaMemory();
+    const qint64 functionsVm = functions.luaMemory();
+    w.field("used_memory_lua", luaMemory);
+    w.field("used_memory_vm_eval", luaMemory);
+    w.field("used_memory_lua_human", human(luaMemory));
+    w.field("used_memory_scripts_eval", scripting.scriptsMemory());
+    w.field("number_of_cached_scripts", scripting.scriptCount());
+    w.field("number_of_functions", functions.functionCount());
+    w.field("number_of_libraries", qsizetype(functions.libraries().size()));
+    w.field("used_memory_vm_functions", functionsVm);
+    w.field("used_memory_vm_total", luaMemory + functionsVm);
+    w.field("used_memory_vm_total_human", human(luaMemory + functionsVm));
+    w.field("used_memory_functions", functions.librariesMemory());
+    const qint64 scriptsMemory = scripting.scriptsMemory() + functions.librariesMemory();
+    w.field("used_memory_scripts", scriptsMemory);
+    w.field("used_memory_scripts_human", human(scriptsMemory));
     w.field("maxmemory", 0);
     w.field("maxmemory_human", QByteArrayLiteral("0B"));
     w.field("maxmemory_policy", QByteArrayLiteral("noeviction"));

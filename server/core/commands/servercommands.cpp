@@ -9,6 +9,8 @@
 #include "observe/clock.h"
 #include "observe/logsink.h"
 #include "protocol/numbers.h"
+#include "scripting/scripting.h"
+#include "scripting/scriptrun.h"
 #include "store/globmatch.h"
 
 #include <algorithm>
@@ -513,21 +515,6 @@ void commandHelpCommand(Connection &c)
                 "    Return the keys and the access flags from a full Redis command." });
 }
 
-// There are no functions in qkv, so there is nothing to flush; the options are checked as
-// Redis checks them.
-void functionFlushCommand(Connection &c)
-{
-    if (c.argc() > 3) {
-        replySubcommandSyntaxError(c);
-        return;
-    }
-    if (c.argc() == 3 && !argIs(c.arg(2), "SYNC") && !argIs(c.arg(2), "ASYNC")) {
-        c.reply().error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-        return;
-    }
-    c.reply().ok();
-}
-
 // From now on the client receives every command the server runs (see Server::feedMonitors).
 void monitorCommand(Connection &c)
 {
@@ -579,6 +566,14 @@ void shutdownCommand(Connection &c)
         c.reply().error("ERR No shutdown in progress.");
         return;
     }
+    // A script running long lets SHUTDOWN in: NOSAVE only, and it ends the script.
+    if (ScriptRun *script = c.server().scripting().currentRun()) {
+        if (!noSave) {
+            c.reply().error(c.server().scripting().busyError());
+            return;
+        }
+        script->kill();
+    }
     if (!c.server().prepareForShutdown(save, noSave) && !force) {
         qCWarning(lcServer) << "Error trying to save the DB, can't exit.";
         c.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
@@ -622,14 +617,6 @@ void registerServerCommands(CommandTable &table)
         Command { "help", 2, Introspection, commandHelpCommand }.acl(Connection),
     };
     table.add(std::move(command));
-
-    Command function { "function", -2, 0, nullptr };
-    function.subcommands = {
-        Command { "flush", -2, Write | NoScript, functionFlushCommand }
-                .acl(AclCategory::Scripting)
-                .withTips({ "request_policy:all_shards", "response_policy:all_succeeded" }),
-    };
-    table.add(std::move(function));
 
     // Refused as Redis 7.0 refuses it by default (Connection::execute), so no handler.
     table.add({ "debug", -2, Admin | NoScript | Loading | Stale | Protected, nullptr });

@@ -327,6 +327,8 @@ const std::vector<ConfigParameter> &parameters()
           ConfigFlag::MultiArg },
         integerParameter("tracking-table-max-keys", nullptr, 0, LLONG_MAX,
                          &ServerConfig::trackingTableMaxKeys),
+        integerParameter("busy-reply-threshold", "lua-time-limit", 0, LLONG_MAX,
+                         &ServerConfig::busyReplyThreshold),
         integerParameter("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, LLONG_MAX,
                          &ServerConfig::hashMaxListpackEntries),
         memoryParameter("hash-max-listpack-value", "hash-max-ziplist-value",

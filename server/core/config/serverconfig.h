@@ -52,6 +52,9 @@ struct ServerConfig
     std::vector<double> latencyTrackingPercentiles { 50, 99, 99.9 };
     // Client-side caching: at most this many tracked keys (0: no limit); more are invalidated.
     long long trackingTableMaxKeys = 1000000;
+    // busy-reply-threshold (lua-time-limit), ms: past it a running script lets other clients in
+    // (they get -BUSY) and can be killed; 0 never.
+    long long busyReplyThreshold = 5000;
     // When the aggregate types leave their compact encodings (Redis's defaults): more elements
     // than *Entries, or an element longer than *Value bytes. listMaxListpackSize is a list
     // node's limit: > 0 elements, or -1..-5 for 4, 8, 16, 32, 64 KB.

@@ -4,6 +4,7 @@
 #include "observe/logsink.h"
 #include "pubsub/clientsubscriptions.h"
 #include "pubsub/clienttracking.h"
+#include "scripting/scripting.h"
 #include "server.h"
 #include "store/keyspace.h"
 
@@ -92,7 +93,9 @@ void Connection::setAuthenticated(bool on)
 
 void Connection::handleEvents(int events)
 {
-    if (m_closed)
+    // Inside its own command (a script letting clients in while it runs) a client waits: its
+    // events come again after the command, as Redis's protectClient.
+    if (m_closed || m_inCommand)
         return;
     if (events & Poller::Writable)
         flushOutput();
@@ -328,6 +331,15 @@ bool Connection::execute()
                          "allowed in this context");
         return true;
     }
+    // Redis's processCommand: while a script runs past busy-reply-threshold only the commands
+    // flagged allow-busy run.
+    if (!(command->flags & CommandFlag::AllowBusy)) {
+        const QByteArray busy = m_server.scripting().busyError();
+        if (!busy.isNull()) {
+            reject(command, busy);
+            return true;
+        }
+    }
     // Checked after every rejection, as Redis does: a refused command never waits.
     if (m_server.pauseMode() != Server::PauseMode::None && isHeldByPause(command)) {
         m_server.postpone(this);
@@ -344,15 +356,16 @@ bool Connection::execute()
     return true;
 }
 
-// Redis's processCommand: a write pause holds commands that write, and EXEC of a transaction
-// that does.
+// Redis's processCommand: a write pause holds commands that write or may (scripts), and EXEC of
+// a transaction that does.
 bool Connection::isHeldByPause(const Command *command) const
 {
     if (m_server.pauseMode() == Server::PauseMode::All)
         return true;
-    if (command->flags & CommandFlag::Write)
+    constexpr quint32 MayWrite = CommandFlag::Write | CommandFlag::MayReplicate;
+    if (command->flags & MayWrite)
         return true;
-    return command->fullName == "exec" && (m_transaction.queuedFlags() & CommandFlag::Write);
+    return command->fullName == "exec" && (m_transaction.queuedFlags() & MayWrite);
 }
 
 void Connection::queue(Command *command)
@@ -363,12 +376,16 @@ void Connection::queue(Command *command)
 
 void Connection::runQueued(Command *command, const std::vector<QByteArray> &args)
 {
-    std::vector<QByteArrayView> views(args.begin(), args.end());
-    const std::vector<QByteArrayView> *outer = m_args;
-    m_args = &views;
-    m_inExec = true;
+    const std::vector<QByteArrayView> views(args.begin(), args.end());
+    runCommand(command, views);
+}
+
+void Connection::runCommand(Command *command, const std::vector<QByteArrayView> &argv)
+{
+    const std::vector<QByteArrayView> *outer = std::exchange(m_args, &argv);
+    const bool outerInExec = std::exchange(m_inExec, true);
     call(command);
-    m_inExec = false;
+    m_inExec = outerInExec;
     m_args = outer;
     m_redacted.clear(); // EXEC's own MONITOR line shows none of its commands' redactions
 }
@@ -398,8 +415,19 @@ void Connection::propagateAs(const std::vector<QByteArrayView> &argv)
         m_propagateAs.back().push_back(arg.toByteArray());
 }
 
+void Connection::endEffects()
+{
+    --m_callDepth;
+    if (std::exchange(m_multiPropagated, false))
+        m_server.propagate(m_db, { "EXEC" });
+}
+
 void Connection::propagateCall(Command *command, quint64 dirtyBefore, bool container)
 {
+    if (std::exchange(m_preventPropagation, false)) {
+        m_propagateAs.clear();
+        return;
+    }
     if (container) {
         if (std::exchange(m_multiPropagated, false))
             m_server.propagate(m_db, { "EXEC" });
@@ -441,6 +469,7 @@ void Connection::call(Command *command)
     const bool outerInCommand = m_inCommand;
     Command *outerCommand = std::exchange(m_current, command);
     m_inCommand = true;
+    m_preventPropagation = false;
     TrackingTable &tracking = m_server.tracking();
     if (!outerInCommand)
         tracking.beginCommand(this);
@@ -509,8 +538,10 @@ void Connection::accountCommand(Command *command, const std::vector<QByteArrayVi
             config.latencyMonitorThreshold, m_commandTimeMs / 1000);
     if (m_reply.errorCount() > qMax(errorsBefore, m_errorsCounted)) {
         ++command->failedCalls;
-        m_server.stats().countError(m_reply.lastErrorCode());
+        if (!m_skipErrorStats)
+            m_server.stats().countError(m_reply.lastErrorCode());
     }
+    m_skipErrorStats = false;
     m_errorsCounted = m_reply.errorCount();
     // Redis's slowlogPushCurrentCommand: a single comparison for every command that is fast.
     if (SlowLog::isSlow(micros, config.slowlogLogSlowerThan)

@@ -60,6 +60,9 @@ public:
     void closeAfterReply() { m_closeAfterReply = true; }
     // CLIENT KILL and the dashboard: close now, or after the reply when it is the caller.
     void kill();
+    // Scripts: the error reply just written repeats one already counted where it happened
+    // (a command the script ran), so INFO's error counts skip it; the command still failed.
+    void skipErrorStats() { m_skipErrorStats = true; }
     // AUTH and HELLO: MONITOR shows this argument of the current command as "(redacted)".
     void redactArgument(qsizetype i) { m_redacted.push_back(i); }
     bool isRedacted(qsizetype i) const;
@@ -73,6 +76,13 @@ public:
     // adds one command; nothing happens while nothing is logged.
     void propagateAs(std::initializer_list<QByteArrayView> argv);
     void propagateAs(const std::vector<QByteArrayView> &argv);
+    // Redis's preventCommandPropagation: the running command is not logged itself (EVAL and
+    // FCALL, whose effects are logged instead, by the script client).
+    void preventPropagation() { m_preventPropagation = true; }
+    // The commands run between these are one unit, as a script's effects: logged between
+    // MULTI and EXEC when they write, as EXEC's commands are.
+    void beginEffects() { ++m_callDepth; }
+    void endEffects();
 
     // --- transactions ---
     Transaction &transaction() { return m_transaction; }
@@ -80,7 +90,11 @@ public:
     // EXEC: runs one queued command with its saved arguments through the same path as a
     // command from the wire (statistics, slow log, MONITOR, command log).
     void runQueued(Command *command, const std::vector<QByteArray> &args);
-    // While EXEC runs its commands (Redis's CLIENT_DENY_BLOCKING: MONITOR refuses).
+    // Scripts (redis.call): runs a command the script layer has checked, with argv, on this
+    // (the script's own) client through that same path, as EXEC runs its commands.
+    void runCommand(Command *command, const std::vector<QByteArrayView> &argv);
+    // While EXEC or a script runs commands (Redis's CLIENT_DENY_BLOCKING: blocking commands
+    // do not wait, MONITOR refuses).
     bool isInExec() const { return m_inExec; }
 
     // --- blocking commands (BLPOP...) ---
@@ -229,6 +243,7 @@ private:
     std::vector<std::vector<QByteArray>> m_propagateAs; // see propagateAs(); usually empty
     int m_callDepth = 0;                                // > 0 while EXEC runs its commands
     quint64 m_calls = 0;                                // call()s so far, to spot containers
+    bool m_preventPropagation = false;
     bool m_multiPropagated = false; // this EXEC's MULTI is logged, its EXEC is due
 
     QByteArray m_in; // unconsumed input only; empty between requests
@@ -263,6 +278,7 @@ private:
     bool m_monitor = false;
     bool m_inExec = false;
     bool m_blocked = false;
+    bool m_skipErrorStats = false;
     qint64 m_blockedMicros = 0; // run time of the blocked command, waiting excluded
     qint64 m_createdMs;
     qint64 m_lastInteractionMs;

@@ -20,6 +20,7 @@ public:
     void modify(int fd, int events, PollHandler *handler) override;
     void remove(int fd) override;
     const char *name() const override { return "epoll"; }
+    void pollNow() override { dispatch(); }
 
 private:
     void dispatch();

@@ -2,6 +2,10 @@
 
 #include <QSocketNotifier>
 
+#include <vector>
+
+#include <poll.h>
+
 NotifierPoller::NotifierPoller(QObject *parent)
     : Poller(parent)
 { }
@@ -44,6 +48,26 @@ void NotifierPoller::remove(int fd)
         watch.write->setEnabled(false);
         watch.read->deleteLater();
         watch.write->deleteLater();
+    }
+}
+
+void NotifierPoller::pollNow()
+{
+    std::vector<pollfd> fds;
+    for (auto it = m_watches.cbegin(); it != m_watches.cend(); ++it) {
+        const short events = short((it->read->isEnabled() ? POLLIN : 0)
+                                   | (it->write->isEnabled() ? POLLOUT : 0));
+        if (events)
+            fds.push_back({ it.key(), events, 0 });
+    }
+    if (::poll(fds.data(), nfds_t(fds.size()), 0) <= 0)
+        return;
+    for (const pollfd &ready : fds) {
+        // Errors and hang-ups are reported as readable: the read then sees EOF or the error.
+        if (ready.revents & (POLLIN | POLLERR | POLLHUP))
+            dispatch(ready.fd, Readable);
+        if (ready.revents & POLLOUT)
+            dispatch(ready.fd, Writable);
     }
 }
 

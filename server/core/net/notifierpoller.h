@@ -17,6 +17,7 @@ public:
     bool add(int fd, int events, PollHandler *handler) override;
     void modify(int fd, int events, PollHandler *handler) override;
     void remove(int fd) override;
+    void pollNow() override;
     const char *name() const override { return "notifier"; }
 
 private:

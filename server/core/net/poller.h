@@ -25,6 +25,9 @@ public:
     // Must be called before the fd is closed.
     virtual void remove(int fd) = 0;
     virtual const char *name() const = 0;
+    // Dispatches the events ready now without waiting: a script running long lets clients in
+    // this way (Redis's processEventsWhileBlocked), from inside a command.
+    virtual void pollNow() = 0;
 
     // epoll on Linux; QKV_POLLER=notifier in the environment selects the portable one.
     static Poller *create(QObject *parent = nullptr);

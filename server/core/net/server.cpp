@@ -8,6 +8,7 @@
 #include "poller.h"
 #include "protocol/repr.h"
 #include "pubsub/keyspaceevents.h"
+#include "scripting/scripting.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -103,6 +104,7 @@ Server::Server(ServerConfig config, QObject *parent)
     }
     KeyspaceEvents::watchDatabases(*this);
     m_persistence = std::make_unique<Persistence>(*this);
+    m_scripting = std::make_unique<Scripting>(*this);
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
@@ -405,6 +407,16 @@ void Server::feedMonitors(const Connection &source)
     const std::vector<Connection *> monitors = m_monitors;
     for (Connection *monitor : monitors)
         monitor->pushOutput(line);
+}
+
+void Server::processEventsWhileBlocked()
+{
+    // The running command's arguments may point into the shared read buffer: the clients read
+    // now get a buffer of their own.
+    QByteArray running = std::exchange(m_readBuffer, QByteArray());
+    while (m_listener->isListening() && m_listener->waitForNewConnection(0)) { }
+    m_poller->pollNow();
+    m_readBuffer = std::move(running);
 }
 
 void Server::scheduleFlush(Connection *connection)

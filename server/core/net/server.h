@@ -27,6 +27,7 @@ class LazyFree;
 class Listener;
 class Persistence;
 class Poller;
+class Scripting;
 
 // The whole server on one thread, as in Redis: the listener, every connection, the databases,
 // counters, the command log and the slow log. Nothing here is locked; other threads (the
@@ -83,6 +84,8 @@ public:
     // The -MISCONF error write commands get, kept current by Persistence; empty: none.
     const QByteArray &diskError() const { return m_diskError; }
     void setDiskError(QByteArray error) { m_diskError = std::move(error); }
+    // EVAL's Lua engine, script cache and script client.
+    Scripting &scripting() { return *m_scripting; }
     // What stopping saves (Redis's prepareForShutdown): kills a running BGSAVE, then saves when
     // forceSave, or when save rules exist unless noSave. Done once: SHUTDOWN does it before
     // shutdown(), and the program does it on its way out (SIGTERM, the window closed) unless
@@ -131,6 +134,11 @@ public:
     bool isPostponed(const Connection &connection) const;
     qsizetype postponedCount() const { return qsizetype(m_postponed.size()); }
 
+    // A script running past busy-reply-threshold lets clients in from inside its command, as
+    // Redis's processEventsWhileBlocked: new connections are accepted and ready sockets served
+    // (their commands get -BUSY unless allowed); timers do not run.
+    void processEventsWhileBlocked();
+
     // Clients blocked by BLPOP and the like.
     BlockedClients &blockedClients() { return m_blockedClients; }
     const BlockedClients &blockedClients() const { return m_blockedClients; }
@@ -168,6 +176,7 @@ private:
     std::unique_ptr<LazyFree> m_lazyFree; // outlives the databases, which hand it values
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them
+    std::unique_ptr<Scripting> m_scripting;
     bool m_shutdownPrepared = false;
     bool m_propagating = false;
     QByteArray m_diskError;

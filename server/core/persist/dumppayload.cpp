@@ -18,12 +18,22 @@ QByteArray DumpPayload::create(const KeyEntry &entry, bool compression)
     RdbWriter writer(&payload);
     writer.setCompression(compression);
     writer.writeObject(entry);
+    appendFooter(writer, &payload);
+    return payload;
+}
+
+QByteArrayView DumpPayload::body(QByteArrayView payload)
+{
+    return payload.first(payload.size() - FooterSize);
+}
+
+void DumpPayload::appendFooter(RdbWriter &writer, QByteArray *payload)
+{
     const unsigned char version[2] = { Rdb::Version & 0xff, (Rdb::Version >> 8) & 0xff };
     writer.writeRaw(QByteArrayView(reinterpret_cast<const char *>(version), 2));
     unsigned char crc[8];
     qToLittleEndian<quint64>(writer.checksum(), crc);
-    payload.append(reinterpret_cast<const char *>(crc), 8);
-    return payload;
+    payload->append(reinterpret_cast<const char *>(crc), 8);
 }
 
 bool DumpPayload::verify(QByteArrayView payload)
@@ -42,7 +52,7 @@ bool DumpPayload::verify(QByteArrayView payload)
 bool DumpPayload::load(QByteArrayView payload, const RdbReader::Limits &limits,
                        RdbReader::Value *value)
 {
-    RdbReader reader(payload.first(payload.size() - FooterSize));
+    RdbReader reader(body(payload));
     quint8 type = 0;
     // Redis's rdbLoadObjectType accepts only value types, never an opcode.
     if (!reader.readByte(&type) || type >= Rdb::OpFunction2)

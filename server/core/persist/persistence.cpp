@@ -4,6 +4,8 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "observe/logsink.h"
+#include "scripting/functionlibraries.h"
+#include "scripting/scripting.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -69,6 +71,8 @@ RdbFile::SaveOptions Persistence::saveOptions() const
     options.compression = m_server.config().rdbCompression;
     options.checksum = m_server.config().rdbChecksum;
     options.usedMemory = Info::usedMemory();
+    for (const auto &[name, library] : m_server.scripting().functions().libraries())
+        options.functionLibraries.append(library.code);
     return options;
 }
 
@@ -99,8 +103,16 @@ bool Persistence::load(QString *error)
     const auto start = QDateTime::currentMSecsSinceEpoch();
     bool missing = false;
     m_loadStats = {};
-    const bool ok = RdbFile::load(config.rdbPath(), databases, limits, config.rdbChecksum, start,
-                                  &m_loadStats, error, &missing);
+    bool ok = RdbFile::load(config.rdbPath(), databases, limits, config.rdbChecksum, start,
+                            &m_loadStats, error, &missing);
+    // Libraries of the same name replace those already loaded, as a restart would have none.
+    for (const QByteArray &code : std::as_const(m_loadStats.functionLibraries)) {
+        QByteArray failure;
+        if (ok && m_server.scripting().functions().load(code, true, &failure).isEmpty()) {
+            *error = QStringLiteral("Failed loading library: %1").arg(QString::fromUtf8(failure));
+            ok = false;
+        }
+    }
     // What was loaded is what is on disk: no changes since the last save.
     m_changesAtLastSave = totalChanges();
     if (ok && !missing) {

@@ -44,6 +44,10 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
     writeAux(w, "ctime", QByteArray::number(QDateTime::currentSecsSinceEpoch()));
     writeAux(w, "used-mem", QByteArray::number(options.usedMemory));
     writeAux(w, "aof-base", options.aofBase ? "1" : "0");
+    for (const QByteArray &code : options.functionLibraries) {
+        w.writeByte(Rdb::OpFunction2);
+        w.writeString(code);
+    }
     for (size_t db = 0; db < databases.size(); ++db) {
         const Keyspace *keyspace = databases[db];
         if (!keyspace || keyspace->size() == 0)
@@ -219,9 +223,15 @@ bool RdbFile::loadBytes(QByteArrayView data, const std::vector<Keyspace *> &data
             reader.fail(QStringLiteral("module data is not supported"));
             return failed();
         case Rdb::OpFunction:
-        case Rdb::OpFunction2:
-            reader.fail(QStringLiteral("functions are not supported"));
+            reader.fail(QStringLiteral("Pre-GA function format not supported"));
             return failed();
+        case Rdb::OpFunction2: {
+            QByteArray code;
+            if (!reader.readString(&code))
+                return failed();
+            stats->functionLibraries.append(code);
+            continue;
+        }
         case Rdb::OpEof: {
             if (version >= 5) {
                 const quint64 expected = Crc64::update(0, data.first(reader.position()));

@@ -2,6 +2,7 @@
 
 #include "rdbreader.h"
 
+#include <QByteArrayList>
 #include <QString>
 
 #include <vector>
@@ -9,9 +10,9 @@
 class Keyspace;
 
 // Whole RDB files, as redis-server 7.0 writes and loads them (rdbSaveRio / rdbLoadRio): the
-// "REDIS0010" header, the aux fields (redis-ver, redis-bits, ctime, used-mem, aof-base),
-// then for each non-empty database SELECTDB, RESIZEDB and its keys (EXPIRETIME_MS before a key
-// with a TTL), EOF and the CRC64 (zero with checksums off).
+// "REDIS0010" header, the aux fields (redis-ver, redis-bits, ctime, used-mem, aof-base), the
+// function libraries, then for each non-empty database SELECTDB, RESIZEDB and its keys
+// (EXPIRETIME_MS before a key with a TTL), EOF and the CRC64 (zero with checksums off).
 //
 // Writing only reads the databases (const forEach), so a forked child can write the parent's
 // copy-on-write image. Loading replaces nothing: it adds keys to the given (empty) databases.
@@ -24,12 +25,16 @@ public:
         bool checksum = true;    // rdbchecksum
         qint64 usedMemory = 0;   // the used-mem aux field
         bool aofBase = false;    // the aof-base aux field: the base of an append-only file
+        // The code of each function library, written as RDB_OPCODE_FUNCTION2 after the aux
+        // fields, as Redis 7.0 writes them.
+        QByteArrayList functionLibraries;
     };
     struct LoadStats
     {
         qint64 keysLoaded = 0;
         qint64 keysExpired = 0; // skipped because their time had passed, as a master does
         int rdbVersion = 0;
+        QByteArrayList functionLibraries; // their code, for the caller to load
     };
 
     // Writes databases (index = database number; null entries are skipped) as one RDB file

@@ -139,6 +139,17 @@ void ReplyWriter::doubleValue(double value)
     }
 }
 
+void ReplyWriter::bigNumber(QByteArrayView digits)
+{
+    if (!m_resp3) {
+        bulk(digits);
+        return;
+    }
+    m_out->append('(');
+    m_out->append(digits.data(), digits.size());
+    m_out->append("\r\n", 2);
+}
+
 void ReplyWriter::verbatim(QByteArrayView data, QByteArrayView format)
 {
     if (!m_resp3) {

@@ -33,6 +33,7 @@ public:
     void doubleValue(double value);    // ,value, or a bulk string in RESP2
     void verbatim(QByteArrayView data, QByteArrayView format = "txt"); // =len fmt:data, or bulk
     void boolean(bool value);                                          // #t/#f, or :1/:0 in RESP2
+    void bigNumber(QByteArrayView digits); // (digits, or a bulk string in RESP2
 
     // Error replies written so far, for INFO's total_error_replies.
     quint64 errorCount() const { return m_errors; }

@@ -1,0 +1,129 @@
+#include "scriptrun.h"
+
+#include "commands/commandtable.h"
+#include "commands/commandutil.h"
+#include "net/connection.h"
+#include "net/server.h"
+
+namespace {
+
+// Redis's scripts_flags_def.
+struct FlagName
+{
+    quint32 flag;
+    const char *name;
+};
+constexpr FlagName FlagNames[] = {
+    { ScriptRun::NoWrites, "no-writes" },
+    { ScriptRun::AllowOom, "allow-oom" },
+    { ScriptRun::AllowStale, "allow-stale" },
+    { ScriptRun::NoCluster, "no-cluster" },
+    { ScriptRun::AllowCrossSlotKeys, "allow-cross-slot-keys" },
+};
+
+} // namespace
+
+quint32 ScriptRun::flagNamed(QByteArrayView name, bool ignoreCase)
+{
+    for (const FlagName &known : FlagNames) {
+        if (ignoreCase ? CommandUtil::equalsIgnoreCase(name, known.name) : name == known.name)
+            return known.flag;
+    }
+    return 0;
+}
+
+QList<QByteArray> ScriptRun::flagNames(quint32 flags)
+{
+    QList<QByteArray> names;
+    for (const FlagName &known : FlagNames) {
+        if (flags & known.flag)
+            names.append(known.name);
+    }
+    return names;
+}
+
+ScriptRun::ScriptRun(Connection &caller, Connection &scriptClient, QByteArray name, quint32 flags)
+    : m_caller(caller)
+    , m_client(scriptClient)
+    , m_name(std::move(name))
+    , m_flags(flags)
+    , m_start(std::chrono::steady_clock::now())
+{
+    m_client.selectDb(caller.dbIndex());
+    m_client.setProtocol(2);
+    // Redis 7.0 replicates scripts by their effects: the script's writes are logged (inside
+    // MULTI/EXEC), the EVAL or FCALL itself is not. Inside a transaction the caller's EXEC
+    // already makes them one unit.
+    caller.preventPropagation();
+    m_wrapsEffects = !caller.isInExec();
+    if (m_wrapsEffects)
+        m_client.beginEffects();
+}
+
+ScriptRun::~ScriptRun()
+{
+    if (m_wrapsEffects)
+        m_client.endEffects();
+    m_client.takeOutput();
+}
+
+const std::vector<QByteArrayView> &ScriptRun::command() const
+{
+    return m_caller.args();
+}
+
+int ScriptRun::resp() const
+{
+    return m_client.protocol();
+}
+
+void ScriptRun::setResp(int version)
+{
+    m_client.setProtocol(version);
+}
+
+qint64 ScriptRun::elapsedMs() const
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                 - m_start)
+            .count();
+}
+
+Command *ScriptRun::lookup(const std::vector<QByteArrayView> &argv) const
+{
+    // An unknown subcommand is an unknown command; a container given alone is itself (and
+    // fails its arity).
+    Command *command = m_client.server().commands().find(argv[0]);
+    if (command && !command->subcommands.empty() && argv.size() >= 2)
+        command = CommandTable::findSubcommand(*command, argv[1]);
+    return command;
+}
+
+bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply, QByteArray *error)
+{
+    Command *command = lookup(argv);
+    // A refusal counts as a rejected call and an error reply now, as in Redis; the script's
+    // own error reply that follows is not counted again.
+    const auto refuse = [&](const char *text) {
+        *error = QByteArray(text);
+        if (command)
+            ++command->rejectedCalls;
+        m_client.server().stats().countError(QByteArrayLiteral("ERR"));
+        return false;
+    };
+    if (!command)
+        return refuse("Unknown Redis command called from script");
+    const qsizetype argc = qsizetype(argv.size());
+    if ((command->arity > 0 && command->arity != argc) || argc < -command->arity)
+        return refuse("Wrong number of args calling Redis command from script");
+    if (command->flags & CommandFlag::NoScript)
+        return refuse("This Redis command is not allowed from script");
+    if (command->flags & CommandFlag::Write) {
+        if (m_flags & ReadOnly)
+            return refuse("Write commands are not allowed from read-only scripts.");
+        m_written = true;
+    }
+    m_client.runCommand(command, argv);
+    *reply = m_client.takeOutput();
+    return true;
+}

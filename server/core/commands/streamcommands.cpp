@@ -187,8 +187,7 @@ void xaddCommand(Connection &c)
             c.reply().null();
             return;
         }
-        stream = c.db().setObject(c.arg(1), ValueType::Stream, std::make_unique<StreamValue>())
-                         ->as<StreamValue>();
+        stream = createStream(c, c.arg(1));
     }
     if (stream->lastId() == StreamId::max()) {
         c.reply().error("ERR The stream has exhausted the last possible ID, unable to add more "

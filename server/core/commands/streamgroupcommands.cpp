@@ -22,6 +22,17 @@ using Nack = StreamValue::Nack;
 
 // ---- XGROUP (Redis's xgroupCommand, one handler per subcommand over a shared preamble) ----
 
+// XGROUP CREATE and SETID's id (argument 4): `$` is the stream's last id, 0-0 for a stream
+// MKSTREAM is about to make; strict refuses "-" and "+" (CREATE does, SETID does not).
+bool parseGroupId(Connection &c, const StreamValue *stream, bool strict, StreamId *id)
+{
+    if (cString(c.arg(4)) == "$") {
+        *id = stream ? stream->lastId() : StreamId();
+        return true;
+    }
+    return parseIdOrReply(c, c.arg(4), id, 0, strict);
+}
+
 // The stream (argument 2) and group (argument 3) of an XGROUP subcommand, with Redis's errors:
 // a missing key (unless mkstream), and for SETID/CREATECONSUMER/DELCONSUMER a missing group.
 bool xgroupTarget(Connection &c, bool mkstream, bool needGroup, StreamValue **stream, Group **group)
@@ -84,14 +95,10 @@ void xgroupCreateCommand(Connection &c)
     if (!xgroupTarget(c, mkstream, false, &stream, &group))
         return;
     StreamId id;
-    if (cString(c.arg(4)) == "$")
-        id = stream ? stream->lastId() : StreamId();
-    else if (!parseIdOrReply(c, c.arg(4), &id, 0, true))
+    if (!parseGroupId(c, stream, true, &id))
         return;
-    if (!stream) {
-        stream = c.db().setObject(c.arg(2), ValueType::Stream, std::make_unique<StreamValue>())
-                         ->as<StreamValue>();
-    }
+    if (!stream)
+        stream = createStream(c, c.arg(2));
     if (!stream->createGroup(c.arg(3), id, entriesRead)) {
         c.reply().error("BUSYGROUP Consumer Group name already exists");
         return;
@@ -113,9 +120,7 @@ void xgroupSetidCommand(Connection &c)
     if (!xgroupTarget(c, false, true, &stream, &group))
         return;
     StreamId id;
-    if (cString(c.arg(4)) == "$")
-        id = stream->lastId();
-    else if (!parseIdOrReply(c, c.arg(4), &id, 0, false))
+    if (!parseGroupId(c, stream, false, &id))
         return;
     long long entriesRead = StreamValue::InvalidEntriesRead;
     if (c.argc() == 7) {

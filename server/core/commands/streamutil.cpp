@@ -75,6 +75,13 @@ bool lookupStreamWrite(Connection &c, QByteArrayView key, StreamValue **stream)
             && streamOf(entry, stream);
 }
 
+StreamValue *createStream(Connection &c, QByteArrayView key)
+{
+    return c.db()
+            .setObject(key, ValueType::Stream, std::make_unique<StreamValue>())
+            ->as<StreamValue>();
+}
+
 StreamValue::Consumer *consumerFor(Connection &c, StreamValue::Group &group, QByteArrayView name,
                                    QByteArrayView key)
 {

@@ -29,6 +29,8 @@ void replyEntry(Connection &c, const StreamValue::Entry &entry);
 // nullptr when the key is missing.
 bool lookupStreamRead(Connection &c, QByteArrayView key, StreamValue **stream);
 bool lookupStreamWrite(Connection &c, QByteArrayView key, StreamValue **stream);
+// A new, empty stream at key (XADD, XGROUP CREATE ... MKSTREAM).
+StreamValue *createStream(Connection &c, QByteArrayView key);
 
 // The consumer of group, created when missing (Redis's streamCreateConsumer, with its
 // "xgroup-createconsumer" event), seen now.

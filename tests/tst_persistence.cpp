@@ -76,16 +76,27 @@ private slots:
         QCOMPARE(infoField(after, "rdb_changes_since_last_save"), 0);
     }
 
-    // Big values: a 32 MB string (half of it compressible), a list of a million elements, a
-    // hash and a sorted set of 200,000: through SAVE and a restart, checked whole.
+    void bigValues_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("rdb") << QStringList();
+        QTest::newRow("aof") << QStringList { QStringLiteral("--appendonly"), QStringLiteral("yes"),
+                                              QStringLiteral("--aof-use-rdb-preamble"),
+                                              QStringLiteral("no") };
+    }
+    // Big values: a 100 MB string (half of it compressible), a list of a million elements, a
+    // hash and a sorted set of 200,000: through SAVE (or the append-only file alone) and a
+    // restart, checked whole.
     void bigValues()
     {
+        QFETCH(QStringList, args);
+        const bool aof = !args.isEmpty();
         ServerProcess qkv;
         QString error;
-        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QVERIFY2(qkv.startQkv(QkvPath, &error, args), qPrintable(error));
         RespClient c;
         QVERIFY(c.connectTo(qkv.port()));
-        QByteArray big(32 << 20, Qt::Uninitialized);
+        QByteArray big(100 << 20, Qt::Uninitialized);
         QRandomGenerator random(9);
         for (qsizetype i = 0; i < big.size(); ++i)
             big[i] = i < big.size() / 2 ? char(random.bounded(256)) : char('a' + (i / 1000) % 26);
@@ -103,10 +114,12 @@ private slots:
         QCOMPARE(call(c, hash), QByteArray(":200000\r\n"));
         QCOMPARE(call(c, zset), QByteArray(":200000\r\n"));
         const QByteArray before = snapshot(qkv.port(), 1);
-        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        if (!aof)
+            QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
         c.disconnect();
         QVERIFY(qkv.stop());
-        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")) != aof);
+        QVERIFY2(qkv.startQkv(QkvPath, &error, args), qPrintable(error));
         QCOMPARE(snapshot(qkv.port(), 1), before);
         RespClient after;
         QVERIFY(after.connectTo(qkv.port()));

@@ -25,6 +25,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -373,6 +374,11 @@ def one_run(opts, sizes):
                 figures.setdefault("BGSAVE s (until reaped)", {})[kind] = seconds
                 figures.setdefault("writes/s during BGSAVE", {})[kind] = rate
                 figures.setdefault("dump.rdb MB", {})[kind] = megabytes
+                # The fork's own stall (INFO latest_fork_usec), apart from the copy-on-write
+                # faults that follow it.
+                stats = command(server, "INFO", "stats")[0]
+                fork_us = re.search(rb"latest_fork_usec:(\d+)", stats)
+                figures.setdefault("fork ms", {})[kind] = int(fork_us.group(1)) / 1000
             if "flushall" in wanted:
                 probes.setdefault("flushall async", {})[kind] = flushall_async(server)
             else:

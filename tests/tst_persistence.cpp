@@ -382,6 +382,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(infoField(c, "rdb_bgsave_in_progress"), 0, 30000);
         QCOMPARE(call(c, { "INFO", "persistence" }).contains("rdb_last_bgsave_status:ok"), true);
         QCOMPARE(infoField(c, "rdb_saves"), 1);
+        // The fork is timed: 300,000 keys' page tables take more than a microsecond to copy.
+        QCOMPARE(infoField(c, "total_forks", "stats"), 1);
+        QVERIFY(infoField(c, "latest_fork_usec", "stats") > 0);
         // The writes made after the fork are changes the snapshot does not hold.
         QCOMPARE(infoField(c, "rdb_changes_since_last_save"), written);
         c.disconnect();

@@ -23,9 +23,9 @@ void pipeline(RespClient &client, const QList<QByteArrayList> &requests)
         client.readReply(30000);
 }
 
-qint64 infoField(RespClient &client, const QByteArray &name)
+qint64 infoField(RespClient &client, const QByteArray &name, const QByteArray &section)
 {
-    const QByteArray info = call(client, { "INFO", "persistence" });
+    const QByteArray info = call(client, { "INFO", section });
     const qsizetype at = info.indexOf(QByteArray("\r\n" + name + ':'));
     if (at < 0)
         return -1;

@@ -14,8 +14,9 @@ namespace PersistData {
 QByteArray call(RespClient &client, const QByteArrayList &args);
 // Sends requests in one batch and reads every reply (pipelining keeps populating quick).
 void pipeline(RespClient &client, const QList<QByteArrayList> &requests);
-// The integer of an INFO persistence field ("rdb_saves"), or -1.
-qint64 infoField(RespClient &client, const QByteArray &name);
+// The integer of an INFO field ("rdb_saves" in the persistence section by default), or -1.
+qint64 infoField(RespClient &client, const QByteArray &name,
+                 const QByteArray &section = "persistence");
 // Every type in every encoding Redis 7.0 gives it with default limits, small and big (streams
 // with groups, pending entries, deleted entries and trimmed nodes), with binary and empty
 // values and expiries, spread over the 16 databases (26 keys in db 0, two in each other one).

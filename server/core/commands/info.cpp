@@ -4,6 +4,7 @@
 #include "net/poller.h"
 #include "net/server.h"
 #include "observe/clock.h"
+#include "persist/childfork.h"
 #include "persist/persistence.h"
 #include "scripting/functionlibraries.h"
 #include "scripting/scripting.h"
@@ -310,8 +311,8 @@ void statsSection(Writer &w, Server &server)
     w.field("pubsub_channels", server.pubsub().channelCount(PubSubRegistry::Scope::Global));
     w.field("pubsub_patterns", server.pubsub().patternCount());
     w.field("pubsubshard_channels", server.pubsub().channelCount(PubSubRegistry::Scope::Shard));
-    w.field("latest_fork_usec", 0);
-    w.field("total_forks", 0);
+    w.field("latest_fork_usec", ChildFork::latestMicros());
+    w.field("total_forks", ChildFork::total());
     w.field("migrate_cached_sockets", 0);
     w.field("slave_expires_tracked_keys", 0);
     w.field("active_defrag_hits", 0);

@@ -2,6 +2,7 @@
 
 #include "aofbase.h"
 #include "aofencoding.h"
+#include "childfork.h"
 #include "commands/info.h"
 #include "net/connection.h"
 #include "net/server.h"
@@ -410,11 +411,9 @@ bool Aof::startRewrite(QString *error)
     m_childBaseName = AofManifest::baseName(config.appendFilename, m_manifest.nextBaseSeq(),
                                             config.aofUseRdbPreamble);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const pid_t pid = ::fork();
+    const pid_t pid = ChildFork::start();
     if (pid == 0) {
         // The child, as Persistence's BGSAVE child: no locks, no destructors.
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
         const QString temp = pathOf(QStringLiteral("temp-rewriteaof-bg-%1.aof").arg(::getpid()));
         ::_exit(writeBase(temp) ? 0 : 1);
     }

@@ -1,5 +1,7 @@
 #include "persistence.h"
 
+#include "childfork.h"
+
 #include "commands/info.h"
 #include "net/connection.h"
 #include "net/server.h"
@@ -147,13 +149,11 @@ bool Persistence::startBackgroundSave(QString *error)
     const QString path = m_server.config().rdbPath();
     const RdbFile::SaveOptions options = saveOptions();
     const std::vector<const Keyspace *> databases = constDatabases(m_server);
-    const pid_t pid = ::fork();
+    const pid_t pid = ChildFork::start();
     if (pid == 0) {
         // The child: only this thread exists here, so it takes no lock the parent's other
         // threads may have held (no logging), writes the image it was forked with and leaves
         // without running any destructor or atexit handler of the parent's objects.
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
         QString childError;
         const bool ok = RdbFile::save(path, databases, options, &childError);
         ::_exit(ok ? 0 : 1);

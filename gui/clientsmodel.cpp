@@ -2,6 +2,23 @@
 
 #include "formatting.h"
 
+namespace {
+
+// "2 channels, 1 pattern" as "2 ch · 1 pat"; empty for a client subscribed to nothing.
+QString subscriptions(const ClientRow &c)
+{
+    QStringList parts;
+    if (c.channels > 0)
+        parts.append(ClientsModel::tr("%1 ch").arg(c.channels));
+    if (c.patterns > 0)
+        parts.append(ClientsModel::tr("%1 pat").arg(c.patterns));
+    if (c.shardChannels > 0)
+        parts.append(ClientsModel::tr("%1 shard").arg(c.shardChannels));
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace
+
 ClientsModel::ClientsModel(QObject *parent)
     : SnapshotTableModel(parent)
 { }
@@ -32,6 +49,11 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == Name && !c.library.isEmpty())
         return QString::fromUtf8(c.library);
+    if (role == Qt::ToolTipRole && index.column() == Subscriptions)
+        return tr("sub=%1 psub=%2 ssub=%3: channels, patterns and shard channels subscribed to")
+                .arg(c.channels)
+                .arg(c.patterns)
+                .arg(c.shardChannels);
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
@@ -46,6 +68,9 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     case Age: return sort ? QVariant(c.ageSeconds) : Formatting::duration(c.ageSeconds);
     case Idle: return sort ? QVariant(c.idleSeconds) : Formatting::duration(c.idleSeconds);
     case Db: return c.db;
+    case Flags: return QString::fromLatin1(c.flags);
+    case Subscriptions:
+        return sort ? QVariant(c.channels + c.patterns + c.shardChannels) : subscriptions(c);
     case Commands: return sort ? QVariant(c.commands) : Formatting::count(c.commands);
     case LastCommand: return QString::fromLatin1(c.lastCommand);
     case BytesIn: return sort ? QVariant(c.bytesIn) : Formatting::bytes(qint64(c.bytesIn));
@@ -59,8 +84,8 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char *const names[]
-            = { "ID", "Address",  "Name",         "Age",      "Idle",
-                "DB", "Commands", "Last command", "Bytes in", "Bytes out" };
+            = { "ID",    "Address",       "Name",     "Age",          "Idle",     "DB",
+                "Flags", "Subscriptions", "Commands", "Last command", "Bytes in", "Bytes out" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

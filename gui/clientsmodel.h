@@ -15,6 +15,8 @@ public:
         Age,
         Idle,
         Db,
+        Flags,
+        Subscriptions,
         Commands,
         LastCommand,
         BytesIn,

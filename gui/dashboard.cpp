@@ -1,5 +1,6 @@
 #include "dashboard.h"
 
+#include "channelsview.h"
 #include "inprocesssource.h"
 #include "mainwindow.h"
 #include "net/server.h"
@@ -108,6 +109,14 @@ void scheduleScreenshot(QCoreApplication &app, MainWindow *window)
     const QString tab = qEnvironmentVariable("QKV_SCREENSHOT_TAB");
     if (!tab.isEmpty())
         QTimer::singleShot(qMax(delay - 2000, 0), window, [window, tab] { window->showTab(tab); });
+    const QByteArray channel = qgetenv("QKV_SCREENSHOT_CHANNEL");
+    if (!channel.isEmpty()) {
+        // Early enough for its messages to fill the list before the picture.
+        QTimer::singleShot(qMax(delay - 6000, 0), window, [window, channel] {
+            window->showTab(QStringLiteral("Channels"));
+            window->channelsView()->select(ChannelKind::Channel, channel);
+        });
+    }
     QTimer::singleShot(delay, window, [window, &app, screenshot] {
         window->grab().save(screenshot);
         app.quit();

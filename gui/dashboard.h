@@ -16,7 +16,8 @@ int run(QCoreApplication &app, const ServerConfig &config);
 void applyTheme(QApplication &app);
 // QKV_SCREENSHOT=path: saves a picture of window after QKV_SCREENSHOT_DELAY_MS (default 3000)
 // and quits app. QKV_SCREENSHOT_KEY=key shows that key of db0 in the value viewer first;
-// QKV_SCREENSHOT_TAB=title shows that tab first.
+// QKV_SCREENSHOT_TAB=title shows that tab first; QKV_SCREENSHOT_CHANNEL=name shows the Channels
+// tab with that channel selected.
 void scheduleScreenshot(QCoreApplication &app, MainWindow *window);
 
 } // namespace Dashboard

@@ -72,15 +72,37 @@ void DashboardSource::pollInfo()
                                 infoArrived(info.string);
                                 emit infoReady(info.string);
                                 const Reply &latest = replies.at(1);
+                                if (isError(latest)) {
+                                    emit latencyEventsReady({}, false);
+                                    return;
+                                }
                                 QList<LatencyEvent> events;
                                 for (const Reply &event : latest.elements) {
                                     events.append({ event.elements.value(0).string,
                                                     event.elements.value(1).integer,
                                                     event.elements.value(2).integer,
-                                                    event.elements.value(3).integer });
+                                                    event.elements.value(3).integer,
+                                                    {} });
                                 }
-                                emit latencyEventsReady(events, !isError(latest));
+                                pollLatencyHistory(events);
                             });
+}
+
+void DashboardSource::pollLatencyHistory(QList<LatencyEvent> events)
+{
+    QList<QByteArrayList> commands;
+    for (const LatencyEvent &event : events)
+        commands.append(QByteArrayList { "LATENCY", "HISTORY", event.name });
+    m_infoPending = true;
+    m_connection->sendBatch(commands, [this, events](const QList<Reply> &replies) mutable {
+        m_infoPending = false;
+        for (qsizetype i = 0; i < replies.size(); ++i) {
+            for (const Reply &sample : replies.at(i).elements)
+                events[i].history.append(
+                        { sample.elements.value(0).integer, sample.elements.value(1).integer });
+        }
+        emit latencyEventsReady(events, true);
+    });
 }
 
 void DashboardSource::infoArrived(const QByteArray &) { }
@@ -322,6 +344,18 @@ void DashboardSource::saveNow()
             emit actionFailed(tr("BGSAVE: %1").arg(errorText(reply)));
         else
             emit actionDone(QString::fromUtf8(reply.string));
+    });
+}
+
+void DashboardSource::publish(ChannelKind kind, const QByteArray &channel,
+                              const QByteArray &message)
+{
+    const QByteArray command = kind == ChannelKind::ShardChannel ? "SPUBLISH" : "PUBLISH";
+    m_connection->send({ command, channel, message }, [this, command, channel](const Reply &reply) {
+        if (isError(reply))
+            emit actionFailed(tr("%1: %2").arg(QString::fromLatin1(command), errorText(reply)));
+        else
+            emit published(channel, reply.integer);
     });
 }
 

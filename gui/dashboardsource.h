@@ -16,13 +16,22 @@ struct KeySample
     qint64 bytes = 0; // MEMORY USAGE; -1 when the server does not answer it
 };
 
-// One row of LATENCY LATEST: the latest and worst spike of an event the latency monitor saw.
+// One spike of LATENCY HISTORY.
+struct LatencySample
+{
+    qint64 time = 0; // unix time
+    qint64 ms = 0;
+};
+
+// One row of LATENCY LATEST: the latest and worst spike of an event the latency monitor saw,
+// with the event's LATENCY HISTORY (oldest first).
 struct LatencyEvent
 {
     QByteArray name; // "command", "fast-command", "expire-cycle"...
     qint64 time = 0; // unix time of the latest spike
     qint64 latestMs = 0;
     qint64 maxMs = 0;
+    QList<LatencySample> history;
 };
 
 /* What the dashboard window is fed by: snapshots of a server, the keys browser's and value
@@ -78,6 +87,12 @@ public slots:
     void saveNow();
     // About maxKeys keys of db with their type and MEMORY USAGE: memorySampled.
     void sampleMemory(int db, int maxKeys);
+    // PUBLISH (SPUBLISH for a shard channel) message to channel: published with the number of
+    // receivers, or actionFailed.
+    void publish(ChannelKind kind, const QByteArray &channel, const QByteArray &message);
+    // Snapshots carry the messages of this channel, pattern or shard channel from now on
+    // (sampled under load, see ChannelWatch); an empty name stops watching.
+    virtual void watchChannel(ChannelKind kind, const QByteArray &name) = 0;
 
 signals:
     void snapshotReady(const ServerSnapshot &snapshot);
@@ -88,11 +103,13 @@ signals:
     void editFailed(int db, const QByteArray &key, const QString &message);
     // The INFO everything text, about every InfoIntervalMs.
     void infoReady(const QByteArray &info);
-    // LATENCY LATEST, asked for with INFO; supported false when the server does not answer it.
+    // LATENCY LATEST and each event's LATENCY HISTORY, asked for with INFO; supported false when
+    // the server does not answer them.
     void latencyEventsReady(const QList<LatencyEvent> &events, bool supported);
     void configReady(const DashboardSource::ConfigList &parameters);
     void configChanged(const QByteArray &name, const QByteArray &value);
     void memorySampled(int db, const QList<KeySample> &keys);
+    void published(const QByteArray &channel, qint64 receivers);
     void actionDone(const QString &message);
     void actionFailed(const QString &message);
     // Connected, or not with why ("reconnecting: Connection refused").
@@ -109,6 +126,7 @@ protected:
 
 private:
     void pollInfo();
+    void pollLatencyHistory(QList<LatencyEvent> events);
     // Sends args; failures become actionFailed(`what`: error), successes call done.
     void runAction(const QByteArrayList &args, const QString &what,
                    std::function<void()> done = {});

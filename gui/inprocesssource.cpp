@@ -15,6 +15,23 @@ InProcessSource::InProcessSource(DashboardBridge *bridge, const RedisUrl &url, Q
             Qt::QueuedConnection);
     connect(bridge, &DashboardBridge::valueReady, this, &DashboardSource::valueReady,
             Qt::QueuedConnection);
+    // Asked at every loss: the answer is there before the retry (RespConnection waits a
+    // second), so the next AUTH uses the password in force.
+    connect(
+            bridge, &DashboardBridge::passwordReady, this,
+            [this](const QByteArray &password) { connection()->setPassword(password); },
+            Qt::QueuedConnection);
+    connect(connection(), &RespConnection::lost, this, [this] {
+        QMetaObject::invokeMethod(m_bridge, &DashboardBridge::requestPassword,
+                                  Qt::QueuedConnection);
+    });
+}
+
+void InProcessSource::watchChannel(ChannelKind kind, const QByteArray &name)
+{
+    QMetaObject::invokeMethod(
+            m_bridge, [=, bridge = m_bridge] { bridge->watchChannel(kind, name); },
+            Qt::QueuedConnection);
 }
 
 void InProcessSource::requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count)

@@ -6,8 +6,10 @@ class DashboardBridge;
 
 // The server of this process as the dashboard's source: snapshots, keys and values from its
 // DashboardBridge (built on the server thread: a sampled command log, the server's own log
-// lines, reads that touch no key), INFO and actions over a loopback connection as for any
-// server (see DashboardSource).
+// lines, reads that touch no key, Pub/Sub counters and the watched channel's messages), INFO
+// and actions over a loopback connection as for any server (see DashboardSource). A lost
+// loopback connection reconnects with the password the server requires at that moment, not
+// the one it started with (CONFIG SET requirepass).
 class InProcessSource final : public DashboardSource
 {
     Q_OBJECT
@@ -19,6 +21,7 @@ public:
     QString description() const override;
     void requestKeys(int db, const QByteArray &pattern, quint64 cursor, int count) override;
     void requestValue(int db, const QByteArray &key, quint64 cursor, int count) override;
+    void watchChannel(ChannelKind kind, const QByteArray &name) override;
 
 private:
     void relay(ServerSnapshot snapshot);

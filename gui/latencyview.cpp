@@ -1,10 +1,13 @@
 #include "latencyview.h"
 
 #include "infotext.h"
+#include "latencychart.h"
 
 #include <QDateTime>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -29,6 +32,7 @@ LatencyView::LatencyView(QWidget *parent)
     , m_summary(new QLabel(this))
     , m_events(new QStandardItemModel(0, 4, this))
     , m_eventsSummary(new QLabel(this))
+    , m_chartGrid(new QGridLayout)
 {
     m_model->setHorizontalHeaderLabels({ tr("Command"), tr("Calls"), tr("Average µs"), tr("p50 µs"),
                                          tr("p99 µs"), tr("p99.9 µs"), tr("Failed") });
@@ -59,14 +63,31 @@ LatencyView::LatencyView(QWidget *parent)
     events->verticalHeader()->hide();
     events->verticalHeader()->setDefaultSectionSize(22);
     events->horizontalHeader()->setStretchLastSection(true);
-    events->horizontalHeader()->resizeSection(0, 200);
-    events->horizontalHeader()->resizeSection(1, 160);
-    events->setMaximumHeight(160);
+    events->horizontalHeader()->resizeSection(0, 110);
+    events->horizontalHeader()->resizeSection(1, 150);
+    events->horizontalHeader()->resizeSection(2, 80);
+    events->setMinimumWidth(440);
+    m_eventsSummary->setWordWrap(true);
+    // The events on the left, their charts (two a row, scrolling when many) on the right.
+    auto *charts = new QWidget;
+    charts->setObjectName(QStringLiteral("latencyCharts"));
+    m_chartGrid->setContentsMargins(0, 0, 0, 0);
+    m_chartGrid->setSpacing(8);
+    charts->setLayout(m_chartGrid);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(charts);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *eventsPane = new QVBoxLayout;
+    eventsPane->addWidget(m_eventsSummary);
+    eventsPane->addWidget(events, 1);
+    auto *bottom = new QHBoxLayout;
+    bottom->addLayout(eventsPane, 2);
+    bottom->addWidget(scroll, 3);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(view, 1);
-    layout->addWidget(m_eventsSummary);
-    layout->addWidget(events);
+    layout->addLayout(bottom, 1);
 }
 
 void LatencyView::setEvents(const QList<LatencyEvent> &events, bool supported)
@@ -84,6 +105,21 @@ void LatencyView::setEvents(const QList<LatencyEvent> &events, bool supported)
         }
         m_events->appendRow(items);
     }
+    // One chart per event, in LATENCY LATEST's order; charts of events gone (LATENCY RESET) go.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QHash<QByteArray, LatencyChart *> charts;
+    for (const LatencyEvent &event : events) {
+        LatencyChart *chart = m_charts.take(event.name);
+        if (chart)
+            m_chartGrid->removeWidget(chart); // placed again below, in the new order
+        else
+            chart = new LatencyChart;
+        chart->setEvent(event, now);
+        m_chartGrid->addWidget(chart, int(charts.size()) / 2, int(charts.size()) % 2);
+        charts.insert(event.name, chart);
+    }
+    qDeleteAll(m_charts);
+    m_charts.swap(charts);
     m_eventsSummary->setText(
             !supported ? tr("Latency events: this server does not answer LATENCY LATEST.")
                     : events.isEmpty()
@@ -94,6 +130,8 @@ void LatencyView::setEvents(const QList<LatencyEvent> &events, bool supported)
 
 void LatencyView::clear()
 {
+    qDeleteAll(m_charts);
+    m_charts.clear();
     m_events->setRowCount(0);
     m_eventsSummary->clear();
     m_model->setRowCount(0);

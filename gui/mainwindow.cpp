@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "channelsview.h"
 #include "clientsmodel.h"
 #include "commandlogfilter.h"
 #include "commandlogmodel.h"
@@ -130,6 +131,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(createClientsTab(), tr("Clients"));
     m_tabs->addTab(createKeysTab(), tr("Keys"));
     m_tabs->addTab(createCommandLogTab(), tr("Command log"));
+    m_channelsView = new ChannelsView(m_tabs);
+    m_tabs->addTab(m_channelsView, tr("Channels"));
     m_tabs->addTab(createSlowLogTab(), tr("Slow log"));
     m_serverView = new ServerView(m_tabs);
     m_tabs->addTab(m_serverView, tr("Server"));
@@ -189,6 +192,13 @@ QWidget *MainWindow::createClientsTab()
     m_clientsView->setSortingEnabled(true);
     m_clientsView->sortByColumn(ClientsModel::Id, Qt::AscendingOrder);
     m_clientsView->horizontalHeader()->resizeSection(ClientsModel::Address, 150);
+    // Narrow numeric columns leave room for the name and subscriptions without scrolling.
+    for (const auto &[column, width] :
+         { std::pair { ClientsModel::Id, 60 }, std::pair { ClientsModel::Name, 150 },
+           std::pair { ClientsModel::Age, 70 }, std::pair { ClientsModel::Idle, 70 },
+           std::pair { ClientsModel::Db, 40 }, std::pair { ClientsModel::Flags, 50 },
+           std::pair { ClientsModel::Subscriptions, 130 } })
+        m_clientsView->horizontalHeader()->resizeSection(column, width);
     layout->addWidget(m_clientsView);
     connect(disconnect, &QPushButton::clicked, this, &MainWindow::disconnectSelectedClient);
     return page;
@@ -444,6 +454,7 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
         }
     }
     applySlowLog(s);
+    m_channelsView->applySnapshot(s);
 
     // One append per snapshot: a layout pass per line would cost more than the server's work.
     if (!s.logLines.isEmpty())
@@ -468,7 +479,7 @@ void MainWindow::setSource(DashboardSource *source)
         disconnect(this, nullptr, m_source, nullptr);
         for (QObject *view :
              { static_cast<QObject *>(m_serverView), static_cast<QObject *>(m_latencyView),
-               static_cast<QObject *>(m_memoryView) }) {
+               static_cast<QObject *>(m_memoryView), static_cast<QObject *>(m_channelsView) }) {
             disconnect(m_source, nullptr, view, nullptr);
             disconnect(view, nullptr, m_source, nullptr);
         }
@@ -494,6 +505,7 @@ void MainWindow::setSource(DashboardSource *source)
     m_serverView->clear();
     m_latencyView->clear();
     m_memoryView->clear();
+    m_channelsView->clear();
     m_keyCounts.clear();
     m_sourceState = source->isConnected() ? tr("connected") : tr("connecting…");
     setWindowTitle(tr("qkv dashboard - %1").arg(source->description()));
@@ -532,6 +544,9 @@ void MainWindow::setSource(DashboardSource *source)
             &DashboardSource::requestConfig);
     connect(m_serverView, &ServerView::saveRequested, source, &DashboardSource::saveNow);
     connect(m_memoryView, &MemoryView::sampleRequested, source, &DashboardSource::sampleMemory);
+    connect(m_channelsView, &ChannelsView::watchRequested, source, &DashboardSource::watchChannel);
+    connect(m_channelsView, &ChannelsView::publishRequested, source, &DashboardSource::publish);
+    connect(source, &DashboardSource::published, m_channelsView, &ChannelsView::published);
     if (source->isConnected())
         showFirstKeysPage();
 }

@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QSet>
 
+class ChannelsView;
 class ClientsModel;
 
 class CommandLogFilter;
@@ -48,6 +49,7 @@ public:
     ServerView *serverView() const { return m_serverView; }
     LatencyView *latencyView() const { return m_latencyView; }
     MemoryView *memoryView() const { return m_memoryView; }
+    ChannelsView *channelsView() const { return m_channelsView; }
     int snapshotsReceived() const { return m_snapshots; }
     DashboardSource *source() const { return m_source; }
 
@@ -166,6 +168,7 @@ private:
     ServerView *m_serverView = nullptr;
     LatencyView *m_latencyView = nullptr;
     MemoryView *m_memoryView = nullptr;
+    ChannelsView *m_channelsView = nullptr;
     bool m_configLoaded = false;
     bool m_memorySampled = false;
 

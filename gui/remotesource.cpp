@@ -40,6 +40,10 @@ ClientRow clientRow(const QHash<QByteArray, QByteArray> &f)
     row.commands = f.value("tot-cmds").toULongLong();
     row.bytesIn = f.value("tot-net-in").toULongLong();
     row.bytesOut = f.value("tot-net-out").toULongLong();
+    row.flags = f.value("flags");
+    row.channels = f.value("sub").toLongLong();
+    row.patterns = f.value("psub").toLongLong();
+    row.shardChannels = f.value("ssub").toLongLong();
     return row;
 }
 
@@ -54,6 +58,18 @@ SlowLogEntry slowLogEntry(const Reply &r)
     entry.client = r.elements.value(4).string;
     entry.name = r.elements.value(5).string;
     return entry;
+}
+
+// Whether a MONITOR line's command ("PUBLISH" "channel" "message", as the client spelled the
+// name) publishes, and to a shard channel.
+bool isPublish(QByteArrayView command, bool *shard)
+{
+    const qsizetype end = command.indexOf(' ');
+    if (end < 0 || end > 10)
+        return false;
+    const QByteArray name = command.first(end).toByteArray().toUpper();
+    *shard = name == "\"SPUBLISH\"";
+    return *shard || name == "\"PUBLISH\"";
 }
 
 } // namespace
@@ -92,6 +108,11 @@ QString RemoteSource::description() const
     return url().text();
 }
 
+void RemoteSource::watchChannel(ChannelKind kind, const QByteArray &name)
+{
+    m_watch.watch(kind, name);
+}
+
 void RemoteSource::infoArrived(const QByteArray &info)
 {
     m_info = InfoText::fields(info);
@@ -112,10 +133,12 @@ void RemoteSource::monitorLine(const Reply &reply)
         return;
     const QByteArray context = line.mid(open + 2, close - open - 2);
     const QByteArray address = context.mid(context.indexOf(' ') + 1);
+    const qint64 timeMs = qint64(line.left(open).toDouble() * 1000);
+    // Every message counts, the dashboard's own (its Publish box) included.
+    countMessage(timeMs, QByteArrayView(line).sliced(close + 2));
     if (m_ownAddresses.contains(address))
         return;
     // Sampled under load as the server's command log samples, spread over time.
-    const qint64 timeMs = qint64(line.left(open).toDouble() * 1000);
     if (timeMs / CommandWindowMs != m_commandWindow) {
         m_commandWindow = timeMs / CommandWindowMs;
         m_commandsInWindow = 0;
@@ -142,42 +165,97 @@ void RemoteSource::monitorLine(const Reply &reply)
     m_commands.push_back(std::move(entry));
 }
 
+void RemoteSource::countMessage(qint64 timeMs, QByteArrayView command)
+{
+    bool shard = false;
+    QList<QByteArray> args;
+    if (!isPublish(command, &shard) || !splitInlineArgs(command, &args) || args.size() != 3)
+        return;
+    ++m_totalPublished;
+    // Bounded however many channel names publishers make up.
+    QHash<QByteArray, quint64> &counts = m_published[shard ? 1 : 0];
+    const auto it = counts.find(args.at(1));
+    if (it != counts.end())
+        ++*it;
+    else if (counts.size() < 4 * MaxChannelRows)
+        counts.insert(args.at(1), 1);
+    m_watch.offer(timeMs, args.at(1), args.at(2), shard);
+}
+
 void RemoteSource::poll()
 {
     if (m_pollPending || !connection()->isReady())
         return;
     m_pollPending = true;
-    connection()->sendBatch({ { "CLIENT", "LIST" },
-                              { "SLOWLOG", "LEN" },
-                              { "SLOWLOG", "GET", "1" },
-                              { "CONFIG", "GET", "slowlog-log-slower-than" },
-                              { "CONFIG", "GET", "slowlog-max-len" } },
-                            [this](const QList<Reply> &replies) {
-                                if (replies.first().type == Reply::Type::Error) {
-                                    m_pollPending = false;
-                                    return;
-                                }
-                                // The whole slow log is read again only when its length or newest
-                                // entry moved.
-                                const qint64 length = replies.at(1).integer;
-                                const qint64 newest = replies.at(2).elements.isEmpty()
-                                        ? 0
-                                        : replies.at(2).elements.first().elements.value(0).integer;
-                                if (length == m_slowLogLength && newest == m_slowLogNewest) {
-                                    buildSnapshot(replies, nullptr);
-                                    return;
-                                }
-                                m_slowLogLength = length;
-                                m_slowLogNewest = newest;
-                                connection()->send(
-                                        { "SLOWLOG", "GET", QByteArray::number(MaxSlowLogRows) },
-                                        [this, replies](const Reply &slowLog) {
-                                            buildSnapshot(replies, &slowLog);
+    connection()->sendBatch(
+            { { "CLIENT", "LIST" },
+              { "SLOWLOG", "LEN" },
+              { "SLOWLOG", "GET", "1" },
+              { "CONFIG", "GET", "slowlog-log-slower-than" },
+              { "CONFIG", "GET", "slowlog-max-len" },
+              { "PUBSUB", "CHANNELS" },
+              { "PUBSUB", "SHARDCHANNELS" },
+              { "PUBSUB", "NUMPAT" } },
+            [this](const QList<Reply> &replies) {
+                if (replies.first().type == Reply::Type::Error) {
+                    m_pollPending = false;
+                    return;
+                }
+                // The whole slow log is read again only when its length or newest entry moved.
+                const qint64 length = replies.at(1).integer;
+                const qint64 newest = replies.at(2).elements.isEmpty()
+                        ? 0
+                        : replies.at(2).elements.first().elements.value(0).integer;
+                const bool slowLog = length != m_slowLogLength || newest != m_slowLogNewest;
+                m_slowLogLength = length;
+                m_slowLogNewest = newest;
+                QList<QByteArrayList> details;
+                if (slowLog)
+                    details.append(QByteArrayList { "SLOWLOG", "GET",
+                                                    QByteArray::number(MaxSlowLogRows) });
+                // Subscriber counts of the channels shown.
+                for (const auto &[reply, command] :
+                     { std::pair { &replies.at(5), "NUMSUB" },
+                       std::pair { &replies.at(6), "SHARDNUMSUB" } }) {
+                    QByteArrayList numsub { "PUBSUB", command };
+                    for (const Reply &channel : reply->elements.first(
+                                 qMin<qsizetype>(reply->elements.size(), MaxChannelRows)))
+                        numsub.append(channel.string);
+                    details.append(numsub);
+                }
+                connection()->sendBatch(details,
+                                        [this, replies, slowLog](const QList<Reply> &details) {
+                                            buildSnapshot(replies, details, slowLog);
                                         });
-                            });
+            });
 }
 
-void RemoteSource::buildSnapshot(const QList<Reply> &replies, const Reply *slowLog)
+void RemoteSource::addChannels(ServerSnapshot *s, const QList<Reply> &replies,
+                               const QList<Reply> &details)
+{
+    s->patternCount = replies.at(7).integer;
+    s->totalPublished = m_totalPublished;
+    s->channelsTruncated = replies.at(5).elements.size() > MaxChannelRows
+            || replies.at(6).elements.size() > MaxChannelRows;
+    const Reply *numsub[2] = { &details.at(details.size() - 2), &details.last() };
+    for (int shard = 0; shard < 2; ++shard) {
+        QHash<QByteArray, quint64> seen;
+        const QList<Reply> &pairs = numsub[shard]->elements;
+        for (qsizetype i = 0; i + 1 < pairs.size(); i += 2) {
+            const QByteArray &name = pairs.at(i).string;
+            const quint64 published = m_published[shard].value(name);
+            s->channels.append({ shard ? ChannelKind::ShardChannel : ChannelKind::Channel, name,
+                                 pairs.at(i + 1).integer, published });
+            seen.insert(name, published);
+        }
+        // Only active channels keep their counts, so the table cannot grow for ever.
+        m_published[shard].swap(seen);
+    }
+    s->channelMessages = m_watch.take(&s->droppedMessages);
+}
+
+void RemoteSource::buildSnapshot(const QList<Reply> &replies, const QList<Reply> &details,
+                                 bool slowLog)
 {
     m_pollPending = false;
     ServerSnapshot s;
@@ -223,8 +301,9 @@ void RemoteSource::buildSnapshot(const QList<Reply> &replies, const Reply *slowL
     s.slowLogMaxLen = replies.at(4).elements.value(1).string.toLongLong();
     if (slowLog) {
         s.slowLogChanged = true;
-        for (const Reply &entry : slowLog->elements)
+        for (const Reply &entry : details.first().elements)
             s.slowLog.append(slowLogEntry(entry));
     }
+    addChannels(&s, replies, details);
     emit snapshotReady(s);
 }

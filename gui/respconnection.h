@@ -35,6 +35,8 @@ public:
     ~RespConnection() override;
 
     const RedisUrl &url() const { return m_url; }
+    // The password of the next AUTH, at the next connection.
+    void setPassword(const QByteArray &password) { m_url.password = password; }
     void open();
     void close();
     bool isReady() const { return m_ready; }

@@ -67,27 +67,36 @@ void SparkChart::paintEvent(QPaintEvent *)
     p.drawText(plot.adjusted(2, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop, m_format(peak));
 
     for (int s = series - 1; s >= 0; --s) {
-        const QList<double> &values = m_series[s];
-        if (values.size() < 2)
-            continue;
         // Short histories use a one-minute axis, so a fresh chart is not a sliver.
-        const double span = double(qMin<qsizetype>(MaxSamples, qMax<qsizetype>(60, values.size())));
-        const double step = plot.width() / (span - 1);
-        const double x0 = plot.right() - step * double(values.size() - 1);
-        QPolygonF line;
-        for (qsizetype i = 0; i < values.size(); ++i)
-            line.append(QPointF(x0 + step * double(i),
-                                plot.bottom() - plot.height() * values[i] / peak));
-        QPolygonF area = line;
-        area.append(QPointF(line.last().x(), plot.bottom()));
-        area.append(QPointF(line.first().x(), plot.bottom()));
-        QColor fill = m_colors[s];
-        fill.setAlpha(50);
-        p.setPen(Qt::NoPen);
-        p.setBrush(fill);
-        p.drawPolygon(area);
-        p.setPen(QPen(m_colors[s], 1.6));
-        p.setBrush(Qt::NoBrush);
-        p.drawPolyline(line);
+        const double span
+                = double(qMin<qsizetype>(MaxSamples, qMax<qsizetype>(60, m_series[s].size())));
+        paintSeries(&p, plot, m_series[s], peak, span, m_colors[s]);
     }
+}
+
+void SparkChart::paintSeries(QPainter *p, const QRectF &plot, const QList<double> &values,
+                             double peak, double span, const QColor &color)
+{
+    if (values.size() < 2 || span < 2 || peak <= 0)
+        return;
+    const double step = plot.width() / (span - 1);
+    const double x0 = plot.right() - step * double(values.size() - 1);
+    QPolygonF line;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        line.append(
+                QPointF(x0 + step * double(i), plot.bottom() - plot.height() * values[i] / peak));
+    QPolygonF area = line;
+    area.append(QPointF(line.last().x(), plot.bottom()));
+    area.append(QPointF(line.first().x(), plot.bottom()));
+    QColor fill = color;
+    fill.setAlpha(50);
+    p->save();
+    p->setClipRect(plot.adjusted(-1, -1, 1, 1));
+    p->setPen(Qt::NoPen);
+    p->setBrush(fill);
+    p->drawPolygon(area);
+    p->setPen(QPen(color, 1.6));
+    p->setBrush(Qt::NoBrush);
+    p->drawPolyline(line);
+    p->restore();
 }

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QList>
+#include <QPainter>
 #include <QWidget>
 
 #include <functional>
@@ -22,6 +23,11 @@ public:
     QSize sizeHint() const override { return { 260, 110 }; }
 
     static constexpr int MaxSamples = 300; // 5 minutes at one sample a second
+
+    // Paints values (one a second, the newest at the right edge) as a filled line in plot,
+    // scaled so that peak touches its top, on an axis of `span` samples.
+    static void paintSeries(QPainter *painter, const QRectF &plot, const QList<double> &values,
+                            double peak, double span, const QColor &color);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

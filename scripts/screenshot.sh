@@ -8,12 +8,17 @@
 #                                         server in $REMOTE_SERVER) started headless
 #                                         (docs/dashboard-remote.png; QKV_SCREENSHOT_TAB=Server,
 #                                         Latency, Memory... shows that tab)
+#   scripts/screenshot.sh --channels [OUT] the Channels tab with subscribers and publishers on
+#                                         channels, a pattern and a shard channel, one channel
+#                                         selected (docs/dashboard-channels.png)
+#   scripts/screenshot.sh --latency [OUT] the Latency tab with the latency monitor's events
+#                                         charted (docs/dashboard-latency.png)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 server=${QKV_SERVER:-$root/build/server/qkv-server}
 dashboard=${QKV_DASHBOARD:-$root/build/gui/qkv-dashboard}
 mode=overview
-if [[ "${1:-}" == "--values" || "${1:-}" == "--remote" ]]; then
+if [[ "${1:-}" =~ ^--(values|remote|channels|latency)$ ]]; then
     mode=${1#--}
     shift
 fi
@@ -22,6 +27,8 @@ if [[ $mode == values ]]; then
     export QKV_SCREENSHOT_KEY=${QKV_SCREENSHOT_KEY:-leaderboard}
 elif [[ $mode == remote ]]; then
     out=${1:-$root/docs/dashboard-remote.png}
+elif [[ $mode == channels || $mode == latency ]]; then
+    out=${1:-$root/docs/dashboard-$mode.png}
 else
     out=${1:-$root/docs/dashboard.png}
 fi
@@ -42,11 +49,27 @@ if [[ $mode == remote ]]; then
     pids+=($!)
     pids+=($server_pid)
 else
-    QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=10000 \
+    delay=10000
+    if [[ $mode == channels ]]; then
+        delay=40000
+        export QKV_SCREENSHOT_CHANNEL=chat:lobby
+    elif [[ $mode == latency ]]; then
+        delay=24000
+        export QKV_SCREENSHOT_TAB=Latency
+    fi
+    QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=$delay \
         xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" --save "" \
             --dir "$(mktemp -d)" &
     pids+=($!)
     for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+if [[ $mode == channels || $mode == latency ]]; then
+    /usr/bin/python3 "$root/scripts/screenshot_$mode.py" "$port" &
+    pids+=($!)
+    wait "${pids[0]}"
+    echo "saved $out"
+    exit 0
 fi
 
 cli() { redis-cli -p "$port" "$@" >/dev/null; }

@@ -224,8 +224,9 @@ void TestDashboardViews::latencyEvents()
     LatencyView view;
     auto *summary = view.findChild<QLabel *>(QStringLiteral("latencyEventsSummary"));
     QVERIFY(summary);
-    view.setEvents({ { "command", 1700000000, 12, 250 }, { "expire-cycle", 1700000001, 3, 3 } },
-                   true);
+    view.setEvents(
+            { { "command", 1700000000, 12, 250, {} }, { "expire-cycle", 1700000001, 3, 3, {} } },
+            true);
     QCOMPARE(view.eventsModel()->rowCount(), 2);
     QCOMPARE(view.eventsModel()->item(0, 0)->text(), QStringLiteral("command"));
     QCOMPARE(view.eventsModel()->item(0, 3)->text(), QStringLiteral("250"));

@@ -18,6 +18,33 @@ bool isValidName(QByteArrayView name)
     return true;
 }
 
+QByteArray flags(const Connection &client)
+{
+    // Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held by CLIENT
+    // PAUSE, t tracking, R its redirect client gone, B broadcasting, d a watched key changed.
+    const Transaction &transaction = client.transaction();
+    QByteArray letters;
+    if (client.isMonitor())
+        letters += 'O';
+    if (client.isSubscribed())
+        letters += 'P';
+    if (transaction.isActive())
+        letters += 'x';
+    if (client.server().isPostponed(client) || client.isBlocked())
+        letters += 'b';
+    const ClientTracking *tracking = client.trackingIfAny();
+    const bool tracks = tracking && tracking->on;
+    if (tracks)
+        letters += 't';
+    if (tracks && tracking->brokenRedirect)
+        letters += 'R';
+    if (tracks && tracking->bcast)
+        letters += 'B';
+    if (transaction.isDirty())
+        letters += 'd';
+    return letters.isEmpty() ? QByteArrayLiteral("N") : letters;
+}
+
 QByteArray describe(const Connection &client, const Connection &caller)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -30,35 +57,14 @@ QByteArray describe(const Connection &client, const Connection &caller)
     const qsizetype output = client.outputBufferSize();
     auto number = [](qint64 v) { return QByteArray::number(v); };
     const ClientSubscriptions *subscriptions = client.subscriptionsIfAny();
-    // Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held by CLIENT
-    // PAUSE, t tracking, R its redirect client gone, B broadcasting, d a watched key changed.
     const Transaction &transaction = client.transaction();
-    QByteArray flags;
-    if (client.isMonitor())
-        flags += 'O';
-    if (client.isSubscribed())
-        flags += 'P';
-    if (transaction.isActive())
-        flags += 'x';
-    if (client.server().isPostponed(client) || client.isBlocked())
-        flags += 'b';
     const ClientTracking *tracking = client.trackingIfAny();
     const bool tracks = tracking && tracking->on;
-    if (tracks)
-        flags += 't';
-    if (tracks && tracking->brokenRedirect)
-        flags += 'R';
-    if (tracks && tracking->bcast)
-        flags += 'B';
-    if (transaction.isDirty())
-        flags += 'd';
-    if (flags.isEmpty())
-        flags = "N";
     return "id=" + number(qint64(client.id())) + " addr=" + client.peerAddress()
             + " laddr=" + client.localAddress() + " fd=" + number(client.fd())
             + " name=" + client.name() + " age=" + number((now - client.createdMs()) / 1000)
-            + " idle=" + number((now - client.lastInteractionMs()) / 1000) + " flags=" + flags
-            + " db=" + number(client.dbIndex())
+            + " idle=" + number((now - client.lastInteractionMs()) / 1000)
+            + " flags=" + flags(client) + " db=" + number(client.dbIndex())
             + " sub=" + number(subscriptions ? subscriptions->channels.size() : 0)
             + " psub=" + number(subscriptions ? subscriptions->patterns.size() : 0)
             + " ssub=" + number(subscriptions ? subscriptions->shardChannels.size() : 0)

@@ -1,10 +1,12 @@
 #include "dashboardbridge.h"
 
+#include "commands/clientinfo.h"
 #include "commands/info.h"
 #include "keypreview.h"
 #include "logsink.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "pubsub/clientsubscriptions.h"
 #include "store/globmatch.h"
 #include "store/hashvalue.h"
 #include "store/keyspace.h"
@@ -282,6 +284,46 @@ DashboardBridge::DashboardBridge(Server *server, const LogSink *logSink, QObject
 DashboardBridge::~DashboardBridge()
 {
     m_server->commandLog().setEnabled(false);
+    m_server->pubsub().setTap({});
+}
+
+void DashboardBridge::watchChannel(ChannelKind kind, const QByteArray &name)
+{
+    m_watch.watch(kind, name);
+    if (!m_watch.isWatching()) {
+        m_server->pubsub().setTap({});
+        return;
+    }
+    m_server->pubsub().setTap([this](QByteArrayView channel, QByteArrayView message, bool shard) {
+        if (m_watch.matches(channel, shard))
+            m_watch.offer(QDateTime::currentMSecsSinceEpoch(), channel, message, shard);
+    });
+}
+
+void DashboardBridge::requestPassword()
+{
+    emit passwordReady(m_server->config().requirePass);
+}
+
+void DashboardBridge::addChannels(ServerSnapshot *s) const
+{
+    const PubSubRegistry &pubsub = m_server->pubsub();
+    s->totalPublished = pubsub.publishedTotal();
+    s->patternCount = pubsub.patternCount();
+    // Bounded work per tick, however many channels there are.
+    const auto add = [s](ChannelKind kind) {
+        return [s, kind](const QByteArray &name, qsizetype subscribers, quint64 published) {
+            if (s->channels.size() >= MaxChannelRows) {
+                s->channelsTruncated = true;
+                return false;
+            }
+            s->channels.append({ kind, name, qint64(subscribers), published });
+            return true;
+        };
+    };
+    pubsub.forEachPattern(add(ChannelKind::Pattern));
+    pubsub.forEachChannel(PubSubRegistry::Scope::Global, add(ChannelKind::Channel));
+    pubsub.forEachChannel(PubSubRegistry::Scope::Shard, add(ChannelKind::ShardChannel));
 }
 
 void DashboardBridge::tick()
@@ -330,6 +372,12 @@ ServerSnapshot DashboardBridge::buildSnapshot()
         row.lastCommand = c.lastCommand();
         row.bytesIn = c.bytesIn();
         row.bytesOut = c.bytesOut();
+        row.flags = ClientInfo::flags(c);
+        if (const ClientSubscriptions *subscriptions = c.subscriptionsIfAny()) {
+            row.channels = subscriptions->channels.size();
+            row.patterns = subscriptions->patterns.size();
+            row.shardChannels = subscriptions->shardChannels.size();
+        }
         s.clients.append(row);
     }
 
@@ -339,6 +387,9 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     m_lastSkipped = log.skipped();
     if (!s.commands.empty())
         m_lastCommand = s.commands.back().sequence;
+
+    addChannels(&s);
+    s.channelMessages = m_watch.take(&s.droppedMessages);
 
     const SlowLog &slowLog = m_server->slowLog();
     s.slowLogSlowerThan = m_server->config().slowlogLogSlowerThan;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channelwatch.h"
 #include "serversnapshot.h"
 
 #include <QObject>
@@ -20,6 +21,7 @@ public:
     static constexpr int SnapshotIntervalMs = 200;
     static constexpr int MaxClientRows = 2000;
     static constexpr int MaxSlowLogRows = 1000;
+    static constexpr int MaxChannelRows = 2000; // channels, patterns and shard channels
     // Bounds on one value page, whatever was asked: rows, bytes of one element (a longer one
     // is cut), bytes of the page (it ends early past them), bytes of a string shown.
     static constexpr int MaxValueRows = 5000;
@@ -40,14 +42,22 @@ public slots:
     // valueReady, also for a missing key (its summary's type is "none"). Never touches the key
     // (no access time, no hit or miss), as a dashboard read should not.
     void requestValue(int db, const QByteArray &key, quint64 cursor, int count);
+    // From now on snapshots carry the messages published to this channel, pattern or shard
+    // channel (sampled, see ChannelWatch); an empty name stops watching.
+    void watchChannel(ChannelKind kind, const QByteArray &name);
+    // Emits passwordReady with the password the server requires now (CONFIG SET requirepass
+    // changes it while the dashboard runs), for the dashboard's own connection to reconnect.
+    void requestPassword();
 
 signals:
     void snapshotReady(const ServerSnapshot &snapshot);
     void keysReady(const KeyPage &page);
     void valueReady(const ValuePage &page);
+    void passwordReady(const QByteArray &password);
 
 private:
     void tick();
+    void addChannels(ServerSnapshot *s) const;
 
     Server *m_server;
     const LogSink *m_logSink;
@@ -59,4 +69,5 @@ private:
     // length or newest id moves (entries are only added at the front and dropped at the back).
     qsizetype m_slowLogLength = -1;
     quint64 m_slowLogNewest = 0;
+    ChannelWatch m_watch;
 };

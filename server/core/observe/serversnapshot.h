@@ -25,7 +25,33 @@ struct ClientRow
     QByteArray lastCommand;
     quint64 bytesIn = 0;
     quint64 bytesOut = 0;
-    bool hasTotals = true; // false: the server does not count commands and bytes per client
+    bool hasTotals = true;    // false: the server does not count commands and bytes per client
+    QByteArray flags;         // CLIENT LIST's letters: "N", "P" (subscribed), "O" (monitor)...
+    qint64 channels = 0;      // sub=: channels subscribed to
+    qint64 patterns = 0;      // psub=
+    qint64 shardChannels = 0; // ssub=
+};
+
+enum class ChannelKind : quint8 { Channel, Pattern, ShardChannel };
+
+// One active channel, pattern or shard channel of Pub/Sub.
+struct ChannelRow
+{
+    ChannelKind kind = ChannelKind::Channel;
+    QByteArray name;
+    qint64 subscribers = 0;
+    // Messages it received, counted from when the source started counting them (the channel
+    // became active, or the dashboard attached): rates come from its differences.
+    quint64 published = 0;
+};
+
+// One message of the watched channel (DashboardSource::watchChannel), sampled under load.
+struct ChannelMessage
+{
+    qint64 timeMs = 0;
+    QByteArray channel;
+    QByteArray message; // at most ChannelWatch::MaxMessageBytes of it
+    qint64 size = 0;    // the whole message's
 };
 
 struct ServerSnapshot
@@ -59,6 +85,16 @@ struct ServerSnapshot
     qint64 slowLogLength = 0;
     bool slowLogChanged = false;
     QList<SlowLogEntry> slowLog;
+    // Pub/Sub: active channels, patterns (when the server lists them: Redis only counts them,
+    // patternCount) and shard channels; messages published in all (since the source started
+    // counting); the watched channel's messages since the previous snapshot, oldest first,
+    // and how many of them sampling left out.
+    QList<ChannelRow> channels;
+    bool channelsTruncated = false;
+    qint64 patternCount = 0;
+    quint64 totalPublished = 0;
+    QList<ChannelMessage> channelMessages;
+    quint64 droppedMessages = 0;
 };
 
 // One page of a SCAN-like walk over a database for the keys browser.

@@ -52,7 +52,7 @@ void removeClient(std::vector<Connection *> &clients, Connection *client)
 void PubSubRegistry::subscribe(Connection &client, QByteArrayView channel, Scope scope)
 {
     if (setOf(client.subscriptions(), scope).add(channel))
-        table(scope)[channel.toByteArray()].push_back(&client);
+        table(scope)[channel.toByteArray()].clients.push_back(&client);
     const QByteArray name = channel.toByteArray();
     confirm(client, subscribeKind(scope), &name, scope);
 }
@@ -63,11 +63,11 @@ void PubSubRegistry::unsubscribe(Connection &client, QByteArrayView channel, Sco
     // A copy: channel may be the client's own stored name, which remove() frees.
     const QByteArray name = channel.toByteArray();
     if (setOf(client.subscriptions(), scope).remove(name)) {
-        QHash<QByteArray, Clients> &channels = table(scope);
+        QHash<QByteArray, Channel> &channels = table(scope);
         const auto it = channels.find(name);
-        removeClient(*it, &client);
+        removeClient(it->clients, &client);
         // An empty channel leaves the table, so that PUBSUB CHANNELS cannot grow for ever.
-        if (it->empty())
+        if (it->clients.empty())
             channels.erase(it);
     }
     if (notify)
@@ -137,11 +137,15 @@ void PubSubRegistry::forget(Connection &client)
 int PubSubRegistry::publish(QByteArrayView channel, QByteArrayView message, Scope scope)
 {
     int receivers = 0;
-    const QHash<QByteArray, Clients> &channels = table(scope);
+    ++m_published;
+    if (m_tap)
+        m_tap(channel, message, scope == Scope::Shard);
+    QHash<QByteArray, Channel> &channels = table(scope);
     if (!channels.isEmpty()) {
         // No copy of the name: PUBLISH to a channel nobody listens to allocates nothing.
-        const auto it = channels.constFind(QByteArray::fromRawData(channel.data(), channel.size()));
-        if (it != channels.constEnd()) {
+        const auto it = channels.find(QByteArray::fromRawData(channel.data(), channel.size()));
+        if (it != channels.end()) {
+            ++it->published;
             QByteArray frame;
             ReplyWriter w(&frame);
             w.arrayHeader(3);
@@ -149,16 +153,17 @@ int PubSubRegistry::publish(QByteArrayView channel, QByteArrayView message, Scop
             w.bulk(channel);
             w.bulk(message);
             // A receiver over its output limit is closed later, so the list stays as it is.
-            for (Connection *client : *it)
+            for (Connection *client : it->clients)
                 client->pushFrame(frame);
-            receivers += int(it->size());
+            receivers += int(it->clients.size());
         }
     }
     if (scope == Scope::Shard || m_patterns.empty())
         return receivers;
-    for (const Pattern &entry : m_patterns) {
+    for (Pattern &entry : m_patterns) {
         if (!globMatch(entry.pattern, channel))
             continue;
+        ++entry.published;
         QByteArray frame;
         ReplyWriter w(&frame);
         w.arrayHeader(4);
@@ -176,7 +181,7 @@ int PubSubRegistry::publish(QByteArrayView channel, QByteArrayView message, Scop
 QByteArrayList PubSubRegistry::channels(QByteArrayView pattern, Scope scope) const
 {
     QByteArrayList result;
-    const QHash<QByteArray, Clients> &channels = table(scope);
+    const QHash<QByteArray, Channel> &channels = table(scope);
     for (auto it = channels.cbegin(); it != channels.cend(); ++it) {
         if (pattern.isNull() || globMatch(pattern, it.key()))
             result.append(it.key());
@@ -186,7 +191,7 @@ QByteArrayList PubSubRegistry::channels(QByteArrayView pattern, Scope scope) con
 
 qsizetype PubSubRegistry::subscriberCount(QByteArrayView channel, Scope scope) const
 {
-    const QHash<QByteArray, Clients> &channels = table(scope);
+    const QHash<QByteArray, Channel> &channels = table(scope);
     const auto it = channels.constFind(QByteArray::fromRawData(channel.data(), channel.size()));
-    return it == channels.constEnd() ? 0 : qsizetype(it->size());
+    return it == channels.constEnd() ? 0 : qsizetype(it->clients.size());
 }

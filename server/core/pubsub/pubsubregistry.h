@@ -5,6 +5,7 @@
 #include <QByteArrayView>
 #include <QHash>
 
+#include <functional>
 #include <vector>
 
 class Connection;
@@ -47,25 +48,59 @@ public:
     qsizetype channelCount(Scope scope) const { return table(scope).size(); }
     qsizetype patternCount() const { return qsizetype(m_patterns.size()); }
 
+    // For the dashboard: every publish since start, and per channel (or pattern) the messages
+    // it received since it last became active; counted whether anyone watches or not, one
+    // increment each, so that a dashboard attached later sees rates at once.
+    quint64 publishedTotal() const { return m_published; }
+    // f(name, subscribers, published) for each active channel of scope until it returns false.
+    template<typename F> void forEachChannel(Scope scope, F f) const
+    {
+        const QHash<QByteArray, Channel> &channels = table(scope);
+        for (auto it = channels.cbegin(); it != channels.cend(); ++it) {
+            if (!f(it.key(), qsizetype(it->clients.size()), it->published))
+                return;
+        }
+    }
+    // f(pattern, subscribers, messages matched) for each pattern until it returns false.
+    template<typename F> void forEachPattern(F f) const
+    {
+        for (const Pattern &entry : m_patterns) {
+            if (!f(entry.pattern, qsizetype(entry.clients.size()), entry.published))
+                return;
+        }
+    }
+    // Called with every message published (channel, message, shard) while set: the dashboard's
+    // watch on a channel. Unset, a publish pays one test of an empty function.
+    using Tap = std::function<void(QByteArrayView, QByteArrayView, bool)>;
+    void setTap(Tap tap) { m_tap = std::move(tap); }
+
 private:
     using Clients = std::vector<Connection *>; // in the order they subscribed
+    struct Channel
+    {
+        Clients clients;
+        quint64 published = 0;
+    };
     struct Pattern
     {
         QByteArray pattern;
         Clients clients;
+        quint64 published = 0;
     };
 
-    QHash<QByteArray, Clients> &table(Scope scope)
+    QHash<QByteArray, Channel> &table(Scope scope)
     {
         return scope == Scope::Shard ? m_shardChannels : m_channels;
     }
-    const QHash<QByteArray, Clients> &table(Scope scope) const
+    const QHash<QByteArray, Channel> &table(Scope scope) const
     {
         return scope == Scope::Shard ? m_shardChannels : m_channels;
     }
     std::vector<Pattern>::iterator findPattern(QByteArrayView pattern);
 
-    QHash<QByteArray, Clients> m_channels;
-    QHash<QByteArray, Clients> m_shardChannels;
+    QHash<QByteArray, Channel> m_channels;
+    QHash<QByteArray, Channel> m_shardChannels;
     std::vector<Pattern> m_patterns; // in the order first subscribed
+    quint64 m_published = 0;
+    Tap m_tap;
 };

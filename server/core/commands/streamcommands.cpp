@@ -7,6 +7,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "pubsub/keyspaceevents.h"
+#include "scripting/scripting.h"
 #include "store/keyspace.h"
 #include "streamutil.h"
 
@@ -446,9 +447,10 @@ bool wakeStreamReader(Connection &c, const BlockRequest &request, QByteArrayView
         return false;
     StreamId start = after;
     start.increment();
-    Delivery delivery;
+    Delivery delivery { group, nullptr, request.noAck, key, request.group };
     if (group)
-        delivery = { group, consumerFor(c, *group, request.consumer, key), request.noAck };
+        delivery.consumer
+                = consumerFor(c, *group, request.consumer, key, &delivery.consumerCreated);
     if (c.reply().protocol() == 2) {
         c.reply().arrayHeader(1);
         c.reply().arrayHeader(2);
@@ -481,6 +483,13 @@ bool parseReadOptions(Connection &c, bool xreadgroup, ReadOptions *o)
         const qsizetype more = c.argc() - i - 1;
         const QByteArrayView opt = c.arg(i);
         if (argIs(opt, "BLOCK") && more) {
+            // Redis 7.0 refuses BLOCK from a script outright (in MULTI it reads without
+            // waiting), naming the command as the script spelled it.
+            if (c.server().scripting().isScriptClient(c)) {
+                c.reply().error("ERR " + c.arg(0).toByteArray()
+                                + " command is not allowed with BLOCK option from scripts");
+                return false;
+            }
             ++i;
             if (!parseBlockMilliseconds(c, c.arg(i), &o->timeoutAt))
                 return false;
@@ -601,11 +610,21 @@ void xreadGeneric(Connection &c, bool xreadgroup)
     }
     // The consumer is created (and seen) by the streams that answer.
     std::vector<StreamValue::Consumer *> consumers(n, nullptr);
+    std::vector<bool> created(n, false);
+    bool logged = false; // whether a delivery is logged (as XCLAIM or XGROUP SETID)
     for (size_t i = 0; i < n; ++i) {
-        if (groups[i] && serve[i])
-            consumers[i]
-                    = consumerFor(c, *groups[i], o.consumer, c.arg(o.streamsAt + qsizetype(i)));
+        if (groups[i] && serve[i]) {
+            bool isNew = false;
+            consumers[i] = consumerFor(c, *groups[i], o.consumer, c.arg(o.streamsAt + qsizetype(i)),
+                                       &isNew);
+            created[i] = isNew;
+            logged = logged || !history[i];
+        }
     }
+    // Redis 7.0 logs XREADGROUP only as what it delivered: a consumer it merely created, or
+    // its history delivered again, is not logged.
+    if (xreadgroup && !logged)
+        c.preventPropagation();
     if (served) {
         ReplyWriter &r = c.reply();
         if (r.protocol() == 2)
@@ -625,7 +644,9 @@ void xreadGeneric(Connection &c, bool xreadgroup)
             if (history[i]) {
                 replyConsumerHistory(c, *stream, start, qsizetype(o.count), *consumers[i]);
             } else {
-                const Delivery delivery { groups[i], consumers[i], o.noAck };
+                const Delivery delivery {
+                    groups[i], consumers[i], o.noAck, key, o.group, created[i]
+                };
                 replyRange(c, *stream, start, StreamId::max(), qsizetype(o.count), false,
                            groups[i] ? &delivery : nullptr);
             }

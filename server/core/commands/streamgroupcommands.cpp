@@ -385,6 +385,41 @@ void claimAndReply(Connection &c, StreamValue &stream, StreamId id, Nack &nack,
     c.db().signalModified(c.arg(1));
 }
 
+// What XCLAIM and XAUTOCLAIM do with a pending entry they look at.
+enum class PendingAction { Claim, Drop };
+
+// The claiming consumer (c.arg(3), created at the first claim) and the options of one XCLAIM
+// or XAUTOCLAIM; each entry is logged as an XCLAIM of its new state, as Redis 7.0 does, and a
+// dropped one (its entry deleted from the stream) as an XCLAIM of the state it had.
+struct ClaimTarget
+{
+    Connection &c;
+    StreamValue &stream;
+    Group &group;
+    qint64 time;
+    long long retryCount;
+    bool justId;
+    StreamValue::Consumer *consumer = nullptr;
+
+    void apply(StreamId id, PendingAction action)
+    {
+        const auto it = group.pending.find(id);
+        if (action == PendingAction::Drop) {
+            if (it == group.pending.end())
+                return; // an id given twice
+            propagateClaim(c, c.arg(1), c.arg(2), group, id, it->second);
+            StreamValue::acknowledge(group, id);
+            c.db().signalModified(c.arg(1));
+            return;
+        }
+        Nack &nack = it->second;
+        if (!consumer)
+            consumer = consumerFor(c, group, c.arg(3), c.arg(1));
+        claimAndReply(c, stream, id, nack, consumer, time, retryCount, justId);
+        propagateClaim(c, c.arg(1), c.arg(2), group, id, nack);
+    }
+};
+
 // XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds]
 // [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
 void xclaimCommand(Connection &c)
@@ -441,23 +476,23 @@ void xclaimCommand(Connection &c)
             return;
         }
     }
-    if (lastId > group->lastId) {
+    const bool advanced = lastId > group->lastId;
+    if (advanced) {
         group->lastId = lastId;
         c.db().signalModified(c.arg(1));
     }
     // A time in the future, or before the epoch, is taken as now rather than refused.
     if (deliveryTime < 0 || deliveryTime > now)
         deliveryTime = now;
-    StreamValue::Consumer *consumer = nullptr;
-    // The reply's length is known only at the end: the replies are written aside first.
-    std::vector<StreamId> claimed;
+    // The reply's length is known only at the end: what to do with each id is decided first,
+    // then done in the ids' order, which is the order it is logged in.
+    std::vector<std::pair<StreamId, PendingAction>> actions;
+    qsizetype claims = 0;
     for (StreamId id : ids) {
         auto it = group->pending.find(id);
         if (!stream->contains(id)) {
-            if (it != group->pending.end()) {
-                StreamValue::acknowledge(*group, id);
-                c.db().signalModified(c.arg(1));
-            }
+            if (it != group->pending.end())
+                actions.emplace_back(id, PendingAction::Drop);
             continue;
         }
         if (force && it == group->pending.end())
@@ -466,15 +501,16 @@ void xclaimCommand(Connection &c)
             continue;
         if (it->second.consumer && minIdle && now - it->second.deliveryTime < minIdle)
             continue;
-        claimed.push_back(id);
+        actions.emplace_back(id, PendingAction::Claim);
+        ++claims;
     }
-    c.reply().arrayHeader(qsizetype(claimed.size()));
-    for (StreamId id : claimed) {
-        if (!consumer)
-            consumer = consumerFor(c, *group, c.arg(3), c.arg(1));
-        claimAndReply(c, *stream, id, group->pending.at(id), consumer, deliveryTime, retryCount,
-                      justId);
-    }
+    c.reply().arrayHeader(claims);
+    ClaimTarget target { c, *stream, *group, deliveryTime, retryCount, justId };
+    for (const auto &[id, action] : actions)
+        target.apply(id, action);
+    // The logged claims carry the new last id (LASTID); without any, it is logged alone.
+    if (advanced && actions.empty())
+        propagateGroupPosition(c, c.arg(1), c.arg(2), *group);
 }
 
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]: [next cursor,
@@ -521,20 +557,20 @@ void xautoclaimCommand(Connection &c)
     }
     const qint64 now = c.now();
     long long attempts = count * AttemptsFactor;
+    std::vector<std::pair<StreamId, PendingAction>> actions;
     std::vector<StreamId> deleted;
-    std::vector<StreamId> claimed;
+    qsizetype claims = 0;
     auto it = group->pending.lower_bound(start);
     while (attempts-- > 0 && count > 0 && it != group->pending.end()) {
         const StreamId id = it->first;
+        // A deleted entry counts towards COUNT as a claimed one does (Redis 7.0).
         if (!stream->contains(id)) {
-            ++it;
-            StreamValue::acknowledge(*group, id);
-            c.db().signalModified(c.arg(1));
+            actions.emplace_back(id, PendingAction::Drop);
             deleted.push_back(id);
-            continue;
-        }
-        if (!minIdle || now - it->second.deliveryTime >= minIdle) {
-            claimed.push_back(id);
+            --count;
+        } else if (!minIdle || now - it->second.deliveryTime >= minIdle) {
+            actions.emplace_back(id, PendingAction::Claim);
+            ++claims;
             --count;
         }
         ++it;
@@ -543,13 +579,10 @@ void xautoclaimCommand(Connection &c)
     ReplyWriter &r = c.reply();
     r.arrayHeader(3);
     replyId(c, cursor);
-    r.arrayHeader(qsizetype(claimed.size()));
-    StreamValue::Consumer *consumer = nullptr;
-    for (StreamId id : claimed) {
-        if (!consumer)
-            consumer = consumerFor(c, *group, c.arg(3), c.arg(1));
-        claimAndReply(c, *stream, id, group->pending.at(id), consumer, now, -1, justId);
-    }
+    r.arrayHeader(claims);
+    ClaimTarget target { c, *stream, *group, now, -1, justId };
+    for (const auto &[id, action] : actions)
+        target.apply(id, action);
     r.arrayHeader(qsizetype(deleted.size()));
     for (StreamId id : deleted)
         replyId(c, id);

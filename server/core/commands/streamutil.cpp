@@ -83,9 +83,11 @@ StreamValue *createStream(Connection &c, QByteArrayView key)
 }
 
 StreamValue::Consumer *consumerFor(Connection &c, StreamValue::Group &group, QByteArrayView name,
-                                   QByteArrayView key)
+                                   QByteArrayView key, bool *created)
 {
     StreamValue::Consumer *consumer = StreamValue::consumer(group, name);
+    if (created)
+        *created = !consumer;
     if (!consumer) {
         consumer = StreamValue::createConsumer(group, name, c.now());
         c.db().signalModified(key);
@@ -100,6 +102,29 @@ void replyNoGroup(Connection &c, QByteArrayView key, QByteArrayView group, const
     c.reply().error("NOGROUP No such key '" + CommandUtil::cString(key).toByteArray()
                     + "' or consumer group '" + CommandUtil::cString(group).toByteArray() + "'"
                     + suffix);
+}
+
+void propagateClaim(Connection &c, QByteArrayView key, QByteArrayView groupName,
+                    const StreamValue::Group &group, StreamId id, const StreamValue::Nack &nack)
+{
+    if (!c.isPropagating())
+        return;
+    const QByteArray idText = id.toString();
+    const QByteArray time = QByteArray::number(nack.deliveryTime);
+    const QByteArray count = QByteArray::number(nack.deliveryCount);
+    const QByteArray lastId = group.lastId.toString();
+    c.propagateAs({ "XCLAIM", key, groupName, nack.consumer->name, "0", idText, "TIME", time,
+                    "RETRYCOUNT", count, "FORCE", "JUSTID", "LASTID", lastId });
+}
+
+void propagateGroupPosition(Connection &c, QByteArrayView key, QByteArrayView groupName,
+                            const StreamValue::Group &group)
+{
+    if (!c.isPropagating())
+        return;
+    const QByteArray lastId = group.lastId.toString();
+    const QByteArray entriesRead = QByteArray::number(group.entriesRead);
+    c.propagateAs({ "XGROUP", "SETID", key, groupName, lastId, "ENTRIESREAD", entriesRead });
 }
 
 qsizetype replyRange(Connection &c, StreamValue &stream, StreamId start, StreamId end,
@@ -124,10 +149,19 @@ qsizetype replyRange(Connection &c, StreamValue &stream, StreamId start, StreamI
                                      *delivery->group, entry.id, delivery->consumer, c.now());
                              nack.deliveryTime = c.now();
                              nack.deliveryCount = 1;
+                             propagateClaim(c, delivery->key, delivery->groupName, *delivery->group,
+                                            entry.id, nack);
                          }
                      }
                      replyEntry(c, entry);
                  });
+    // Without pending entries, nothing else tells a replay where the group is.
+    if (delivery && delivery->noAck) {
+        if (delivery->consumerCreated && c.isPropagating())
+            c.propagateAs({ "XGROUP", "CREATECONSUMER", delivery->key, delivery->groupName,
+                            delivery->consumer->name });
+        propagateGroupPosition(c, delivery->key, delivery->groupName, *delivery->group);
+    }
     return found;
 }
 

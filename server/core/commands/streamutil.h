@@ -33,19 +33,33 @@ bool lookupStreamWrite(Connection &c, QByteArrayView key, StreamValue **stream);
 StreamValue *createStream(Connection &c, QByteArrayView key);
 
 // The consumer of group, created when missing (Redis's streamCreateConsumer, with its
-// "xgroup-createconsumer" event), seen now.
+// "xgroup-createconsumer" event; *created says so), seen now.
 StreamValue::Consumer *consumerFor(Connection &c, StreamValue::Group &group, QByteArrayView name,
-                                   QByteArrayView key);
+                                   QByteArrayView key, bool *created = nullptr);
 // "-NOGROUP No such key '<key>' or consumer group '<group>'" and what follows it.
 void replyNoGroup(Connection &c, QByteArrayView key, QByteArrayView group, const char *suffix = "");
 
+// What the group commands log instead of themselves (Redis 7.0's streamPropagateXCLAIM and
+// streamPropagateGroupID), so that a replay rebuilds the same pending entries whatever the
+// time: "XCLAIM key group <owner> 0 id TIME <delivery> RETRYCOUNT <count> FORCE JUSTID LASTID
+// <group's last id>" for one pending entry, and "XGROUP SETID key group <last id> ENTRIESREAD
+// <n>" for the group's position.
+void propagateClaim(Connection &c, QByteArrayView key, QByteArrayView groupName,
+                    const StreamValue::Group &group, StreamId id, const StreamValue::Nack &nack);
+void propagateGroupPosition(Connection &c, QByteArrayView key, QByteArrayView groupName,
+                            const StreamValue::Group &group);
+
 // Delivering to a consumer group (XREADGROUP): each entry sent moves the group's last id on
-// and, without NOACK, becomes pending for the consumer.
+// and, without NOACK, becomes pending for the consumer, logged as XCLAIM; with NOACK the
+// group's new position is logged, after the consumer when this delivery created it.
 struct Delivery
 {
     StreamValue::Group *group = nullptr;
     StreamValue::Consumer *consumer = nullptr;
     bool noAck = false;
+    QByteArrayView key;
+    QByteArrayView groupName;
+    bool consumerCreated = false;
 };
 
 // Redis's streamReplyWithRange: an array of the entries with start <= id <= end, at most count

@@ -418,8 +418,22 @@ void Connection::propagateAs(const std::vector<QByteArrayView> &argv)
 void Connection::endEffects()
 {
     --m_callDepth;
-    if (std::exchange(m_multiPropagated, false))
-        m_server.propagate(m_db, { "EXEC" });
+    logUnit(std::exchange(m_unitLog, {}));
+}
+
+void Connection::logUnit(std::vector<LoggedCommand> commands)
+{
+    // Redis 7.0's propagatePendingCommands: what one command, transaction or script logged is
+    // wrapped in MULTI/EXEC when it is more than one command, so that a replay applies all of
+    // it or none; a single command is atomic by itself.
+    const bool wrap = commands.size() > 1;
+    if (wrap)
+        m_server.propagate(commands.front().db, { "MULTI" });
+    for (const LoggedCommand &command : commands)
+        m_server.propagate(command.db,
+                           std::vector<QByteArrayView>(command.argv.begin(), command.argv.end()));
+    if (wrap)
+        m_server.propagate(commands.back().db, { "EXEC" });
 }
 
 void Connection::propagateCall(Command *command, quint64 dirtyBefore, bool container)
@@ -429,8 +443,7 @@ void Connection::propagateCall(Command *command, quint64 dirtyBefore, bool conta
         return;
     }
     if (container) {
-        if (std::exchange(m_multiPropagated, false))
-            m_server.propagate(m_db, { "EXEC" });
+        logUnit(std::exchange(m_unitLog, {}));
         return;
     }
     // Only a command that changed something is logged (Redis: server.dirty moved).
@@ -438,21 +451,25 @@ void Connection::propagateCall(Command *command, quint64 dirtyBefore, bool conta
         m_propagateAs.clear();
         return;
     }
-    const bool rewritten = !m_propagateAs.empty();
-    if (!rewritten && !command)
-        return;
-    // Redis's execCommandPropagateMulti: a transaction's writes are logged between MULTI and
-    // EXEC, so that a replay applies all of them or none.
-    if (m_callDepth > 0 && !m_multiPropagated) {
-        m_server.propagate(m_db, { "MULTI" });
-        m_multiPropagated = true;
+    // Inside a transaction or a script (of this client, or of the one running EXEC) the
+    // commands wait for the unit's end; otherwise they are this command's unit.
+    Connection &unit = m_effectsUnit ? *m_effectsUnit : *this;
+    const bool inUnit = unit.m_callDepth > 0;
+    if (m_propagateAs.empty()) {
+        if (!command)
+            return;
+        if (!inUnit) {
+            m_server.propagate(m_db, *m_args);
+            return;
+        }
+        propagateAs(*m_args);
     }
-    if (!rewritten) {
-        m_server.propagate(m_db, *m_args);
-        return;
-    }
-    for (const std::vector<QByteArray> &argv : std::exchange(m_propagateAs, {}))
-        m_server.propagate(m_db, std::vector<QByteArrayView>(argv.begin(), argv.end()));
+    std::vector<LoggedCommand> own;
+    std::vector<LoggedCommand> &log = inUnit ? unit.m_unitLog : own;
+    for (std::vector<QByteArray> &argv : std::exchange(m_propagateAs, {}))
+        log.push_back({ m_db, std::move(argv) });
+    if (!own.empty())
+        logUnit(std::move(own));
 }
 
 void Connection::call(Command *command)

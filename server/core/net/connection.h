@@ -83,6 +83,11 @@ public:
     // MULTI and EXEC when they write, as EXEC's commands are.
     void beginEffects() { ++m_callDepth; }
     void endEffects();
+    // A script run inside a transaction (unit: the client running EXEC): this (the script's)
+    // client logs its writes inside that client's MULTI/EXEC, opening it when they are the
+    // transaction's first, never a MULTI of its own (Redis 7.0 logs one MULTI/EXEC); nullptr
+    // ends it.
+    void joinEffects(Connection *unit) { m_effectsUnit = unit; }
 
     // --- transactions ---
     Transaction &transaction() { return m_transaction; }
@@ -198,6 +203,12 @@ public:
     bool isClosed() const { return m_closed; }
 
 private:
+    // A command logged to the append-only file, in the database it ran in.
+    struct LoggedCommand
+    {
+        int db;
+        std::vector<QByteArray> argv;
+    };
     void readInput();
     // Runs every complete command in buffer; returns the number of bytes consumed.
     qsizetype processBuffer(const QByteArray &buffer);
@@ -217,6 +228,7 @@ private:
     // when it changed the data since dirtyBefore; a container (EXEC: it ran other commands)
     // closes the MULTI its first logged command opened instead of being logged itself.
     void propagateCall(Command *command, quint64 dirtyBefore, bool container);
+    void logUnit(std::vector<LoggedCommand> commands);
     quint64 dirty() const; // the server's
     bool reject(Command *command, const QByteArray &message);
     // Redis's output-buffer limits for the pubsub class, checked as frames are queued.
@@ -242,9 +254,10 @@ private:
     std::vector<qsizetype> m_redacted; // of the current command; empty for nearly every one
     std::vector<std::vector<QByteArray>> m_propagateAs; // see propagateAs(); usually empty
     int m_callDepth = 0;                                // > 0 while EXEC runs its commands
+    Connection *m_effectsUnit = nullptr;                // joinEffects()
     quint64 m_calls = 0;                                // call()s so far, to spot containers
     bool m_preventPropagation = false;
-    bool m_multiPropagated = false; // this EXEC's MULTI is logged, its EXEC is due
+    std::vector<LoggedCommand> m_unitLog; // of the transaction or script being run; see logUnit
 
     QByteArray m_in; // unconsumed input only; empty between requests
     QByteArray m_out;

@@ -50,6 +50,7 @@ public:
                       bool evalMode);
     // The client every script's commands run on (Redis's lua client): "lua" to MONITOR.
     Connection &scriptClient() { return *m_client; }
+    bool isScriptClient(const Connection &c) const { return &c == m_client.get(); }
     // The script or function running now, if any.
     ScriptRun *currentRun() const { return m_running; }
     // While a script runs past busy-reply-threshold: the -BUSY error other clients get (which

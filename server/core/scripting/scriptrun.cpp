@@ -58,12 +58,16 @@ ScriptRun::ScriptRun(Connection &caller, Connection &scriptClient, QByteArray na
     m_wrapsEffects = !caller.isInExec();
     if (m_wrapsEffects)
         m_client.beginEffects();
+    else
+        m_client.joinEffects(&caller);
 }
 
 ScriptRun::~ScriptRun()
 {
     if (m_wrapsEffects)
         m_client.endEffects();
+    else
+        m_client.joinEffects(nullptr);
     m_client.takeOutput();
 }
 

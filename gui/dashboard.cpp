@@ -144,7 +144,9 @@ int run(QCoreApplication &app, const ServerConfig &config)
             &onServerThread,
             [&] {
                 server = new Server(config);
-                if (!server->persistence().load(&error)) {
+                if (!server->loadUsers(&error)) {
+                    qCCritical(lcServer).noquote() << "cannot load the ACL users:" << error;
+                } else if (!server->persistence().load(&error)) {
                     qCCritical(lcServer).noquote()
                             << "cannot load" << config.rdbPath() << ':' << error;
                     error = QStringLiteral("the RDB file could not be loaded");

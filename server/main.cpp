@@ -47,6 +47,10 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
 
     Server server(config);
     QString error;
+    if (!server.loadUsers(&error)) {
+        qCCritical(lcServer).noquote() << "cannot load the ACL users:" << error;
+        return 1;
+    }
     if (!server.persistence().load(&error)) {
         qCCritical(lcServer).noquote() << "cannot load the data:" << error;
         return 1;

@@ -76,7 +76,8 @@ QByteArray describe(const Connection &client, const Connection &caller)
             + number(output) + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
-            + " user=default redir=" + number(tracks ? qint64(tracking->redirect) : -1)
+            + " user=" + client.user()->name()
+            + " redir=" + number(tracks ? qint64(tracking->redirect) : -1)
             + " resp=" + number(client.protocol());
 }
 

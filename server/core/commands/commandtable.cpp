@@ -50,14 +50,26 @@ CommandTable::CommandTable()
     registerStreamGroupCommands(*this);
     registerStreamInfoCommands(*this);
     registerScriptingCommands(*this);
+    registerAclCommands(*this);
 }
 
 void CommandTable::add(Command command)
 {
     setFullNames(command, QByteArray());
     auto owned = std::make_unique<Command>(std::move(command));
+    assignIds(*owned, nullptr);
     m_byName.insert(owned->name, owned.get());
     m_commands.push_back(std::move(owned));
+}
+
+// Subcommands live inside their parent's vector, which no longer moves once the row is owned.
+void CommandTable::assignIds(Command &command, Command *parent)
+{
+    command.id = int(m_byId.size());
+    command.parent = parent;
+    m_byId.push_back(&command);
+    for (Command &sub : command.subcommands)
+        assignIds(sub, &command);
 }
 
 Command *CommandTable::find(QByteArrayView name)
@@ -88,4 +100,25 @@ std::vector<Command *> CommandTable::all()
     for (const auto &command : m_commands)
         result.push_back(command.get());
     return result;
+}
+
+quint32 aclCategories(const Command &command)
+{
+    using namespace CommandFlag;
+    quint32 categories = command.aclCategories;
+    if (command.flags & Write)
+        categories |= AclCategory::Write;
+    if ((command.flags & ReadOnly) && !(categories & AclCategory::Scripting))
+        categories |= AclCategory::Read;
+    if (command.flags & Admin)
+        categories |= AclCategory::Admin | AclCategory::Dangerous;
+    if (command.flags & PubSub)
+        categories |= AclCategory::PubSub;
+    if (command.flags & Fast)
+        categories |= AclCategory::Fast;
+    if (command.flags & Blocking)
+        categories |= AclCategory::Blocking;
+    if (!(categories & AclCategory::Fast))
+        categories |= AclCategory::Slow;
+    return categories;
 }

@@ -77,7 +77,13 @@ enum : quint32 {
     Transaction = 1 << 19,
     Scripting = 1 << 20,
 };
-}
+// Their names, in bit order (Redis's ACLCommandCategories order, which ACL CAT lists).
+inline constexpr const char *Names[] = {
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting",
+};
+} // namespace AclCategory
 
 // Key-spec flags (Redis 7 key specifications), reported by COMMAND INFO.
 namespace KeyFlag {
@@ -221,6 +227,8 @@ struct Command
 
     // Statistics for INFO commandstats, updated by the dispatcher.
     QByteArray fullName; // "get" or "client|setname"
+    int id = -1;         // dense index of every command and subcommand, for ACL bitmaps
+    Command *parent = nullptr;
     quint64 calls = 0;
     quint64 microseconds = 0;
     quint64 rejectedCalls = 0;
@@ -245,11 +253,19 @@ public:
     static Command *findSubcommand(Command &parent, QByteArrayView name);
     std::vector<Command *> all();
     qsizetype count() const { return m_commands.size(); }
+    // Commands and subcommands by Command::id, in table order (a parent before its subcommands).
+    const std::vector<Command *> &byId() const { return m_byId; }
 
 private:
+    void assignIds(Command &command, Command *parent);
+
     QHash<QByteArray, Command *> m_byName;
     std::vector<std::unique_ptr<Command>> m_commands;
+    std::vector<Command *> m_byId;
 };
+
+// The explicit categories plus those the flags imply (Redis's setImplicitACLCategories).
+quint32 aclCategories(const Command &command);
 
 // Each family registers its commands (one source file each).
 void registerConnectionCommands(CommandTable &table);
@@ -275,3 +291,4 @@ void registerStreamCommands(CommandTable &table);
 void registerStreamGroupCommands(CommandTable &table);
 void registerStreamInfoCommands(CommandTable &table);
 void registerScriptingCommands(CommandTable &table);
+void registerAclCommands(CommandTable &table);

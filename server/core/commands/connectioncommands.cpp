@@ -59,24 +59,29 @@ void selectCommand(Connection &c)
     c.reply().ok();
 }
 
-// Checks username/password against the one user Redis has by default: "default", which
-// accepts any password when no requirepass is set.
-bool authenticate(Connection &c, QByteArrayView user, QByteArrayView password)
+// Redis's ACLAuthenticateUser: on success the client runs as the user from now on; a failure
+// is an ACL LOG entry whose object is the command's name as the client typed it.
+bool authenticate(Connection &c, QByteArrayView name, QByteArrayView password)
 {
-    if (user != "default")
+    AclStore &acl = c.server().acl();
+    AclUser *user = acl.authenticate(name, password);
+    if (!user) {
+        acl.logDenial(c, AclSelector::Verdict::DeniedAuth,
+                      c.transaction().isActive() ? "multi" : "toplevel", c.arg(0).toByteArray(),
+                      name.toByteArray(), c.server().config().aclLogMaxLength);
         return false;
-    const QByteArray &required = c.server().config().requirePass;
-    return required.isEmpty() || password == required;
+    }
+    c.setUser(user);
+    c.setAuthenticated(true);
+    return true;
 }
 
 void replyAuthResult(Connection &c, bool ok)
 {
-    if (ok) {
-        c.setAuthenticated(true);
+    if (ok)
         c.reply().ok();
-    } else {
+    else
         c.reply().error("WRONGPASS invalid username-password pair or user is disabled.");
-    }
 }
 
 void authCommand(Connection &c)
@@ -89,7 +94,7 @@ void authCommand(Connection &c)
     for (qsizetype i = 1; i < c.argc(); ++i)
         c.redactArgument(i);
     if (c.argc() == 2) {
-        if (c.server().config().requirePass.isEmpty()) {
+        if (c.server().acl().defaultUser()->isNoPass()) {
             c.reply().error("ERR AUTH <password> called without any password configured for "
                             "the default user. Are you sure your configuration is correct?");
             return;
@@ -146,7 +151,6 @@ void helloCommand(Connection &c)
             c.reply().error("WRONGPASS invalid username-password pair or user is disabled.");
             return;
         }
-        c.setAuthenticated(true);
     }
     if (!c.isAuthenticated()) {
         c.reply().error("NOAUTH HELLO must be called with the client already authenticated, "
@@ -189,7 +193,9 @@ void resetCommand(Connection &c)
     c.selectDb(0);
     c.setProtocol(2);
     c.setName(QByteArray());
-    c.setAuthenticated(c.server().config().requirePass.isEmpty());
+    AclUser *defaultUser = c.server().acl().defaultUser();
+    c.setUser(defaultUser);
+    c.setAuthenticated(defaultUser->isNoPass() && defaultUser->isEnabled());
     c.transaction().discard();
     c.clearReplyMode();
     c.reply().simple("RESET");
@@ -282,6 +288,7 @@ void clientKillCommand(Connection &c)
     QByteArrayView addr;
     QByteArrayView laddr;
     bool skipMe = true;
+    const AclUser *user = nullptr;
     if (c.argc() % 2 != 0) {
         replySyntaxError(c);
         return;
@@ -309,9 +316,14 @@ void clientKillCommand(Connection &c)
                 replySyntaxError(c);
                 return;
             }
-        } else if (equalsIgnoreCase(option, "TYPE") || equalsIgnoreCase(option, "USER")
-                   || equalsIgnoreCase(option, "MAXAGE")) {
-            // Accepted for compatibility; every client here is a normal one of user default.
+        } else if (equalsIgnoreCase(option, "USER")) {
+            user = c.server().acl().find(value);
+            if (!user) {
+                c.reply().error("ERR No such user '" + value.toByteArray() + '\'');
+                return;
+            }
+        } else if (equalsIgnoreCase(option, "TYPE") || equalsIgnoreCase(option, "MAXAGE")) {
+            // Accepted for compatibility; every client here is a normal one.
         } else {
             replySyntaxError(c);
             return;
@@ -321,7 +333,8 @@ void clientKillCommand(Connection &c)
     for (const auto &entry : c.server().clients()) {
         Connection *other = entry.second;
         if ((id && other->id() != id) || (!addr.isNull() && other->peerAddress() != addr)
-            || (!laddr.isNull() && other->localAddress() != laddr) || (skipMe && other == &c))
+            || (!laddr.isNull() && other->localAddress() != laddr) || (skipMe && other == &c)
+            || (user && other->user() != user))
             continue;
         victims.push_back(other);
     }

@@ -65,12 +65,6 @@ constexpr NamedBit CommandFlagNames[] = {
     { CommandFlag::AllowBusy, "allow_busy" },
 };
 
-constexpr const char *AclCategoryNames[] = {
-    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
-    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
-    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting",
-};
-
 constexpr NamedBit KeyFlagNames[] = {
     { KeyFlag::RO, "RO" },
     { KeyFlag::RW, "RW" },
@@ -97,35 +91,13 @@ template<size_t N> void replyBitNames(ReplyWriter &r, quint32 bits, const NamedB
     }
 }
 
-// The explicit categories plus those the flags imply (Redis's setImplicitACLCategories).
-quint32 aclCategories(const Command &command)
-{
-    using namespace CommandFlag;
-    quint32 categories = command.aclCategories;
-    if (command.flags & Write)
-        categories |= AclCategory::Write;
-    if ((command.flags & ReadOnly) && !(categories & AclCategory::Scripting))
-        categories |= AclCategory::Read;
-    if (command.flags & Admin)
-        categories |= AclCategory::Admin | AclCategory::Dangerous;
-    if (command.flags & PubSub)
-        categories |= AclCategory::PubSub;
-    if (command.flags & Fast)
-        categories |= AclCategory::Fast;
-    if (command.flags & Blocking)
-        categories |= AclCategory::Blocking;
-    if (!(categories & AclCategory::Fast))
-        categories |= AclCategory::Slow;
-    return categories;
-}
-
 void replyAclCategories(ReplyWriter &r, const Command &command)
 {
     const quint32 categories = aclCategories(command);
     r.setHeader(qPopulationCount(categories));
-    for (size_t i = 0; i < std::size(AclCategoryNames); ++i) {
+    for (size_t i = 0; i < std::size(AclCategory::Names); ++i) {
         if (categories & (1U << i))
-            r.simple(QByteArray('@' + QByteArray(AclCategoryNames[i])));
+            r.simple(QByteArray('@' + QByteArray(AclCategory::Names[i])));
     }
 }
 
@@ -413,8 +385,8 @@ void commandListCommand(Connection &c)
         j += 2;
     }
     quint32 category = 0;
-    for (size_t i = 0; i < std::size(AclCategoryNames); ++i) {
-        if (filter == Filter::AclCategory && argIs(argument, AclCategoryNames[i]))
+    for (size_t i = 0; i < std::size(AclCategory::Names); ++i) {
+        if (filter == Filter::AclCategory && argIs(argument, AclCategory::Names[i]))
             category = 1U << i;
     }
     auto passes = [&](const Command &command) {

@@ -4,6 +4,7 @@
 // Keyspace, whose write paths mark the watching transactions dirty.
 #include "commandtable.h"
 #include "net/connection.h"
+#include "net/server.h"
 
 namespace {
 
@@ -27,6 +28,40 @@ void discardCommand(Connection &c)
     }
     transaction.discard();
     c.reply().ok();
+}
+
+// Redis's execCommand: the user's permissions are checked again, as ACL SETUSER may have changed
+// them since the command was queued; a denied command's reply is the error.
+bool allowedAtExec(Connection &c, const Transaction::QueuedCommand &command)
+{
+    const std::vector<QByteArrayView> argv(command.args.begin(), command.args.end());
+    qsizetype index = 0;
+    const AclSelector::Verdict verdict
+            = c.user()->check(*command.command, argv.data(), qsizetype(argv.size()), &index);
+    const char *reason = nullptr;
+    switch (verdict) {
+    case AclSelector::Verdict::Ok: return true;
+    case AclSelector::Verdict::DeniedCommand:
+        reason = "no permission to execute the command or subcommand";
+        break;
+    case AclSelector::Verdict::DeniedKey:
+        reason = "no permission to touch the specified keys";
+        break;
+    case AclSelector::Verdict::DeniedChannel:
+        reason = "no permission to access one of the channels used as arguments";
+        break;
+    default: reason = "no permission"; break;
+    }
+    c.server().acl().logDenial(c, verdict, "multi",
+                               verdict == AclSelector::Verdict::DeniedCommand
+                                       ? command.command->fullName
+                                       : command.args[size_t(index)],
+                               c.user()->name(), c.server().config().aclLogMaxLength);
+    c.reply().error(QByteArrayLiteral("NOPERM ACLs rules changed between the moment the "
+                                      "transaction was accumulated and the EXEC call. This "
+                                      "command is no longer allowed for the following reason: ")
+                    + reason);
+    return false;
 }
 
 // A queuing error aborts with EXECABORT; a changed watched key gives a null array (not an
@@ -53,8 +88,10 @@ void execCommand(Connection &c)
     transaction.unwatchAll();
     const std::vector<Transaction::QueuedCommand> queued = transaction.takeQueued();
     c.reply().arrayHeader(qsizetype(queued.size()));
-    for (const Transaction::QueuedCommand &command : queued)
-        c.runQueued(command.command, command.args);
+    for (const Transaction::QueuedCommand &command : queued) {
+        if (c.user()->isUnrestricted() || allowedAtExec(c, command))
+            c.runQueued(command.command, command.args);
+    }
     transaction.discard();
 }
 

@@ -56,6 +56,11 @@ QByteArray applyDirective(const QList<QByteArray> &argv, ServerConfig *config,
                 ? QByteArray()
                 : error->message;
     }
+    // ACL users: kept as written, the server applies them when it starts (Server::loadUsers).
+    if (name == "user" && argv.size() >= 2) {
+        config->users.push_back(argv.mid(1));
+        return QByteArray();
+    }
     const ConfigParameter *parameter = ConfigTable::find(name);
     if (!parameter || !parameter->set) {
         if (!ConfigTable::isRedisDirective(name))

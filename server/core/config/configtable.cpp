@@ -284,13 +284,27 @@ const std::vector<ConfigParameter> &parameters()
               return QByteArray();
           },
           ConfigFlag::Immutable | ConfigFlag::MultiArg },
-        { "requirepass", [](const ServerConfig &c) { return c.requirePass; },
-          // New connections must AUTH with it; connected clients stay authenticated.
+        ConfigParameter {
+                "requirepass", [](const ServerConfig &c) { return c.requirePass; },
+                // New connections must AUTH with it; connected clients stay authenticated.
+                [](ServerConfig &config, QByteArrayView text) {
+                    config.requirePass = text.toByteArray();
+                    return QByteArray();
+                },
+                ConfigFlag::Sensitive, nullptr, ConfigStyle::Quoted }
+                .withApply([](Server &server) {
+                    server.acl().setDefaultPassword(server.config().requirePass);
+                }),
+        { "aclfile", [](const ServerConfig &c) { return QFile::encodeName(c.aclFile); },
           [](ServerConfig &config, QByteArrayView text) {
-              config.requirePass = text.toByteArray();
+              config.aclFile = QFile::decodeName(text.toByteArray());
               return QByteArray();
           },
-          ConfigFlag::Sensitive, nullptr, ConfigStyle::Quoted },
+          ConfigFlag::Immutable, nullptr, ConfigStyle::Quoted },
+        integerParameter("acllog-max-len", nullptr, 0, LLONG_MAX, &ServerConfig::aclLogMaxLength)
+                .withApply([](Server &server) {
+                    server.acl().log().trim(server.config().aclLogMaxLength);
+                }),
         fixedParameter("maxmemory", "0"),
         fixedParameter("maxmemory-policy", "noeviction"),
         { "proto-max-bulk-len",

@@ -36,6 +36,12 @@ struct ServerConfig
     long long protoMaxBulkLength = 512LL * 1024 * 1024;
     long long queryBufferLimit = 1024LL * 1024 * 1024;
     QByteArray requirePass;
+    // ACL: the users file ACL LOAD and ACL SAVE use (none: users come from the config file
+    // only), and how many entries ACL LOG keeps.
+    QString aclFile;
+    long long aclLogMaxLength = 128;
+    // The configuration file's `user <name> <rules...>` lines, applied at start-up.
+    std::vector<QList<QByteArray>> users;
     // Redis's protected mode: while the default user has no password, only clients on the
     // loopback interface are let in.
     bool protectedMode = true;

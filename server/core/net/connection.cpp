@@ -52,7 +52,8 @@ Connection::Connection(Server &server, int fd, quint64 id, QByteArray peerAddres
     , m_id(id)
     , m_peer(std::move(peerAddress))
     , m_local(std::move(localAddress))
-    , m_authenticated(server.config().requirePass.isEmpty())
+    , m_user(server.acl().defaultUser())
+    , m_authenticated(m_user->isNoPass() && m_user->isEnabled())
     , m_createdMs(QDateTime::currentMSecsSinceEpoch())
     , m_lastInteractionMs(m_createdMs)
     , m_commandTimeMs(m_createdMs)
@@ -322,6 +323,9 @@ bool Connection::execute()
         reject(command, QByteArrayLiteral("ERR Command not allowed inside a transaction"));
         return true;
     }
+    // The default user with every permission, as nearly every client is: one flag test.
+    if (!m_user->isUnrestricted() && !m_mustObey && !checkPermissions(command))
+        return true;
     // Redis's processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.
     if (m_subscriptions && m_reply.protocol() == 2 && m_subscriptions->isSubscribed()
         && !(command->flags & CommandFlag::SubscribedContext)) {
@@ -354,6 +358,23 @@ bool Connection::execute()
         m_server.blockedClients().serveReady();
     }
     return true;
+}
+
+bool Connection::checkPermissions(Command *command)
+{
+    const std::vector<QByteArrayView> &argv = m_parser.args();
+    qsizetype index = 0;
+    const AclSelector::Verdict verdict
+            = m_user->check(*command, argv.data(), qsizetype(argv.size()), &index);
+    if (verdict == AclSelector::Verdict::Ok)
+        return true;
+    const QByteArray object = verdict == AclSelector::Verdict::DeniedCommand
+            ? command->fullName
+            : argv[size_t(index)].toByteArray();
+    m_server.acl().logDenial(*this, verdict, m_transaction.isActive() ? "multi" : "toplevel",
+                             object, m_user->name(), m_server.config().aclLogMaxLength);
+    reject(command, AclStore::deniedError(verdict, *command));
+    return false;
 }
 
 // Redis's processCommand: a write pause holds commands that write or may (scripts), and EXEC of

@@ -13,6 +13,7 @@
 #include <memory>
 #include <utility>
 
+class AclUser;
 class Keyspace;
 class Server;
 struct ClientSubscriptions;
@@ -184,6 +185,9 @@ public:
         m_push.setProtocol(version);
     }
     bool isAuthenticated() const { return m_authenticated; }
+    // The ACL user this client runs as: the default user until AUTH (CLIENT LIST's user=).
+    AclUser *user() const { return m_user; }
+    void setUser(AclUser *user) { m_user = user; }
     // Redis's mustObeyClient: the client replaying the append-only file, whose commands are
     // what the server itself logged, so limits meant for users do not apply to them.
     bool mustObey() const { return m_mustObey; }
@@ -231,6 +235,9 @@ private:
     void logUnit(std::vector<LoggedCommand> commands);
     quint64 dirty() const; // the server's
     bool reject(Command *command, const QByteArray &message);
+    // The ACL check of processCommand: false (the command refused and logged) when the user may
+    // not run it, touch its keys or use its channels.
+    bool checkPermissions(Command *command);
     // Redis's output-buffer limits for the pubsub class, checked as frames are queued.
     bool isOverPubSubLimit();
     // Closes this client once the current round is over (Redis's freeClientAsync).
@@ -281,6 +288,7 @@ private:
     // errors of the commands it ran.
     quint64 m_errorsCounted = 0;
 
+    AclUser *m_user;
     int m_db = 0;
     int m_interest = 0;
     bool m_authenticated = true;

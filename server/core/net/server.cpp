@@ -7,11 +7,13 @@
 #include "persist/persistence.h"
 #include "poller.h"
 #include "protocol/repr.h"
+#include "pubsub/clientsubscriptions.h"
 #include "pubsub/keyspaceevents.h"
 #include "scripting/scripting.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
+#include <QFile>
 
 #include <algorithm>
 #include <climits>
@@ -92,6 +94,7 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_listener(new Listener(this))
     , m_poller(Poller::create(this))
 {
+    m_acl.setDefaultPassword(m_config.requirePass);
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
@@ -256,7 +259,7 @@ void Server::acceptSocket(qintptr descriptor)
     ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
 
     QByteArray peer = peerAddress(fd);
-    if (m_config.protectedMode && m_config.requirePass.isEmpty() && !isLoopbackPeer(peer)) {
+    if (m_config.protectedMode && m_acl.defaultUser()->isNoPass() && !isLoopbackPeer(peer)) {
         qCWarning(lcClients).noquote()
                 << "client from" << QString::fromLatin1(peer) << "refused: protected mode";
         refuse(fd,
@@ -380,6 +383,78 @@ void Server::freeClosed()
 void Server::addMonitor(Connection *connection)
 {
     m_monitors.push_back(connection);
+}
+
+bool Server::loadUsers(QString *error)
+{
+    if (!m_config.aclFile.isEmpty() && !m_config.users.empty()) {
+        *error = QStringLiteral(
+                "Configuring Redis with users defined in redis.conf and at the same setting an "
+                "ACL file path is invalid. This setup is very likely to lead to configuration "
+                "errors and security holes, please define either an ACL file or declare users "
+                "directly in your redis.conf, but not both.");
+        return false;
+    }
+    for (const QList<QByteArray> &user : m_config.users) {
+        const std::vector<QByteArrayView> rules(user.begin() + 1, user.end());
+        QByteArray message;
+        if (!m_acl.setUser(user[0], rules.data(), qsizetype(rules.size()), &message)) {
+            *error = QString::fromUtf8("Error in user declaration '" + user[0]
+                                       + "': " + message.mid(4));
+            return false;
+        }
+    }
+    if (m_config.aclFile.isEmpty())
+        return true;
+    QFile file(m_config.aclFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("Error loading ACLs, opening file '%1': %2")
+                         .arg(m_config.aclFile, file.errorString());
+        return false;
+    }
+    std::vector<std::unique_ptr<AclUser>> loaded;
+    QByteArray message;
+    if (!m_acl.parseFile(file.readAll(), &loaded, &message)) {
+        *error = QString::fromUtf8("Error loading ACLs: " + message);
+        return false;
+    }
+    m_acl.replaceUsers(std::move(loaded));
+    return true;
+}
+
+void Server::disconnectRevokedSubscribers(const AclUser *user)
+{
+    const auto revoked = [user](const SubscriptionSet &set, bool literal) {
+        return std::any_of(set.names().begin(), set.names().end(), [&](const QByteArray &name) {
+            return !user->allowsChannel(name, literal);
+        });
+    };
+    std::vector<Connection *> subscribers;
+    for (const auto &entry : m_clients) {
+        const ClientSubscriptions *subscriptions = entry.second->subscriptionsIfAny();
+        if (entry.second->user() != user || !subscriptions)
+            continue;
+        if (revoked(subscriptions->channels, false) || revoked(subscriptions->patterns, true)
+            || revoked(subscriptions->shardChannels, false))
+            subscribers.push_back(entry.second);
+    }
+    for (Connection *client : subscribers)
+        client->kill();
+}
+
+void Server::disconnectUser(const AclUser *user)
+{
+    // Closing a client removes it from m_clients: collect first.
+    std::vector<Connection *> users;
+    for (const auto &entry : m_clients) {
+        if (entry.second->user() == user)
+            users.push_back(entry.second);
+    }
+    for (Connection *client : users) {
+        client->setUser(m_acl.defaultUser());
+        client->setAuthenticated(false);
+        client->kill();
+    }
 }
 
 void Server::removeMonitor(Connection *connection)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "acl/aclstore.h"
 #include "blockedclients.h"
 #include "clientssampler.h"
 #include "commands/commandtable.h"
@@ -51,6 +52,16 @@ public:
     const ServerConfig &config() const { return m_config; }
     ServerConfig &config() { return m_config; }
     CommandTable &commands() { return m_commands; }
+    AclStore &acl() { return m_acl; }
+    // ACL DELUSER and ACL LOAD: closes the clients authenticated as user, which is going away
+    // (the one running the command after its reply), as Redis's ACLFreeUserAndKillClients.
+    void disconnectUser(const AclUser *user);
+    // ACL SETUSER: closes user's clients subscribed to a channel or pattern it may no longer
+    // use, as Redis's ACLKillPubsubClientsIfNeeded.
+    void disconnectRevokedSubscribers(const AclUser *user);
+    // At start-up: the configuration file's users, or the aclfile's; false with *error (and
+    // the server should not start), as Redis exits on a bad user.
+    bool loadUsers(QString *error);
     ServerStats &stats() { return m_stats; }
     CommandLog &commandLog() { return m_commandLog; }
     SlowLog &slowLog() { return m_slowLog; }
@@ -169,6 +180,7 @@ private:
 
     ServerConfig m_config;
     CommandTable m_commands;
+    AclStore m_acl { m_commands }; // before the script client, which starts as its default user
     ServerStats m_stats;
     CommandLog m_commandLog;
     SlowLog m_slowLog;

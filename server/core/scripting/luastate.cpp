@@ -1,8 +1,10 @@
 #include "luastate.h"
 
+#include "acl/acluser.h"
 #include "luaconversions.h"
 #include "luamsgpack.h"
 #include "luastruct.h"
+#include "net/connection.h"
 #include "observe/logsink.h"
 #include "scriptrun.h"
 
@@ -289,11 +291,17 @@ int aclCheckCmdFunction(lua_State *lua)
     std::vector<QByteArray> numbers;
     if (!commandArguments(lua, &argv, &numbers))
         return raise(lua);
-    const bool known = current->lookup(argv) != nullptr;
+    const Command *command = current->lookup(argv);
+    qsizetype index = 0;
+    // Whether the caller's user may run it, keys and channels included; nothing is logged.
+    const bool allowed = command
+            && current->caller().user()->check(*command, argv.data(), qsizetype(argv.size()),
+                                               &index)
+                    == AclSelector::Verdict::Ok;
     lua_pop(lua, int(argv.size()));
-    if (!known)
+    if (!command)
         return pushErrorAndRaise(lua, "Invalid command passed to redis.acl_check_cmd()");
-    lua_pushboolean(lua, 1);
+    lua_pushboolean(lua, allowed ? 1 : 0);
     return 1;
 }
 

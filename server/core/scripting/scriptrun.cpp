@@ -103,6 +103,35 @@ Command *ScriptRun::lookup(const std::vector<QByteArrayView> &argv) const
     return command;
 }
 
+// Redis's scriptVerifyACL: the caller's user must be allowed the command, its keys and its
+// channels; a denial is logged with context "lua".
+const char *ScriptRun::checkPermissions(const Command &command,
+                                        const std::vector<QByteArrayView> &argv) const
+{
+    qsizetype index = 0;
+    const AclSelector::Verdict verdict
+            = m_caller.user()->check(command, argv.data(), qsizetype(argv.size()), &index);
+    if (verdict == AclSelector::Verdict::Ok)
+        return nullptr;
+    Server &server = m_caller.server();
+    server.acl().logDenial(m_caller, verdict, "lua",
+                           verdict == AclSelector::Verdict::DeniedCommand
+                                   ? command.fullName
+                                   : argv[size_t(index)].toByteArray(),
+                           m_caller.user()->name(), server.config().aclLogMaxLength);
+    switch (verdict) {
+    case AclSelector::Verdict::DeniedCommand:
+        return "The user executing the script can't run this command or subcommand";
+    case AclSelector::Verdict::DeniedKey:
+        return "The user executing the script can't access at least one of the keys mentioned "
+               "in the command arguments";
+    case AclSelector::Verdict::DeniedChannel:
+        return "The user executing the script can't publish to the channel mentioned in the "
+               "command";
+    default: return "The user executing the script is lacking the permissions for the command";
+    }
+}
+
 bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply, QByteArray *error)
 {
     Command *command = lookup(argv);
@@ -122,6 +151,11 @@ bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply,
         return refuse("Wrong number of args calling Redis command from script");
     if (command->flags & CommandFlag::NoScript)
         return refuse("This Redis command is not allowed from script");
+    if (!m_caller.user()->isUnrestricted()) {
+        const char *denial = checkPermissions(*command, argv);
+        if (denial)
+            return refuse(denial);
+    }
     if (command->flags & CommandFlag::Write) {
         if (m_flags & ReadOnly)
             return refuse("Write commands are not allowed from read-only scripts.");

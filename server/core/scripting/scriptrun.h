@@ -77,6 +77,10 @@ public:
     bool hasWritten() const { return m_written; }
 
 private:
+    // Redis's text for an ACL denial of argv, or nullptr when the caller's user may run it.
+    const char *checkPermissions(const Command &command,
+                                 const std::vector<QByteArrayView> &argv) const;
+
     Connection &m_caller;
     Connection &m_client;
     QByteArray m_name;

@@ -7,6 +7,7 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "observe/logsink.h"
+#include "store/evictor.h"
 #include "store/globmatch.h"
 #include "store/keyspace.h"
 
@@ -146,6 +147,7 @@ void configResetstatCommand(Connection &c)
     for (int i = 0; i < server.databaseCount(); ++i)
         server.database(i).resetStats();
     server.lazyFree().resetStats();
+    server.evictor().resetStats();
     for (Command *command : server.commands().all()) {
         command->resetStats();
         for (Command &sub : command->subcommands)

@@ -3,11 +3,13 @@
 #include "net/connection.h"
 #include "net/poller.h"
 #include "net/server.h"
+#include "observe/allocationcounter.h"
 #include "observe/clock.h"
 #include "persist/childfork.h"
 #include "persist/persistence.h"
 #include "scripting/functionlibraries.h"
 #include "scripting/scripting.h"
+#include "store/evictor.h"
 #include "store/keyspace.h"
 
 #include <QCoreApplication>
@@ -195,9 +197,10 @@ void memorySection(Writer &w, Server &server)
     const qint64 scriptsMemory = scripting.scriptsMemory() + functions.librariesMemory();
     w.field("used_memory_scripts", scriptsMemory);
     w.field("used_memory_scripts_human", human(scriptsMemory));
-    w.field("maxmemory", 0);
-    w.field("maxmemory_human", QByteArrayLiteral("0B"));
-    w.field("maxmemory_policy", QByteArrayLiteral("noeviction"));
+    const ServerConfig &config = server.config();
+    w.field("maxmemory", qint64(config.maxmemory));
+    w.field("maxmemory_human", human(qint64(config.maxmemory)));
+    w.field("maxmemory_policy", QByteArray(EvictionPolicies::name(config.maxmemoryPolicy)));
     w.field("allocator_frag_ratio", ratio(active, used));
     w.field("allocator_frag_bytes", active - used);
     w.field("allocator_rss_ratio", ratio(rss, active));
@@ -302,10 +305,11 @@ void statsSection(Writer &w, Server &server)
     w.field("expired_stale_perc", fixed(stale * 100));
     w.field("expired_time_cap_reached_count", qint64(capReached));
     w.field("expire_cycle_cpu_milliseconds", qint64(expireMicros / 1000));
-    w.field("evicted_keys", 0);
+    const Evictor &evictor = server.evictor();
+    w.field("evicted_keys", qint64(evictor.evictedKeys()));
     w.field("evicted_clients", 0);
-    w.field("total_eviction_exceeded_time", 0);
-    w.field("current_eviction_exceeded_time", 0);
+    w.field("total_eviction_exceeded_time", evictor.totalExceededMs());
+    w.field("current_eviction_exceeded_time", evictor.currentExceededMs());
     w.field("keyspace_hits", qint64(s.keyspaceHits));
     w.field("keyspace_misses", qint64(s.keyspaceMisses));
     w.field("pubsub_channels", server.pubsub().channelCount(PubSubRegistry::Scope::Global));
@@ -441,8 +445,7 @@ void keyspaceSection(Writer &w, Server &server, qint64 now)
 
 qint64 usedMemory()
 {
-    const struct mallinfo2 info = mallinfo2();
-    return qint64(info.uordblks + info.hblkhd);
+    return AllocationCounter::usedBytes();
 }
 
 MemoryFigures memoryFigures(Server &server)

@@ -317,17 +317,34 @@ void objectRefcountCommand(Connection &c)
                                   : 1);
 }
 
+// A key's access field holds either an idle clock or an LFU counter, by maxmemory-policy; the
+// key is looked up first, so a missing one replies null under any policy.
+bool lfuPolicy(Connection &c)
+{
+    return EvictionPolicies::isLfu(c.server().config().maxmemoryPolicy);
+}
+
 void objectIdletimeCommand(Connection &c)
 {
-    if (const KeyEntry *entry = objectLookup(c))
+    const KeyEntry *entry = objectLookup(c);
+    if (!entry)
+        return;
+    if (lfuPolicy(c))
+        c.reply().error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
+                        "note that when switching between policies at runtime LRU and LFU data "
+                        "will take some time to adjust.");
+    else
         c.reply().integer(c.db().idleSeconds(entry));
 }
 
-// Access frequencies exist only under an LFU maxmemory policy, and qkv has only the default
-// (noeviction): the key is still looked up first, so a missing one replies null.
 void objectFreqCommand(Connection &c)
 {
-    if (objectLookup(c))
+    const KeyEntry *entry = objectLookup(c);
+    if (!entry)
+        return;
+    if (lfuPolicy(c))
+        c.reply().integer(c.db().lfuCount(entry));
+    else
         c.reply().error("ERR An LFU maxmemory policy is not selected, access frequency not "
                         "tracked. Please note that when switching between policies at runtime "
                         "LRU and LFU data will take some time to adjust.");

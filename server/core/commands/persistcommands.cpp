@@ -169,9 +169,14 @@ void restoreCommand(Connection &c)
         argv.push_back("ABSTTL");
         c.propagateAs(argv);
     }
-    // OBJECT IDLETIME counts from the access time (qkv keeps no LFU counter for FREQ).
-    if (idle >= 0)
+    // Redis's objectSetLRUOrLFU: FREQ sets the LFU counter under an LFU policy, IDLETIME the
+    // clock under any other; the one that does not apply is ignored.
+    if (EvictionPolicies::isLfu(c.server().config().maxmemoryPolicy)) {
+        if (frequency >= 0)
+            db.setLfuCount(entry, quint8(frequency));
+    } else if (idle >= 0) {
         entry->accessTime = quint32(qMax<qint64>(0, c.now() / 1000 - idle));
+    }
     c.reply().ok();
 }
 

@@ -280,12 +280,12 @@ void storeNumber(Connection &c, KeyEntry *entry, const QByteArray &text, StringE
                  const char *event)
 {
     if (entry) {
-        entry->setStringValue(text);
+        c.db().replaceString(entry, text, encoding);
         c.db().signalModified(c.arg(1));
     } else {
         entry = c.db().setString(c.arg(1), text);
+        c.db().setEncoding(entry, encoding);
     }
-    c.db().setEncoding(entry, encoding);
     notify(c, KeyspaceEvents::String, event, c.arg(1));
 }
 

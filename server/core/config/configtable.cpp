@@ -2,9 +2,12 @@
 
 #include "commands/commandutil.h"
 #include "net/server.h"
+#include "observe/allocationcounter.h"
+#include "observe/logsink.h"
 #include "persist/persistence.h"
 #include "protocol/numbers.h"
 #include "pubsub/keyspaceevents.h"
+#include "store/evictor.h"
 
 #include <QDir>
 #include <QFile>
@@ -192,6 +195,42 @@ ConfigParameter appendFsyncParameter()
              } };
 }
 
+ConfigParameter maxmemoryPolicyParameter()
+{
+    return { "maxmemory-policy",
+             [](const ServerConfig &c) {
+                 return QByteArray(EvictionPolicies::name(c.maxmemoryPolicy));
+             },
+             [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+                 for (const EvictionPolicy policy : EvictionPolicies::All) {
+                     if (argIs(text, EvictionPolicies::name(policy))) {
+                         config.maxmemoryPolicy = policy;
+                         return QByteArray();
+                     }
+                 }
+                 return "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+                        "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, "
+                        "noeviction";
+             } };
+}
+
+// Redis's updateMaxmemory: a limit below what is used is logged, and eviction starts.
+void maxmemoryChanged(Server &server)
+{
+    const long long limit = server.config().maxmemory;
+    if (limit == 0)
+        return;
+    const qint64 used = AllocationCounter::usedBytes();
+    if (used > limit) {
+        qCWarning(lcServer).noquote().nospace()
+                << "WARNING: the new maxmemory value set via CONFIG SET (" << limit
+                << ") is smaller than the current memory usage (" << used
+                << "). This will result in key eviction and/or the inability to accept new write "
+                   "commands depending on the maxmemory-policy.";
+    }
+    server.evictor().scheduleEvictions();
+}
+
 } // namespace
 
 const std::vector<ConfigParameter> &parameters()
@@ -305,8 +344,13 @@ const std::vector<ConfigParameter> &parameters()
                 .withApply([](Server &server) {
                     server.acl().log().trim(server.config().aclLogMaxLength);
                 }),
-        fixedParameter("maxmemory", "0"),
-        fixedParameter("maxmemory-policy", "noeviction"),
+        memoryParameter("maxmemory", nullptr, &ServerConfig::maxmemory).withApply(maxmemoryChanged),
+        maxmemoryPolicyParameter(),
+        integerParameter("maxmemory-samples", nullptr, 1, INT_MAX, &ServerConfig::maxmemorySamples),
+        integerParameter("maxmemory-eviction-tenacity", nullptr, 0, 100,
+                         &ServerConfig::maxmemoryEvictionTenacity),
+        integerParameter("lfu-log-factor", nullptr, 0, INT_MAX, &ServerConfig::lfuLogFactor),
+        integerParameter("lfu-decay-time", nullptr, 0, INT_MAX, &ServerConfig::lfuDecayTime),
         { "proto-max-bulk-len",
           [](const ServerConfig &c) { return QByteArray::number(c.protoMaxBulkLength); },
           memorySetter(1024 * 1024, &ServerConfig::protoMaxBulkLength), 0, nullptr,

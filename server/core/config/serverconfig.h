@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/evictionpolicy.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -76,6 +78,15 @@ struct ServerConfig
     long long streamNodeMaxEntries = 100;
     // Keyspace notification classes (KeyspaceEvents flags); 0: off, Redis's default.
     int notifyKeyspaceEvents = 0;
+    // Memory limit and eviction (Redis 7.0's defaults): maxmemory in bytes (0: none); how many
+    // keys each database contributes to a sample; the eviction time budget per command (0..100,
+    // Evictor::timeLimit()); the LFU counter's logarithm factor and decay period in minutes.
+    long long maxmemory = 0;
+    EvictionPolicy maxmemoryPolicy = EvictionPolicy::NoEviction;
+    long long maxmemorySamples = 5;
+    long long maxmemoryEvictionTenacity = 10;
+    long long lfuLogFactor = 10;
+    long long lfuDecayTime = 1;
     // Which deletions free big values on the background thread (LazyFree); Redis 7.0's
     // defaults, all off. UNLINK and FLUSH... ASYNC always do.
     bool lazyfreeLazyEviction = false;

@@ -6,6 +6,7 @@
 #include "pubsub/clienttracking.h"
 #include "scripting/scripting.h"
 #include "server.h"
+#include "store/evictor.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -308,14 +309,6 @@ bool Connection::execute()
         reject(command, QByteArrayLiteral("NOAUTH Authentication required."));
         return true;
     }
-    // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs.
-    if (!m_server.diskError().isEmpty()
-        && ((command->flags & CommandFlag::Write) || command->fullName == "ping"
-            || (command->fullName == "exec"
-                && (m_transaction.queuedFlags() & CommandFlag::Write)))) {
-        reject(command, m_server.diskError());
-        return true;
-    }
     // CLIENT LIST's cmd= is the last command sent: queued ones too, EXEC's commands not.
     m_lastCommand = command->fullName;
     const bool queuing = m_transaction.isActive() && !(command->flags & CommandFlag::NoQueue);
@@ -326,6 +319,17 @@ bool Connection::execute()
     // The default user with every permission, as nearly every client is: one flag test.
     if (!m_user->isUnrestricted() && !m_mustObey && !checkPermissions(command))
         return true;
+    // Then memory and the disk, in Redis's processCommand order.
+    if (m_server.config().maxmemory > 0 && rejectedForMemory(command))
+        return true;
+    // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs.
+    if (!m_server.diskError().isEmpty()
+        && ((command->flags & CommandFlag::Write) || command->fullName == "ping"
+            || (command->fullName == "exec"
+                && (m_transaction.queuedFlags() & CommandFlag::Write)))) {
+        reject(command, m_server.diskError());
+        return true;
+    }
     // Redis's processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.
     if (m_subscriptions && m_reply.protocol() == 2 && m_subscriptions->isSubscribed()
         && !(command->flags & CommandFlag::SubscribedContext)) {
@@ -375,6 +379,31 @@ bool Connection::checkPermissions(Command *command)
                              object, m_user->name(), m_server.config().aclLogMaxLength);
     reject(command, AclStore::deniedError(verdict, *command));
     return false;
+}
+
+// Redis's processCommand with maxmemory set: memory is freed first (Evictor); when it cannot be,
+// commands that may grow it fail, and so does queuing anything in MULTI (but EXEC, DISCARD,
+// QUIT and RESET, and EXEC fails only if it holds such commands). Not while a script runs past
+// busy-reply-threshold: its evictions would interleave with its own propagation.
+bool Connection::rejectedForMemory(Command *command)
+{
+    if (!m_server.scripting().busyError().isNull())
+        return false;
+    Evictor &evictor = m_server.evictor();
+    const bool outOfMemory = evictor.performEvictions() == Evictor::Result::Fail;
+    // A script's first denyoom write fails if memory was over the limit when it began.
+    evictor.setScriptOom(outOfMemory);
+    if (!outOfMemory)
+        return false;
+    const QByteArray &name = command->fullName;
+    bool denied = (command->flags & CommandFlag::DenyOom)
+            || (name == "exec" && (m_transaction.queuedFlags() & CommandFlag::DenyOom));
+    if (m_transaction.isActive() && name != "exec" && name != "discard" && name != "quit"
+        && name != "reset")
+        denied = true;
+    if (denied)
+        reject(command, QByteArray(Evictor::OomError));
+    return denied;
 }
 
 // Redis's processCommand: a write pause holds commands that write or may (scripts), and EXEC of

@@ -220,6 +220,8 @@ private:
     // when CLIENT PAUSE holds it: the request stays in the buffer and nothing after it runs.
     bool execute();
     bool isHeldByPause(const Command *command) const;
+    // The maxmemory check before command runs; true when it was refused (-OOM).
+    bool rejectedForMemory(Command *command);
     // Runs a checked command and accounts for it: the one place that feeds statistics, the
     // slow log, monitors and the command log, for direct and queued commands alike.
     void call(Command *command);

@@ -10,6 +10,7 @@
 #include "pubsub/clientsubscriptions.h"
 #include "pubsub/keyspaceevents.h"
 #include "scripting/scripting.h"
+#include "store/evictor.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -98,6 +99,7 @@ Server::Server(ServerConfig config, QObject *parent)
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
+        m_databases.back()->setConfig(&m_config);
         // Redis's propagateDeletion: an expired key is logged as DEL (UNLINK when
         // lazyfree-lazy-expire).
         m_databases.back()->setExpiredHook([this, i](QByteArrayView key) {
@@ -108,6 +110,7 @@ Server::Server(ServerConfig config, QObject *parent)
     KeyspaceEvents::watchDatabases(*this);
     m_persistence = std::make_unique<Persistence>(*this);
     m_scripting = std::make_unique<Scripting>(*this);
+    m_evictor = std::make_unique<Evictor>(*this);
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
     m_cron.setInterval(CronIntervalMs);
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);

@@ -23,6 +23,7 @@
 #include <vector>
 
 class Connection;
+class Evictor;
 class Keyspace;
 class LazyFree;
 class Listener;
@@ -75,6 +76,9 @@ public:
     int databaseCount() const { return int(m_databases.size()); }
     // Sums over every database.
     qsizetype totalKeys() const;
+
+    // maxmemory: frees memory by maxmemory-policy before commands run (Connection::execute).
+    Evictor &evictor() { return *m_evictor; }
 
     // RDB snapshots: SAVE, BGSAVE, the save rules (checked by the timer), loading at start-up.
     Persistence &persistence() { return *m_persistence; }
@@ -189,6 +193,7 @@ private:
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them
     std::unique_ptr<Scripting> m_scripting;
+    std::unique_ptr<Evictor> m_evictor;
     bool m_shutdownPrepared = false;
     bool m_propagating = false;
     QByteArray m_diskError;

@@ -245,6 +245,8 @@ void FunctionLibraries::call(Connection &c, bool readOnly)
         c.reply().error("ERR Can not execute a script with write flag using *_ro command.");
         return;
     }
+    if (ScriptRun::refusedForMemory(c, flags))
+        return;
     if (readOnly || (flags & ScriptRun::NoWrites))
         flags |= ScriptRun::ReadOnly;
     LuaState::pushErrorHandler(m_lua);

@@ -194,6 +194,8 @@ void Scripting::eval(Connection &c, bool bySha, bool readOnly)
         c.reply().error("ERR Can not execute a script with write flag using *_ro command.");
         return;
     }
+    if (ScriptRun::refusedForMemory(c, flags))
+        return;
     if (readOnly || (!(flags & ScriptRun::EvalCompat) && (flags & ScriptRun::NoWrites)))
         flags |= ScriptRun::ReadOnly;
 

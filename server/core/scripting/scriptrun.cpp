@@ -4,6 +4,7 @@
 #include "commands/commandutil.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "store/evictor.h"
 
 namespace {
 
@@ -93,6 +94,15 @@ qint64 ScriptRun::elapsedMs() const
             .count();
 }
 
+bool ScriptRun::refusedForMemory(Connection &caller, quint32 flags)
+{
+    if ((flags & (EvalCompat | AllowOom | NoWrites)) || caller.server().config().maxmemory == 0
+        || !caller.server().evictor().scriptOom())
+        return false;
+    caller.reply().error(QByteArray(Evictor::OomError));
+    return true;
+}
+
 Command *ScriptRun::lookup(const std::vector<QByteArrayView> &argv) const
 {
     // An unknown subcommand is an unknown command; a container given alone is itself (and
@@ -137,11 +147,12 @@ bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply,
     Command *command = lookup(argv);
     // A refusal counts as a rejected call and an error reply now, as in Redis; the script's
     // own error reply that follows is not counted again.
-    const auto refuse = [&](const char *text) {
-        *error = QByteArray(text);
+    // An error code other than ERR travels as "-CODE text" (LuaConversions::pushError).
+    const auto refuse = [&](const QByteArray &text, const char *code = "ERR") {
+        *error = text;
         if (command)
             ++command->rejectedCalls;
-        m_client.server().stats().countError(QByteArrayLiteral("ERR"));
+        m_client.server().stats().countError(QByteArray(code));
         return false;
     };
     if (!command)
@@ -156,6 +167,12 @@ bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply,
         if (denial)
             return refuse(denial);
     }
+    // Redis's scriptVerifyOOM: only the first write can be refused, as a script cannot be
+    // stopped halfway through its writes.
+    Server &server = m_client.server();
+    if ((command->flags & CommandFlag::DenyOom) && !(m_flags & AllowOom) && !m_written
+        && server.config().maxmemory > 0 && server.evictor().scriptOom())
+        return refuse('-' + QByteArray(Evictor::OomError), "OOM");
     if (command->flags & CommandFlag::Write) {
         if (m_flags & ReadOnly)
             return refuse("Write commands are not allowed from read-only scripts.");

@@ -37,6 +37,11 @@ public:
     // The names of flags, in Redis's order (FUNCTION LIST).
     static QList<QByteArray> flagNames(quint32 flags);
 
+    // Redis's scriptPrepareForRun with maxmemory set: a script with a shebang, or a function,
+    // that may write and is not flagged allow-oom does not start while memory was over the
+    // limit when its command began (Evictor::scriptOom()). True when refused (-OOM replied).
+    static bool refusedForMemory(Connection &caller, quint32 flags);
+
     // Takes the script client over for the call: it starts in the caller's database with RESP2.
     ScriptRun(Connection &caller, Connection &scriptClient, QByteArray name, quint32 flags);
     ~ScriptRun();

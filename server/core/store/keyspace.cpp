@@ -1,5 +1,6 @@
 #include "keyspace.h"
 
+#include "lfu.h"
 #include "protocol/numbers.h"
 
 #include <QDateTime>
@@ -80,7 +81,7 @@ KeyEntry *Keyspace::createEntry(QByteArrayView key)
     void *memory = std::malloc(sizeof(KeyEntry) + size_t(key.size()));
     if (!memory)
         throw std::bad_alloc();
-    auto *entry = new (memory) KeyEntry(quint32(key.size()), m_clock);
+    auto *entry = new (memory) KeyEntry(quint32(key.size()), freshAccess());
     std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
     return entry;
 }
@@ -149,10 +150,12 @@ KeyEntry *Keyspace::setString(QByteArrayView key, QByteArrayView value, qint64 e
 {
     bool added = false;
     KeyEntry *entry = findOrCreate(key, &added);
+    const quint32 oldAccess = accessField(entry);
     releaseValue(entry, Deletion::Server);
     entry->setStringValue(value);
     // A new object in Redis, made now; a shared integer is not touched by being stored.
     setEncoding(entry, encodingOf(entry->string()));
+    keepLfuOnOverwrite(entry, added, oldAccess);
     if (!keepTtl)
         applyExpire(entry, expireAt);
     signalModified(key);
@@ -163,9 +166,11 @@ KeyEntry *Keyspace::setObject(QByteArrayView key, ValueType type, std::unique_pt
 {
     bool added = false;
     KeyEntry *entry = findOrCreate(key, &added);
+    const quint32 oldAccess = accessField(entry);
     releaseValue(entry, Deletion::Server);
     entry->setObjectValue(type, std::move(object));
-    entry->accessTime = m_clock;
+    entry->accessTime = freshAccess();
+    keepLfuOnOverwrite(entry, added, oldAccess);
     applyExpire(entry, -1);
     signalModified(key);
     if (added)
@@ -252,7 +257,7 @@ bool Keyspace::copyTo(QByteArrayView key, Keyspace &target, QByteArrayView newKe
     // Redis's dupStringObject keeps the encoding, but a copy is never a shared integer.
     entry->encoding = source->encoding == StringEncoding::SharedInt ? StringEncoding::Int
                                                                     : source->encoding;
-    entry->accessTime = target.m_clock;
+    entry->accessTime = target.freshAccess();
     target.attach(entry);
     target.signalModified(newKey);
     return true;
@@ -272,17 +277,78 @@ StringEncoding Keyspace::createdEncoding(qsizetype length)
     return length <= EmbstrSizeLimit ? StringEncoding::Embstr : StringEncoding::Raw;
 }
 
-void Keyspace::touchSharedInteger(const KeyEntry &entry, quint32 clock)
+void Keyspace::touchSharedInteger(const KeyEntry &entry) const
 {
-    sharedAccessOf(entry).store(clock, std::memory_order_relaxed);
+    std::atomic<quint32> &access = sharedAccessOf(entry);
+    access.store(accessed(access.load(std::memory_order_relaxed)), std::memory_order_relaxed);
+}
+
+quint32 Keyspace::accessField(const KeyEntry *entry) const
+{
+    return entry->encoding == StringEncoding::SharedInt
+            ? sharedAccessOf(*entry).load(std::memory_order_relaxed)
+            : entry->accessTime;
+}
+
+void Keyspace::setEncoding(KeyEntry *entry, StringEncoding encoding) const
+{
+    const quint32 counter = accessField(entry);
+    entry->encoding = encoding == StringEncoding::SharedInt && !sharesIntegers()
+            ? StringEncoding::Int
+            : encoding;
+    if (usesLfu())
+        setAccessField(entry, counter);
+    else
+        entry->accessTime = m_clock;
+}
+
+void Keyspace::replaceString(KeyEntry *entry, QByteArrayView value, StringEncoding encoding) const
+{
+    const quint32 oldAccess = accessField(entry);
+    entry->setStringValue(value);
+    setEncoding(entry, encoding);
+    keepLfuOnOverwrite(entry, false, oldAccess);
+}
+
+void Keyspace::setAccessField(KeyEntry *entry, quint32 field) const
+{
+    // A shared integer is one object in Redis: every key holding it shares the field.
+    if (entry->encoding == StringEncoding::SharedInt)
+        sharedAccessOf(*entry).store(field, std::memory_order_relaxed);
+    else
+        entry->accessTime = field;
+}
+
+void Keyspace::keepLfuOnOverwrite(KeyEntry *entry, bool added, quint32 oldAccess) const
+{
+    if (!added && usesLfu())
+        setAccessField(entry, oldAccess);
+}
+
+quint32 Keyspace::freshAccess() const
+{
+    return usesLfu() ? Lfu::initial(m_clock) : m_clock;
+}
+
+quint32 Keyspace::accessed(quint32 field) const
+{
+    return usesLfu() ? Lfu::accessed(field, m_clock, m_config->lfuLogFactor, m_config->lfuDecayTime)
+                     : m_clock;
 }
 
 qint64 Keyspace::idleSeconds(const KeyEntry *entry) const
 {
-    const quint32 access = entry->encoding == StringEncoding::SharedInt
-            ? sharedAccessOf(*entry).load(std::memory_order_relaxed)
-            : entry->accessTime;
-    return qMax<qint64>(0, qint64(m_clock) - qint64(access));
+    return qMax<qint64>(0, qint64(m_clock) - qint64(accessField(entry)));
+}
+
+quint8 Keyspace::lfuCount(const KeyEntry *entry) const
+{
+    return Lfu::count(accessField(entry), m_clock, m_config ? m_config->lfuDecayTime : 1);
+}
+
+void Keyspace::setLfuCount(KeyEntry *entry, quint8 count) const
+{
+    entry->accessTime = Lfu::withCount(count, m_clock);
 }
 
 void Keyspace::swap(Keyspace &other)
@@ -440,6 +506,11 @@ void Keyspace::forEach(const std::function<void(const KeyEntry &)> &visit) const
 const KeyEntry *Keyspace::randomEntry() const
 {
     return m_dict.randomNode(randomBelow);
+}
+
+const KeyEntry *Keyspace::randomVolatileEntry() const
+{
+    return m_volatile.empty() ? nullptr : m_volatile[size_t(randomBelow(m_volatile.size()))];
 }
 
 bool Keyspace::rehashUntil(std::chrono::steady_clock::time_point deadline)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blockingkeys.h"
+#include "config/serverconfig.h"
 #include "dict.h"
 #include "keyentry.h"
 #include "lazyfree.h"
@@ -53,12 +54,14 @@ public:
         setEncoding(entry, StringEncoding::Raw);
         return entry->mutableString();
     }
-    // entry's value was replaced by one so encoded (a new object in Redis, made now).
-    void setEncoding(KeyEntry *entry, StringEncoding encoding) const
-    {
-        entry->encoding = encoding;
-        entry->accessTime = m_clock;
-    }
+    // entry's value was replaced by one so encoded (a new object in Redis, made now; under an
+    // LFU policy it keeps the counter, as Redis's dbOverwrite does). Under an LRU or LFU policy
+    // with maxmemory set, no value is a shared integer (Redis's
+    // MAXMEMORY_FLAG_NO_SHARED_INTEGERS), so that each key keeps its own access field.
+    void setEncoding(KeyEntry *entry, StringEncoding encoding) const;
+    // Replaces entry's value, keeping its expiry, with a string so encoded (INCR: Redis's
+    // dbOverwrite of a new object). The caller signals the change.
+    void replaceString(KeyEntry *entry, QByteArrayView value, StringEncoding encoding) const;
     // Redis's tryObjectEncoding, for values stored as the client sent them (SET, MSET...):
     // an integer string2l accepts (shared when 0..9999), else embstr up to 44 bytes, else raw.
     static StringEncoding encodingOf(QByteArrayView value);
@@ -68,16 +71,27 @@ public:
     // Records an access to entry (Redis's lookupKey without LOOKUP_NOTOUCH). A shared
     // integer is one object for the whole process in Redis, so its access time is too: a
     // GET of one key holding 5 resets the idle time of every key holding 5.
+    // Under an LFU maxmemory-policy the access field is an LFU counter (Lfu), raised as Redis's
+    // updateLFU does; otherwise it is the clock.
     void touch(KeyEntry *entry) const
     {
         if (entry->encoding == StringEncoding::SharedInt)
-            touchSharedInteger(*entry, m_clock);
+            touchSharedInteger(*entry);
         else
-            entry->accessTime = m_clock;
+            entry->accessTime = accessed(entry->accessTime);
     }
     // OBJECT IDLETIME: seconds since entry (or its shared integer) was last accessed, by the
-    // clock of the latest find().
+    // clock of the latest find(). Meaningful under a non-LFU policy only.
     qint64 idleSeconds(const KeyEntry *entry) const;
+    // OBJECT FREQ and LFU eviction: entry's LFU counter, decayed to the latest find()'s clock.
+    // Meaningful under an LFU policy only.
+    quint8 lfuCount(const KeyEntry *entry) const;
+    // RESTORE ... FREQ: entry's LFU counter becomes count, as of now.
+    void setLfuCount(KeyEntry *entry, quint8 count) const;
+    // The live configuration (the server's): maxmemory-policy decides what access fields hold
+    // and whether integers are shared; lfu-log-factor and lfu-decay-time drive the counter.
+    // Without one (unit tests) access fields are clocks.
+    void setConfig(const ServerConfig *config) { m_config = config; }
     // Deletes key, freeing its value in the background when the lazyfree-lazy-* parameter of
     // reason says so and the value is big (LazyFree).
     bool remove(QByteArrayView key, Deletion reason = Deletion::Server);
@@ -153,6 +167,10 @@ public:
     quint64 scan(quint64 cursor, const std::function<void(const KeyEntry &)> &visit) const;
     void forEach(const std::function<void(const KeyEntry &)> &visit) const;
     const KeyEntry *randomEntry() const;
+    // A key with a TTL drawn at random, or nullptr when there is none (volatile-* eviction).
+    const KeyEntry *randomVolatileEntry() const;
+    // The entry of key, expired or not, with no side effect (eviction's pool lookups).
+    const KeyEntry *peek(QByteArrayView key) const { return m_dict.peek(key); }
     // Redis's active expire cycle for this database: samples 20 keys with a TTL at a time and
     // deletes the expired ones, again while more than 10% of a sample had expired, until
     // deadline (steady clock, checked every 16 samples). Returns the keys deleted; *timedOut
@@ -201,7 +219,21 @@ public:
     }
 
 private:
-    static void touchSharedInteger(const KeyEntry &entry, quint32 clock);
+    void touchSharedInteger(const KeyEntry &entry) const;
+    // The access field of entry, or of its shared integer; and setting it.
+    quint32 accessField(const KeyEntry *entry) const;
+    void setAccessField(KeyEntry *entry, quint32 field) const;
+    bool usesLfu() const { return m_config && EvictionPolicies::isLfu(m_config->maxmemoryPolicy); }
+    bool sharesIntegers() const
+    {
+        return !m_config || m_config->maxmemory == 0
+                || !EvictionPolicies::avoidsSharedIntegers(m_config->maxmemoryPolicy);
+    }
+    // Redis's dbOverwrite: under an LFU policy a value replacing another keeps its counter.
+    void keepLfuOnOverwrite(KeyEntry *entry, bool added, quint32 oldAccess) const;
+    // The access field of a value made now, and of one accessed now.
+    quint32 freshAccess() const;
+    quint32 accessed(quint32 field) const;
     // The entry of key, created (empty string, no expiry) if missing; *added tells which.
     KeyEntry *findOrCreate(QByteArrayView key, bool *added);
     KeyEntry *createEntry(QByteArrayView key);
@@ -242,6 +274,7 @@ private:
     // Seconds since the epoch at the latest find(): 32 bits last until 2106. Never swapped.
     quint32 m_clock = 0;
     LazyFree *m_lazyFree = nullptr;                               // the server's; never swapped
+    const ServerConfig *m_config = nullptr;                       // the server's; never swapped
     KeyInvalidator *m_invalidator = nullptr;                      // the server's; never swapped
     std::function<void(KeyEvent, QByteArrayView)> m_keyEventHook; // never swapped
     std::function<void(QByteArrayView)> m_expiredHook;            // never swapped

@@ -55,6 +55,8 @@ QByteArray describe(const Connection &client, const Connection &caller)
     }
     const qsizetype queryBuffer = client.queryBufferSize();
     const qsizetype output = client.outputBufferSize();
+    // Redis's 16 KB reply buffer (obl), then its list of 16 KB blocks (oll, omem).
+    const qsizetype outputList = client.outputListBytes();
     auto number = [](qint64 v) { return QByteArray::number(v); };
     const ClientSubscriptions *subscriptions = client.subscriptionsIfAny();
     const Transaction &transaction = client.transaction();
@@ -72,8 +74,11 @@ QByteArray describe(const Connection &client, const Connection &caller)
             + " qbuf=" + number(queryBuffer)
             + " qbuf-free=" + number(queryBuffer ? 16384 - qMin<qsizetype>(queryBuffer, 16384) : 0)
             + " argv-mem=" + number(argvMemory) + " multi-mem=" + number(transaction.queuedBytes())
-            + " rbs=" + number(queryBuffer) + " rbp=" + number(queryBuffer) + " obl="
-            + number(output) + " oll=0 omem=0 tot-mem=" + number(queryBuffer + output + argvMemory)
+            + " rbs=" + number(queryBuffer) + " rbp=" + number(queryBuffer)
+            + " obl=" + number(output - outputList) + " oll="
+            + number((outputList + Connection::ReplyBufferBytes - 1) / Connection::ReplyBufferBytes)
+            + " omem=" + number(outputList)
+            + " tot-mem=" + number(queryBuffer + output + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
             + " user=" + client.user()->name()

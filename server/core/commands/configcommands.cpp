@@ -94,7 +94,9 @@ void configSetCommand(Connection &c)
     }
     ServerConfig updated = c.server().config();
     for (size_t i = 0; i < parameters.size(); ++i) {
-        const QByteArray error = parameters[i]->set(updated, c.arg(qsizetype(3 + 2 * i)));
+        QByteArray error = parameters[i]->set(updated, c.arg(qsizetype(3 + 2 * i)));
+        if (error.isEmpty() && parameters[i]->check)
+            error = parameters[i]->check(updated);
         if (!error.isEmpty()) {
             c.reply().error("ERR CONFIG SET failed (possibly related to argument '"
                             + QByteArray(names[i]) + "') - " + error);

@@ -1,6 +1,7 @@
 #include "configtable.h"
 
 #include "commands/commandutil.h"
+#include "net/filelimits.h"
 #include "net/server.h"
 #include "observe/allocationcounter.h"
 #include "observe/logsink.h"
@@ -177,6 +178,13 @@ void trimSlowLog(Server &server)
         server.slowLog().trim(server.config().slowlogMaxLen);
 }
 
+QByteArray tooManyClients(long long possible)
+{
+    return "The operating system is not able to handle the specified number of clients, try "
+           "with "
+            + QByteArray::number(possible);
+}
+
 ConfigParameter appendFsyncParameter()
 {
     return { "appendfsync",
@@ -292,22 +300,34 @@ const std::vector<ConfigParameter> &parameters()
           memorySetter(0, &ServerConfig::autoAofRewriteMinSize), 0, nullptr, ConfigStyle::Memory },
         fixedParameter("aof-timestamp-enabled", "no"),
         immutableInt("databases", 1, INT_MAX, &ServerConfig::databases),
-        { "maxclients", [](const ServerConfig &c) { return QByteArray::number(c.maxClients); },
-          // Redis's unsigned int range; ours is an int, so larger values are refused too.
-          [](ServerConfig &config, QByteArrayView text) -> QByteArray {
-              long long value = 0;
-              if (!Numbers::toLongLong(text, &value))
-                  return "argument couldn't be parsed into an integer";
-              if (value < 1 || value > UINT_MAX)
-                  return outOfRange(1, UINT_MAX);
-              if (value > INT_MAX)
-                  return "The operating system is not able to handle the specified number of "
-                         "clients, try with "
-                          + QByteArray::number(INT_MAX);
-              config.maxClients = int(value);
-              return QByteArray();
-          } },
-        fixedParameter("timeout", "0"),
+        ConfigParameter {
+                "maxclients",
+                [](const ServerConfig &c) { return QByteArray::number(c.maxClients); },
+                // Redis's unsigned int range; ours is an int, so larger values are refused too.
+                [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+                    long long value = 0;
+                    if (!Numbers::toLongLong(text, &value))
+                        return "argument couldn't be parsed into an integer";
+                    if (value < 1 || value > UINT_MAX)
+                        return outOfRange(1, UINT_MAX);
+                    if (value > INT_MAX)
+                        return tooManyClients(
+                                qMin<long long>(clientsWithinFileLimit(value), INT_MAX));
+                    config.maxClients = int(value);
+                    return QByteArray();
+                } } // CONFIG SET raises the open files limit for them, as Redis's updateMaxclients.
+                .withCheck([](const ServerConfig &c) {
+                    const long long possible = clientsWithinFileLimit(c.maxClients);
+                    return possible < c.maxClients ? tooManyClients(possible) : QByteArray();
+                }),
+        integerParameter("timeout", nullptr, 0, INT_MAX, &ServerConfig::idleTimeout),
+        integerParameter("tcp-keepalive", nullptr, 0, INT_MAX, &ServerConfig::tcpKeepAlive),
+        { "client-output-buffer-limit",
+          [](const ServerConfig &c) { return c.outputBufferLimits.toString(); },
+          [](ServerConfig &config, QByteArrayView text) {
+              return config.outputBufferLimits.set(text);
+          },
+          ConfigFlag::MultiArg },
         immutableInt("port", 0, 65535, &ServerConfig::port),
         // Redis listens on every address given; qkv on the first (a leading '-' marks an
         // optional address in Redis and is dropped).

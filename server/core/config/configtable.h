@@ -55,11 +55,21 @@ struct ConfigParameter
     // What else a change made while running needs, after the new values are in place
     // (CONFIG SET; nothing at start-up, when the server is made from the finished config).
     std::function<void(Server &)> apply = {};
+    // What CONFIG SET checks of a new value against the running process before it takes it
+    // (Redis's apply functions that can fail, as maxclients and the open files limit); Redis's
+    // error text, empty when it may. Start-up does not check: the server adapts instead.
+    std::function<QByteArray(const ServerConfig &)> check = {};
 
     ConfigParameter withApply(std::function<void(Server &)> then) const
     {
         ConfigParameter row = *this;
         row.apply = std::move(then);
+        return row;
+    }
+    ConfigParameter withCheck(std::function<QByteArray(const ServerConfig &)> then) const
+    {
+        ConfigParameter row = *this;
+        row.check = std::move(then);
         return row;
     }
     ConfigParameter withFlags(quint8 more) const

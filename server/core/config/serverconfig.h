@@ -1,5 +1,6 @@
 #pragma once
 
+#include "outputbufferlimits.h"
 #include "store/evictionpolicy.h"
 
 #include <QByteArray>
@@ -37,6 +38,11 @@ struct ServerConfig
     int listenBacklog = 511;
     long long protoMaxBulkLength = 512LL * 1024 * 1024;
     long long queryBufferLimit = 1024LL * 1024 * 1024;
+    OutputBufferLimits outputBufferLimits;
+    // timeout: clients idle this many seconds are closed (0: never), as Redis's maxidletime.
+    long long idleTimeout = 0;
+    // tcp-keepalive: seconds before TCP keepalive probes start on a new connection (0: none).
+    long long tcpKeepAlive = 300;
     QByteArray requirePass;
     // ACL: the users file ACL LOAD and ACL SAVE use (none: users come from the config file
     // only), and how many entries ACL LOG keeps.

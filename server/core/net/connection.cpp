@@ -1,7 +1,9 @@
 #include "connection.h"
 
+#include "commands/clientinfo.h"
 #include "commands/commandutil.h"
 #include "observe/logsink.h"
+#include "protocol/repr.h"
 #include "pubsub/clientsubscriptions.h"
 #include "pubsub/clienttracking.h"
 #include "scripting/scripting.h"
@@ -24,13 +26,6 @@ namespace {
 constexpr qsizetype ReadChunk = 16 * 1024;
 // Big arguments are read in chunks up to this size rather than 16 KB at a time.
 constexpr qsizetype MaxReadChunk = 8 * 1024 * 1024;
-// A monitor that does not read its lines is disconnected here, Redis's hard output limit
-// for replicas and monitors.
-constexpr qsizetype MonitorOutputLimit = 256 * 1024 * 1024;
-// Redis's default client-output-buffer-limit for the pubsub class: 32mb 8mb 60.
-constexpr qsizetype PubSubHardLimit = 32 * 1024 * 1024;
-constexpr qsizetype PubSubSoftLimit = 8 * 1024 * 1024;
-constexpr qint64 PubSubSoftLimitMs = 60 * 1000;
 
 // Redis formats names and arguments with %s: a NUL byte ends them.
 QByteArrayView cString(QByteArrayView s, qsizetype max)
@@ -59,7 +54,6 @@ Connection::Connection(Server &server, int fd, quint64 id, QByteArray peerAddres
     , m_lastInteractionMs(m_createdMs)
     , m_commandTimeMs(m_createdMs)
 {
-    m_parser.setMaxBulkLength(server.config().protoMaxBulkLength);
     m_parser.setUnauthenticated(!m_authenticated);
     if (m_fd >= 0) {
         m_interest = Poller::Readable;
@@ -99,8 +93,12 @@ void Connection::handleEvents(int events)
     // events come again after the command, as Redis's protectClient.
     if (m_closed || m_inCommand)
         return;
-    if (events & Poller::Writable)
+    if (events & Poller::Writable) {
+        // Sending counts as interaction, as in Redis: a client reading a long reply slowly is
+        // not idle (timeout).
+        m_lastInteractionMs = QDateTime::currentMSecsSinceEpoch();
         flushOutput();
+    }
     if (!m_closed && (events & Poller::Readable) && (m_interest & Poller::Readable))
         readInput();
 }
@@ -138,6 +136,10 @@ void Connection::readInput()
         m_parser.discard(consumed);
     }
     if (!m_closed && m_in.size() > m_server.config().queryBufferLimit) {
+        qCWarning(lcClients).noquote()
+                << "Closing client that reached max query buffer length:"
+                << QString::fromLatin1(ClientInfo::describe(*this, *this)) << "(qbuf initial bytes:"
+                << QString::fromLatin1(Repr::quoted(m_in.first(64)) + ')');
         close("query buffer limit reached");
         return;
     }
@@ -168,7 +170,9 @@ QByteArray Connection::takeOutput()
 qsizetype Connection::processBuffer(const QByteArray &buffer)
 {
     qsizetype pos = 0;
-    while (!m_closeAfterReply && !m_closed && !m_blocked) {
+    // proto-max-bulk-len may have changed since the last request (CONFIG SET).
+    m_parser.setMaxBulkLength(m_server.config().protoMaxBulkLength);
+    while (!m_closeAfterReply && !m_closed && !m_closing && !m_blocked) {
         const qsizetype requestStart = pos;
         const quint64 emptyBefore = m_parser.emptyRequests();
         const RespParser::Status status = m_parser.parse(buffer, &pos);
@@ -189,6 +193,8 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             pos = requestStart;
             break;
         }
+        if (outputBufferSize() > ReplyBufferBytes && closeIfOverOutputLimit(true))
+            break;
         // Redis's resetClient: CLIENT CACHING applies to the next command or transaction only.
         if (m_tracking && !m_tracking->keepCaching && !m_transaction.isActive())
             m_tracking->caching = false;
@@ -650,14 +656,8 @@ void Connection::pushOutput(const QByteArray &bytes)
     if (m_closed || m_closeAfterReply)
         return;
     m_out += bytes;
-    if (outputBufferSize() > MonitorOutputLimit) {
-        qCWarning(lcClients).noquote()
-                << "client" << m_id << QString::fromLatin1(m_peer) << "closed: output buffer over"
-                << MonitorOutputLimit / (1024 * 1024) << "MB";
-        close("output buffer limit");
-        return;
-    }
-    m_server.scheduleFlush(this);
+    if (!closeIfOverOutputLimit(true))
+        m_server.scheduleFlush(this);
 }
 
 ClientSubscriptions &Connection::subscriptions()
@@ -687,33 +687,53 @@ void Connection::pushFrame(const QByteArray &frame)
     m_out += frame;
     if (m_reply.protocol() == 3)
         m_out[at] = '>';
-    if (isOverPubSubLimit()) {
-        qCWarning(lcClients).noquote() << "client" << m_id << QString::fromLatin1(m_peer)
-                                       << "closed for overcoming of output buffer limits (pubsub)";
-        closeSoon("output buffer limit");
+    if (closeIfOverOutputLimit(true))
         return;
-    }
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         m_server.scheduleFlush(this);
     }
 }
 
-// Redis's checkClientOutputBufferLimits for a subscriber: over the hard limit at once, over the
-// soft one when it has stayed over it for 60 s.
-bool Connection::isOverPubSubLimit()
+ClientClass Connection::clientClass() const
 {
-    const qsizetype used = outputBufferSize();
-    if (used <= PubSubSoftLimit || !isSubscribed()) {
-        m_softLimitSinceMs = 0;
+    if (m_monitor)
+        return ClientClass::Replica;
+    return isSubscribed() ? ClientClass::PubSub : ClientClass::Normal;
+}
+
+bool Connection::closeIfOverOutputLimit(bool async)
+{
+    if (m_fd < 0 || m_closing || m_closed)
         return false;
+    const qsizetype used = outputListBytes();
+    if (used == 0 && m_softLimitSinceMs == 0)
+        return false;
+    if (!m_server.config().outputBufferLimits.isOver(clientClass(), quint64(used),
+                                                     QDateTime::currentMSecsSinceEpoch(),
+                                                     &m_softLimitSinceMs))
+        return false;
+    const QString info = QString::fromLatin1(ClientInfo::describe(*this, *this));
+    if (async) {
+        qCWarning(lcClients).noquote()
+                << "Client" << info
+                << "scheduled to be closed ASAP for overcoming of output buffer limits.";
+        closeSoon("output buffer limit");
+    } else {
+        qCWarning(lcClients).noquote()
+                << "Client" << info << "closed for overcoming of output buffer limits.";
+        close("output buffer limit");
     }
-    if (used > PubSubHardLimit)
-        return true;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_softLimitSinceMs == 0)
-        m_softLimitSinceMs = now;
-    return now - m_softLimitSinceMs >= PubSubSoftLimitMs;
+    return true;
+}
+
+bool Connection::isIdleTimedOut(qint64 nowMs) const
+{
+    const long long timeout = m_server.config().idleTimeout;
+    if (timeout <= 0 || m_fd < 0 || m_closed || m_mustObey || m_monitor || m_blocked
+        || isSubscribed() || m_server.isPostponed(*this))
+        return false;
+    return (nowMs / 1000 - m_lastInteractionMs / 1000) > timeout;
 }
 
 void Connection::closeSoon(const char *reason)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blockrequest.h"
+#include "config/outputbufferlimits.h"
 #include "poller.h"
 #include "protocol/replywriter.h"
 #include "protocol/respparser.h"
@@ -154,8 +155,8 @@ public:
     // output: in Redis's CLIENT_PUSHING mode they are sent even while CLIENT REPLY is off.
     ReplyWriter &push() { return m_push; }
     // Queues a message frame written in RESP2 ('*' first), as a push frame ('>') for a RESP3
-    // client, and flushes it after this round. A subscriber over Redis's pubsub output limits
-    // (32 MB, or 8 MB for 60 s) is closed after the round and receives nothing more.
+    // client, and flushes it after this round. A subscriber over its output-buffer limits is
+    // closed after the round and receives nothing more.
     void pushFrame(const QByteArray &frame);
     // What this client is subscribed to, made on first use.
     ClientSubscriptions &subscriptions();
@@ -201,6 +202,26 @@ public:
     const QByteArray &lastCommand() const { return m_lastCommand; }
     qsizetype queryBufferSize() const { return m_in.size(); }
     qsizetype outputBufferSize() const { return m_out.size() - m_outPos; }
+    // What Redis would hold in its reply list rather than its 16 KB reply buffer: CLIENT
+    // LIST's omem and what the output-buffer limits count.
+    qsizetype outputListBytes() const
+    {
+        return qMax<qsizetype>(0, outputBufferSize() - ReplyBufferBytes);
+    }
+    static constexpr qsizetype ReplyBufferBytes = 16 * 1024;
+
+    // --- limits ---
+    // Redis's getClientType for client-output-buffer-limit.
+    ClientClass clientClass() const;
+    // Redis's closeClientOnOutputBufferLimitReached: closes the client, with Redis's log line,
+    // when its pending output is over its class's limits. async: after this round (while its
+    // own events may be on the stack), else now (the clients cron).
+    bool closeIfOverOutputLimit(bool async);
+    // Redis's clientsCronHandleTimeout: idle for longer than timeout seconds, and not a
+    // client that may wait without limit (subscribers, monitors, blocked or paused clients).
+    bool isIdleTimedOut(qint64 nowMs) const;
+    // Closes it for the reason given now; the cron's way out for idle clients.
+    void closeNow(const char *reason) { close(reason); }
     // Both buffers' sizes as ClientsSampler last recorded them (its totals include them).
     qint64 sampledBuffers() const { return m_sampledBuffers; }
     void setSampledBuffers(qint64 bytes) { m_sampledBuffers = bytes; }
@@ -240,8 +261,6 @@ private:
     // The ACL check of processCommand: false (the command refused and logged) when the user may
     // not run it, touch its keys or use its channels.
     bool checkPermissions(Command *command);
-    // Redis's output-buffer limits for the pubsub class, checked as frames are queued.
-    bool isOverPubSubLimit();
     // Closes this client once the current round is over (Redis's freeClientAsync).
     void closeSoon(const char *reason);
     // Redis's resetClient part for CLIENT REPLY SKIP: after each request (not EXEC's own

@@ -1,6 +1,8 @@
 #include "server.h"
 
 #include "connection.h"
+#include "filelimits.h"
+#include "keepalive.h"
 #include "listener.h"
 #include "observe/clock.h"
 #include "observe/logsink.h"
@@ -135,6 +137,15 @@ bool Server::listen(QString *error)
             ? QHostAddress(QHostAddress::LocalHost)
             : QHostAddress(m_config.bind);
     m_listener->setListenBacklogSize(m_config.listenBacklog);
+    // As Redis at start-up: room for maxclients descriptors, or fewer clients.
+    const long long possible = clientsWithinFileLimit(m_config.maxClients);
+    if (possible < m_config.maxClients) {
+        qCWarning(lcServer).noquote()
+                << "maxclients has been reduced from" << m_config.maxClients << "to" << possible
+                << "to compensate for low ulimit. If you need higher maxclients increase "
+                   "'ulimit -n'.";
+        m_config.maxClients = int(qMax(1LL, possible));
+    }
     if (!m_listener->listen(address, quint16(m_config.port))) {
         *error = m_listener->errorString();
         return false;
@@ -259,7 +270,7 @@ void Server::acceptSocket(qintptr descriptor)
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    applyKeepAlive(fd, m_config.tcpKeepAlive);
 
     QByteArray peer = peerAddress(fd);
     if (m_config.protectedMode && m_acl.defaultUser()->isNoPass() && !isLoopbackPeer(peer)) {
@@ -546,6 +557,7 @@ void Server::cron()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_stats.sample(now);
     m_clientsSampler.sample(m_clients, now);
+    m_clientsCron.run(*this, now);
     m_persistence->cron(now);
     m_tracking.enforceLimit();
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.

@@ -2,6 +2,7 @@
 
 #include "acl/aclstore.h"
 #include "blockedclients.h"
+#include "clientscron.h"
 #include "clientssampler.h"
 #include "commands/commandtable.h"
 #include "config/serverconfig.h"
@@ -216,6 +217,7 @@ private:
     PubSubRegistry m_pubsub;
     TrackingTable m_tracking { *this };
     ClientsSampler m_clientsSampler;
+    ClientsCron m_clientsCron;
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;

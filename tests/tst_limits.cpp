@@ -1,0 +1,329 @@
+// Connection limits, checked on redis-server and qkv side by side: a client over its
+// client-output-buffer-limit, over client-query-buffer-limit, idle past `timeout`, and the
+// maxclients-th client, are closed by both; subscribers and blocked clients outlive `timeout`.
+#include "common/respclient.h"
+#include "common/serverprocess.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QTcpSocket>
+#include <QTest>
+#include <QThread>
+
+#include <sys/resource.h>
+
+namespace {
+
+const QByteArray Ok = QByteArrayLiteral("+OK\r\n");
+
+// Whether the client named `name` (CLIENT SETNAME) is still connected, as CLIENT LIST says.
+bool isListed(RespClient &admin, const QByteArray &name)
+{
+    return admin.call({ "CLIENT", "LIST" }).contains(QByteArray(" name=" + name + ' '));
+}
+
+// Polls until the named client is gone from CLIENT LIST or the time is up.
+bool waitUntilGone(RespClient &admin, const QByteArray &name, int ms)
+{
+    QDeadlineTimer deadline(ms);
+    while (!deadline.hasExpired()) {
+        if (!isListed(admin, name))
+            return true;
+        QThread::msleep(100);
+    }
+    return false;
+}
+
+// A raw socket that names itself, then writes what it is given and reads nothing more.
+struct SilentClient
+{
+    QTcpSocket socket;
+
+    bool open(quint16 port, const QByteArray &name)
+    {
+        socket.setReadBufferSize(64 * 1024);
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return false;
+        socket.write("CLIENT SETNAME " + name + "\r\n");
+        return socket.waitForReadyRead(5000) && socket.readAll() == Ok;
+    }
+    void write(const QByteArray &bytes)
+    {
+        socket.write(bytes);
+        while (socket.bytesToWrite() > 0 && socket.waitForBytesWritten(1000)) { }
+    }
+};
+
+QByteArray pipelinedGets(int count)
+{
+    QByteArray requests;
+    for (int i = 0; i < count; ++i)
+        requests += "*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n";
+    return requests;
+}
+
+} // namespace
+
+class TestLimits : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void hardOutputLimitClosesANormalClient();
+    void softOutputLimitClosesAfterItsSeconds();
+    void clientListShowsTheOutputList();
+    void queryBufferLimitCloses();
+    void idleClientsTimeOut();
+    void maxclientsSetAtRuntime();
+    void maxclientsOverTheFileLimit();
+    void tcpKeepAliveOnNewSockets();
+
+private:
+    // Runs check on both servers; both must give what qkv gives.
+    template<typename Check> void compare(Check check)
+    {
+        const QByteArray redis = check(m_redis.port());
+        const QByteArray qkv = check(m_qkv.port());
+        QCOMPARE(qkv, redis);
+    }
+    void configSet(const QByteArray &name, const QByteArray &value)
+    {
+        for (quint16 port : { m_redis.port(), m_qkv.port() }) {
+            RespClient admin;
+            QVERIFY(admin.connectTo(port));
+            QCOMPARE(admin.call({ "CONFIG", "SET", name, value }), Ok);
+        }
+    }
+
+    ServerProcess m_redis;
+    ServerProcess m_qkv;
+};
+
+void TestLimits::initTestCase()
+{
+    if (ServerProcess::redisPath().isEmpty())
+        QSKIP("redis-server is not installed");
+    QString error;
+    QVERIFY2(ServerProcess::startPair(&m_redis, &m_qkv, QStringLiteral(QKV_SERVER_PATH), &error),
+             qPrintable(error));
+    for (quint16 port : { m_redis.port(), m_qkv.port() }) {
+        RespClient admin;
+        QVERIFY(admin.connectTo(port));
+        QCOMPARE(admin.call({ "SET", "big", QByteArray(1024 * 1024, 'v') }), Ok);
+    }
+}
+
+// 200 GETs of a 1 MB value never read: 200 MB of replies, far over a 4 MB hard limit.
+void TestLimits::hardOutputLimitClosesANormalClient()
+{
+    configSet("client-output-buffer-limit", "normal 4mb 0 0");
+    compare([](quint16 port) -> QByteArray {
+        RespClient admin;
+        SilentClient reader;
+        if (!admin.connectTo(port) || !reader.open(port, "reader"))
+            return "<no connection>";
+        reader.write(pipelinedGets(200));
+        const bool gone = waitUntilGone(admin, "reader", 10000);
+        // The server carries on serving.
+        return QByteArray(gone ? "closed " : "still connected ") + admin.call({ "STRLEN", "big" });
+    });
+    configSet("client-output-buffer-limit", "normal 0 0 0");
+}
+
+// Over the 1 MB soft limit without growing: closed once more than 1 s has passed.
+void TestLimits::softOutputLimitClosesAfterItsSeconds()
+{
+    configSet("client-output-buffer-limit", "normal 0 1mb 1");
+    compare([](quint16 port) -> QByteArray {
+        RespClient admin;
+        SilentClient reader;
+        if (!admin.connectTo(port) || !reader.open(port, "soft"))
+            return "<no connection>";
+        reader.write(pipelinedGets(20));
+        QThread::msleep(300);
+        const bool stillThere = isListed(admin, "soft");
+        const bool gone = waitUntilGone(admin, "soft", 8000);
+        return QByteArray(stillThere ? "kept at first" : "closed at once")
+                + (gone ? " then closed" : " never closed");
+    });
+    configSet("client-output-buffer-limit", "normal 0 0 0");
+}
+
+// What a client has not read shows in CLIENT LIST: the first 16 KB as obl, the rest as omem.
+void TestLimits::clientListShowsTheOutputList()
+{
+    RespClient admin;
+    SilentClient reader;
+    QVERIFY(admin.connectTo(m_qkv.port()));
+    QVERIFY(reader.open(m_qkv.port(), "lister"));
+    reader.write(pipelinedGets(20));
+    QDeadlineTimer deadline(5000);
+    QByteArray line;
+    while (!deadline.hasExpired()) {
+        const QByteArrayList lines = admin.call({ "CLIENT", "LIST" }).split('\n');
+        for (const QByteArray &l : lines) {
+            if (l.contains(" name=lister "))
+                line = l;
+        }
+        if (line.contains(" obl=16384 "))
+            break;
+        QThread::msleep(50);
+    }
+    QVERIFY2(line.contains(" obl=16384 "), line.constData());
+    const qsizetype at = line.indexOf(" omem=") + 6;
+    const qint64 omem = line.mid(at, line.indexOf(' ', at) - at).toLongLong();
+    QVERIFY2(omem > 1024 * 1024, line.constData());
+    const QByteArray info = admin.call({ "INFO", "clients" });
+    QVERIFY(info.contains("client_recent_max_output_buffer:"));
+}
+
+// 2 MB of a bulk argument over a 1 MB query buffer limit: closed with no reply.
+void TestLimits::queryBufferLimitCloses()
+{
+    configSet("client-query-buffer-limit", "1mb");
+    compare([](quint16 port) -> QByteArray {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return "<no connection>";
+        socket.write("*2\r\n$4\r\nECHO\r\n$4000000\r\n");
+        socket.write(QByteArray(2 * 1024 * 1024, 'x'));
+        QByteArray received;
+        QDeadlineTimer deadline(10000);
+        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+            socket.waitForBytesWritten(100);
+            socket.waitForReadyRead(100);
+            received += socket.readAll();
+        }
+        return received
+                + (socket.state() == QAbstractSocket::ConnectedState ? "<open>" : "<closed>");
+    });
+    configSet("client-query-buffer-limit", "1gb");
+}
+
+// timeout 1: a plain client idle for 2 s is closed; a subscriber and a blocked BLPOP are not.
+void TestLimits::idleClientsTimeOut()
+{
+    configSet("timeout", "1");
+    compare([](quint16 port) -> QByteArray {
+        RespClient plain;
+        RespClient subscriber;
+        RespClient blocked;
+        if (!plain.connectTo(port) || !subscriber.connectTo(port) || !blocked.connectTo(port))
+            return "<no connection>";
+        QByteArray states = plain.call({ "PING" }) + subscriber.call({ "SUBSCRIBE", "ch" });
+        blocked.send({ "BLPOP", "nothing", "0" });
+        QThread::msleep(3500);
+        states += plain.call({ "PING" }, 1000).isNull() ? "plain closed " : "plain open ";
+        states += subscriber.call({ "PING" }, 1000);
+        RespClient pusher;
+        if (pusher.connectTo(port))
+            pusher.call({ "RPUSH", "nothing", "x" });
+        return states + blocked.readReply(2000);
+    });
+    configSet("timeout", "0");
+}
+
+// maxclients lowered while running: the next client over it gets Redis's error and is closed.
+void TestLimits::maxclientsSetAtRuntime()
+{
+    RespClient admin;
+    QVERIFY(admin.connectTo(m_qkv.port()));
+    const QByteArray list = admin.call({ "CLIENT", "LIST" });
+    const int connected = int(list.count("id="));
+    QCOMPARE(admin.call({ "CONFIG", "SET", "maxclients", QByteArray::number(connected + 1) }), Ok);
+    RespClient last;
+    QVERIFY(last.connectTo(m_qkv.port()));
+    QCOMPARE(last.call({ "PING" }), QByteArray("+PONG\r\n"));
+    QTcpSocket refused;
+    refused.connectToHost(QHostAddress::LocalHost, m_qkv.port());
+    QVERIFY(refused.waitForConnected(5000));
+    QByteArray received;
+    QDeadlineTimer deadline(5000);
+    while (refused.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+        refused.waitForReadyRead(100);
+        received += refused.readAll();
+    }
+    QCOMPARE(received, QByteArray("-ERR max number of clients reached\r\n"));
+    QCOMPARE(admin.call({ "CONFIG", "SET", "maxclients", "10000" }), Ok);
+}
+
+// More clients than the hard open files limit allows: Redis's error names the most it can take.
+void TestLimits::maxclientsOverTheFileLimit()
+{
+    rlimit limit {};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &limit) == 0);
+    if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > 1000000000)
+        QSKIP("no hard limit on open files to go over");
+    const QByteArray over = QByteArray::number(quint64(limit.rlim_max) + 1000);
+    compare([&](quint16 port) -> QByteArray {
+        RespClient admin;
+        if (!admin.connectTo(port))
+            return "<no connection>";
+        return admin.call({ "CONFIG", "SET", "maxclients", over })
+                + admin.call({ "CONFIG", "GET", "maxclients" });
+    });
+    RespClient admin;
+    QVERIFY(admin.connectTo(m_qkv.port()));
+    QVERIFY(admin.call({ "CONFIG", "SET", "maxclients", over })
+                    .startsWith(
+                            "-ERR CONFIG SET failed (possibly related to argument 'maxclients') "
+                            "- The operating system is not able to handle the specified "
+                            "number of clients, try with "));
+}
+
+// The server's end of a loopback connection from clientPort, as /proc/net/tcp shows it: its
+// timer ("02" is the keepalive timer) and seconds until the timer fires, as "none" or "keepalive
+// <seconds>" rounded to tens.
+QByteArray serverSocketTimer(quint16 serverPort, quint16 clientPort)
+{
+    QFile file(QStringLiteral("/proc/net/tcp"));
+    if (!file.open(QIODevice::ReadOnly))
+        return "<no /proc/net/tcp>";
+    const QByteArray local
+            = "0100007F:" + QByteArray::number(serverPort, 16).toUpper().rightJustified(4, '0');
+    const QByteArray remote
+            = "0100007F:" + QByteArray::number(clientPort, 16).toUpper().rightJustified(4, '0');
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        if (fields.size() < 6 || fields[1] != local || fields[2] != remote)
+            continue;
+        const QList<QByteArray> timer = fields[5].split(':');
+        if (timer[0] != "02")
+            return "none";
+        // Clock ticks of 1/100 s.
+        return "keepalive "
+                + QByteArray::number(qRound(timer[1].toLongLong(nullptr, 16) / 1000.0) * 10);
+    }
+    return "<not found>";
+}
+
+// tcp-keepalive applies to sockets accepted after it is set: keepalive probes start after that
+// many seconds idle, or not at all for 0.
+void TestLimits::tcpKeepAliveOnNewSockets()
+{
+    const auto timers = [](quint16 port) -> QByteArray {
+        QByteArray timers;
+        for (const char *seconds : { "120", "0", "300" }) {
+            RespClient admin;
+            if (!admin.connectTo(port))
+                return "<no connection>";
+            admin.call({ "CONFIG", "SET", "tcp-keepalive", seconds });
+            QTcpSocket client;
+            client.connectToHost(QHostAddress::LocalHost, port);
+            if (!client.waitForConnected(5000))
+                return "<no connection>";
+            client.write("PING\r\n");
+            client.waitForReadyRead(5000);
+            timers += serverSocketTimer(port, client.localPort()) + "; ";
+        }
+        return timers;
+    };
+    compare(timers);
+    QCOMPARE(timers(m_qkv.port()), QByteArray("keepalive 120; none; keepalive 300; "));
+}
+
+QTEST_GUILESS_MAIN(TestLimits)
+#include "tst_limits.moc"

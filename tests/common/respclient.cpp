@@ -51,15 +51,18 @@ QByteArray RespClient::drain(int timeoutMs)
     send({ "PING", sentinel });
     const QDeadlineTimer deadline(timeoutMs);
     qsizetype start = -1;
-    while ((start = RespFrame::pingReplyStart(m_buffer, sentinel)) < 0 && !deadline.hasExpired()
-           && isConnected()) {
+    qsizetype end = -1;
+    while ((start = RespFrame::pingReplyAnywhere(m_buffer, sentinel, &end)) < 0
+           && !deadline.hasExpired() && isConnected()) {
         m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
         m_buffer += m_socket.readAll();
     }
     QByteArray received = std::exchange(m_buffer, QByteArray());
-    if (start >= 0)
+    if (start >= 0) {
+        m_buffer = received.mid(end); // what came after the sentinel is for the next read
         received.truncate(start);
-    else
+    } else {
         received += isConnected() ? "<timeout>" : "<closed>";
+    }
     return received;
 }

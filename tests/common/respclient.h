@@ -22,6 +22,7 @@ public:
     QByteArray call(const QByteArrayList &args, int timeoutMs = DefaultTimeoutMs);
     // Everything received until a PING sent now is answered (replies still due, messages,
     // pushes), without the PING's reply; "<closed>" or "<timeout>" is appended when it is not.
+    // What arrives after that reply in the same read is kept for the next read.
     QByteArray drain(int timeoutMs = DefaultTimeoutMs);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     void disconnect() { m_socket.disconnectFromHost(); }

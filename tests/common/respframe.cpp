@@ -160,6 +160,17 @@ QByteArray request(const QList<QByteArray> &args)
     return out;
 }
 
+namespace {
+
+bool isPingReply(QByteArrayView reply, const QByteArray &sentinel)
+{
+    const QByteArray bulk = "$" + QByteArray::number(sentinel.size()) + "\r\n" + sentinel + "\r\n";
+    const QByteArray pong = QByteArrayLiteral("*2\r\n$4\r\npong\r\n") + bulk;
+    return reply == bulk || reply == pong;
+}
+
+} // namespace
+
 qsizetype pingReplyStart(const QByteArray &buffer, const QByteArray &sentinel)
 {
     qsizetype last = -1;
@@ -171,10 +182,19 @@ qsizetype pingReplyStart(const QByteArray &buffer, const QByteArray &sentinel)
     }
     if (last < 0)
         return -1;
-    const QByteArray bulk = "$" + QByteArray::number(sentinel.size()) + "\r\n" + sentinel + "\r\n";
-    const QByteArrayView reply = QByteArrayView(buffer).sliced(last);
-    const QByteArray pong = QByteArrayLiteral("*2\r\n$4\r\npong\r\n") + bulk;
-    return reply == bulk || reply == pong ? last : -1;
+    return isPingReply(QByteArrayView(buffer).sliced(last), sentinel) ? last : -1;
+}
+
+qsizetype pingReplyAnywhere(const QByteArray &buffer, const QByteArray &sentinel, qsizetype *end)
+{
+    for (qsizetype pos = 0; pos < buffer.size(); pos = *end) {
+        *end = replyEnd(buffer, pos);
+        if (*end < 0)
+            return -1;
+        if (isPingReply(QByteArrayView(buffer).sliced(pos, *end - pos), sentinel))
+            return pos;
+    }
+    return -1;
 }
 
 } // namespace RespFrame

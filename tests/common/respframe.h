@@ -44,5 +44,8 @@ QByteArray request(const QList<QByteArray> &args);
 // that reply when buffer ends with it after whole frames, else -1. It accepts the bulk string
 // a client gets and the [pong, sentinel] array of a RESP2 subscriber.
 qsizetype pingReplyStart(const QByteArray &buffer, const QByteArray &sentinel);
+// The offset of the sentinel's reply among whole frames wherever it is, its end in *end, or -1:
+// for pushes that may come after it (an invalidation from the expire cycle, say).
+qsizetype pingReplyAnywhere(const QByteArray &buffer, const QByteArray &sentinel, qsizetype *end);
 
 } // namespace RespFrame

@@ -2,7 +2,8 @@
 // two databases, sent to a live redis-server and to qkv-server; the replies must agree. Every
 // type (strings, hashes, lists, sets, sorted sets) shares the keys k0..k9, so WRONGTYPE is
 // frequent; commands run inside and outside MULTI; CONFIG SET now and then drops the encoding
-// thresholds so that conversions happen, and sets them back.
+// thresholds so that conversions happen, and sets them back. Some commands run inside EVAL,
+// through redis.pcall, so that scripts' reply conversions are compared as well.
 //
 // Replies are compared byte for byte, except where Redis's own answer is not a function of the
 // commands: the order of a hash table (compared sorted, after asking redis for the key's
@@ -120,9 +121,15 @@ public:
             step.args.removeLast();
         else if (mutate == 1)
             step.args.append(value());
+        const QByteArray name = step.args.first().toUpper();
+        // Now and then the command runs inside a script, its reply converted to Lua and back
+        // (transaction commands, which scripts refuse, would desynchronise m_inMulti).
+        if (step.compare == Compare::Raw && chance(8)
+            && !QByteArrayList { "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH" }.contains(name))
+            step.args = QByteArrayList { "EVAL", "return redis.pcall(unpack(ARGV))", "0" }
+                    + step.args;
         // Follow the transaction state as the servers will: any EXEC ends it, even one Redis
         // rejects for its arity (EXECABORT); DISCARD with arguments leaves it open.
-        const QByteArray name = step.args.first().toUpper();
         if (step.args.size() == 1 && name == "MULTI")
             m_inMulti = true;
         else if (name == "EXEC" || (step.args.size() == 1 && name == "DISCARD"))

@@ -825,6 +825,26 @@ void TestBlocking::scenario_data()
         call(0, { "LLEN", "k" }),
         blockedClients(0),
     };
+    // WAIT on a primary with no replica: it waits for its timeout, or CLIENT UNBLOCK.
+    QTest::newRow("wait for replicas") << Scenario {
+        call(0, { "CONFIG", "RESETSTAT" }),
+        block(1, { "WAIT", "1", "0" }),
+        call(0, { "SET", "k", "v" }),
+        stillBlocked(1),
+        call(0, { "CLIENT", "UNBLOCK", "$id1", "TIMEOUT" }),
+        read(1),
+        block(1, { "WAIT", "2", "0" }),
+        call(0, { "CLIENT", "UNBLOCK", "$id1", "ERROR" }),
+        read(1),
+        blockPipeline(2, { { "WAIT", "1", "0" }, { "PING" } }),
+        call(0, { "CLIENT", "UNBLOCK", "$id2" }),
+        read(2),
+        read(2),
+        call(1, { "WAIT", "1", "20" }),
+        blockedClients(0),
+        field(0, "commandstats", "cmdstat_wait"),
+        field(0, "errorstats", "errorstat_UNBLOCKED"),
+    };
     QTest::newRow("client unblock timeout and error") << Scenario {
         call(0, { "CONFIG", "RESETSTAT" }),
         block(1, { "BLPOP", "k", "0" }),

@@ -1,13 +1,17 @@
 // SYNC and REPLCONF: enough of Redis's replication handshake to hand a snapshot to whoever asks
 // (redis-cli/qkv-cli --rdb, which send REPLCONF rdb-only 1 and SYNC). qkv has no replication
 // stream yet, so the connection is closed once its snapshot is sent, as Redis closes an
-// rdb-only replica.
+// rdb-only replica. WAIT answers as a Redis primary with no replica does.
 #include "commandtable.h"
 #include "commandutil.h"
+#include "net/blockrequest.h"
 #include "net/connection.h"
 #include "net/server.h"
 #include "persist/persistence.h"
 #include "protocol/numbers.h"
+#include "store/keyentry.h"
+
+#include <climits>
 
 using namespace CommandUtil;
 
@@ -57,6 +61,38 @@ void syncCommand(Connection &c)
     persistence.addSnapshotWaiter(c.id());
 }
 
+// Redis's waitCommand on a primary: the replicas that acknowledged the client's writes, which
+// is none, as qkv streams to no replica; so it waits for the timeout (0: until CLIENT UNBLOCK)
+// unless no replica was asked for, or it cannot block (in EXEC).
+void waitCommand(Connection &c)
+{
+    long long replicas = 0;
+    if (!Numbers::toLongLong(c.arg(1), &replicas)) {
+        c.reply().error("ERR value is not an integer or out of range");
+        return;
+    }
+    long long timeout = 0;
+    if (!Numbers::toLongLong(c.arg(2), &timeout)) {
+        c.reply().error("ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (timeout < 0) {
+        c.reply().error("ERR timeout is negative");
+        return;
+    }
+    constexpr long long acknowledged = 0;
+    if (acknowledged >= replicas || c.isInExec()) {
+        c.reply().integer(acknowledged);
+        return;
+    }
+    BlockRequest request;
+    request.type = ValueType::String; // no key to wait for
+    // A sum past LLONG_MAX wraps negative in Redis, and such a client is never timed out.
+    request.timeoutAt = timeout == 0 || timeout > LLONG_MAX - c.now() ? 0 : c.now() + timeout;
+    request.timedOut = [](Connection &client) { client.reply().integer(acknowledged); };
+    c.block(std::move(request));
+}
+
 } // namespace
 
 void registerReplicationCommands(CommandTable &table)
@@ -64,4 +100,7 @@ void registerReplicationCommands(CommandTable &table)
     using namespace CommandFlag;
     table.add({ "sync", 1, Admin | NoScript | NoAsyncLoading | NoMulti, syncCommand });
     table.add({ "replconf", -1, Admin | NoScript | Loading | Stale | AllowBusy, replconfCommand });
+    table.add(Command { "wait", 3, NoScript, waitCommand }
+                      .acl(AclCategory::Connection)
+                      .withTips({ "request_policy:all_shards", "response_policy:agg_min" }));
 }

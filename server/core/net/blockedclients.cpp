@@ -121,7 +121,9 @@ void BlockedClients::endWait(Connection &client, Reason reason)
 {
     const BlockRequest request = release(client);
     client.runBlocked(request, [&] {
-        if (reason == Reason::Timeout)
+        if (reason == Reason::Timeout && request.timedOut)
+            request.timedOut(client);
+        else if (reason == Reason::Timeout)
             client.reply().nullArray();
         else
             client.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");

@@ -29,11 +29,16 @@ struct BlockRequest
     using Wake = bool (*)(Connection &client, const BlockRequest &request, QByteArrayView key,
                           KeyEntry *entry);
 
+    // The reply when the wait ends unserved (its timeout, CLIENT UNBLOCK ... TIMEOUT); null
+    // replies a null array, as the list, sorted set and stream commands do.
+    using TimedOut = void (*)(Connection &client);
+
     ValueType type;
     std::vector<QByteArray> keys;
     qint64 timeoutAt = 0; // ms since the epoch; 0 waits for ever
     Serve serve = nullptr;
     Wake wake = nullptr;
+    TimedOut timedOut = nullptr;
     Command *command = nullptr; // for error texts and statistics while serving
     // The command's parameters, as its family reads them in serve.
     QByteArray target; // BLMOVE's destination

@@ -43,7 +43,8 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole) {
         const bool numeric = index.column() == Id || index.column() == Age || index.column() == Idle
                 || index.column() == Db || index.column() == Commands || index.column() == BytesIn
-                || index.column() == BytesOut;
+                || index.column() == BytesOut || index.column() == QueryBuffer
+                || index.column() == OutputMemory;
         return QVariant::fromValue(numeric ? Qt::AlignRight | Qt::AlignVCenter
                                            : Qt::AlignLeft | Qt::AlignVCenter);
     }
@@ -54,6 +55,10 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
                 .arg(c.channels)
                 .arg(c.patterns)
                 .arg(c.shardChannels);
+    if (role == Qt::ToolTipRole && index.column() == QueryBuffer)
+        return tr("qbuf: bytes read from the client and not yet executed");
+    if (role == Qt::ToolTipRole && index.column() == OutputMemory)
+        return tr("omem: replies waiting to be sent, beyond the fixed reply buffer");
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
@@ -75,6 +80,8 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     case LastCommand: return QString::fromLatin1(c.lastCommand);
     case BytesIn: return sort ? QVariant(c.bytesIn) : Formatting::bytes(qint64(c.bytesIn));
     case BytesOut: return sort ? QVariant(c.bytesOut) : Formatting::bytes(qint64(c.bytesOut));
+    case QueryBuffer: return sort ? QVariant(c.queryBuffer) : Formatting::bytes(c.queryBuffer);
+    case OutputMemory: return sort ? QVariant(c.outputMemory) : Formatting::bytes(c.outputMemory);
     }
     return {};
 }
@@ -84,8 +91,9 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char *const names[]
-            = { "ID",    "Address",       "Name",     "Age",          "Idle",     "DB",
-                "Flags", "Subscriptions", "Commands", "Last command", "Bytes in", "Bytes out" };
+            = { "ID",       "Address",   "Name",          "Age",      "Idle",
+                "DB",       "Flags",     "Subscriptions", "Commands", "Last command",
+                "Bytes in", "Bytes out", "Qbuf",          "Omem" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

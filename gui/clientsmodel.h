@@ -21,6 +21,8 @@ public:
         LastCommand,
         BytesIn,
         BytesOut,
+        QueryBuffer,
+        OutputMemory,
         ColumnCount
     };
     explicit ClientsModel(QObject *parent = nullptr);

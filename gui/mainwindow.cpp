@@ -86,6 +86,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_commands(new StatTile(tr("Commands")))
     , m_memory(new StatTile(tr("Memory")))
     , m_hitRatio(new StatTile(tr("Hit ratio")))
+    , m_evictions(new StatTile(tr("Evictions/s")))
+    , m_limits(new StatTile(tr("Refused")))
     , m_opsChart(new SparkChart(tr("Operations / second"), &Formatting::rate))
     , m_clientsChart(new SparkChart(tr("Connected clients"),
                                     [](double v) { return QString::number(qRound64(v)); }))
@@ -106,6 +108,9 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/qkv/qkv.svg")));
     m_logFilter->setSourceModel(m_log);
     m_networkChart->setSeriesName(tr("in"));
+    m_limits->setToolTip(tr("Connections rejected (maxclients), then clients closed for going "
+                            "over an output or query buffer limit (n/a: the server does not "
+                            "count them)"));
     m_networkChart->setSecondSeries(tr("out"), QColor(0xff, 0xb7, 0x4d));
 
     auto *central = new QWidget(this);
@@ -115,8 +120,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     auto *tiles = new QGridLayout;
     tiles->setSpacing(8);
-    const QList<StatTile *> allTiles { m_address, m_uptime,   m_clientCount, m_keyCount,
-                                       m_ops,     m_commands, m_memory,      m_hitRatio };
+    const QList<StatTile *> allTiles { m_address,  m_uptime, m_clientCount, m_keyCount,  m_ops,
+                                       m_commands, m_memory, m_hitRatio,    m_evictions, m_limits };
     for (int i = 0; i < allTiles.size(); ++i)
         tiles->addWidget(allTiles[i], 0, i);
     layout->addLayout(tiles);
@@ -194,10 +199,12 @@ QWidget *MainWindow::createClientsTab()
     m_clientsView->horizontalHeader()->resizeSection(ClientsModel::Address, 150);
     // Narrow numeric columns leave room for the name and subscriptions without scrolling.
     for (const auto &[column, width] :
-         { std::pair { ClientsModel::Id, 60 }, std::pair { ClientsModel::Name, 150 },
-           std::pair { ClientsModel::Age, 70 }, std::pair { ClientsModel::Idle, 70 },
+         { std::pair { ClientsModel::Id, 60 }, std::pair { ClientsModel::Name, 130 },
+           std::pair { ClientsModel::Age, 60 }, std::pair { ClientsModel::Idle, 60 },
            std::pair { ClientsModel::Db, 40 }, std::pair { ClientsModel::Flags, 50 },
-           std::pair { ClientsModel::Subscriptions, 130 } })
+           std::pair { ClientsModel::Subscriptions, 110 }, std::pair { ClientsModel::BytesIn, 90 },
+           std::pair { ClientsModel::BytesOut, 90 }, std::pair { ClientsModel::QueryBuffer, 70 },
+           std::pair { ClientsModel::OutputMemory, 70 } })
         m_clientsView->horizontalHeader()->resizeSection(column, width);
     layout->addWidget(m_clientsView);
     connect(disconnect, &QPushButton::clicked, this, &MainWindow::disconnectSelectedClient);
@@ -409,6 +416,39 @@ void MainWindow::createMenus()
     server->addAction(tr("Flush all databases…"), this, &MainWindow::flushAll);
 }
 
+void MainWindow::applyLimits(const ServerSnapshot &s)
+{
+    if (s.maxMemory > 0) {
+        m_memory->setValue(Formatting::bytes(s.usedMemory),
+                           tr("of %1 · %2")
+                                   .arg(Formatting::bytes(s.maxMemory),
+                                        QString::fromLatin1(s.maxMemoryPolicy)));
+        m_memoryChart->setCeiling(double(s.maxMemory),
+                                  tr("maxmemory %1").arg(Formatting::bytes(s.maxMemory)));
+    } else {
+        m_memory->setValue(Formatting::bytes(s.usedMemory));
+        m_memoryChart->setCeiling(0, QString());
+    }
+    // The rate is taken over a second or more, whatever the snapshot rate; a counter that went
+    // down was reset (CONFIG RESETSTAT, another server) and gives no rate.
+    const qint64 evicted = qint64(s.evictedKeys);
+    const bool restart = m_lastEvicted < 0 || evicted < m_lastEvicted;
+    if (restart || s.timeMs - m_lastEvictedMs >= 1000) {
+        const double perSecond = restart
+                ? 0
+                : double(evicted - m_lastEvicted) * 1000.0 / double(s.timeMs - m_lastEvictedMs);
+        m_lastEvicted = evicted;
+        m_lastEvictedMs = s.timeMs;
+        m_evictions->setValue(Formatting::rate(perSecond),
+                              tr("%1 evicted").arg(Formatting::count(s.evictedKeys)));
+    }
+    const QString closed = s.clientsClosedByLimits < 0
+            ? tr("n/a")
+            : Formatting::count(quint64(s.clientsClosedByLimits));
+    m_limits->setValue(tr("%1 / %2").arg(Formatting::count(s.rejectedConnections), closed),
+                       tr("rejected / limits"));
+}
+
 void MainWindow::applySnapshot(const ServerSnapshot &s)
 {
     ++m_snapshots;
@@ -420,7 +460,7 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
     m_keyCount->setValue(Formatting::count(quint64(s.totalKeys)));
     m_ops->setValue(Formatting::rate(s.opsPerSecond));
     m_commands->setValue(Formatting::count(s.totalCommands));
-    m_memory->setValue(Formatting::bytes(s.usedMemory));
+    applyLimits(s);
     const quint64 lookups = s.keyspaceHits + s.keyspaceMisses;
     m_hitRatio->setValue(
             lookups ? QStringLiteral("%1 %").arg(100.0 * double(s.keyspaceHits) / double(lookups),
@@ -507,6 +547,7 @@ void MainWindow::setSource(DashboardSource *source)
     m_memoryView->clear();
     m_channelsView->clear();
     m_keyCounts.clear();
+    m_lastEvicted = -1;
     m_sourceState = source->isConnected() ? tr("connected") : tr("connecting…");
     setWindowTitle(tr("qkv dashboard - %1").arg(source->description()));
     updateStatus();

@@ -51,6 +51,10 @@ public:
     MemoryView *memoryView() const { return m_memoryView; }
     ChannelsView *channelsView() const { return m_channelsView; }
     int snapshotsReceived() const { return m_snapshots; }
+    const StatTile *memoryTile() const { return m_memory; }
+    const StatTile *evictionsTile() const { return m_evictions; }
+    const StatTile *limitsTile() const { return m_limits; }
+    const SparkChart *memoryChart() const { return m_memoryChart; }
     DashboardSource *source() const { return m_source; }
 
     // Takes its data from source from now on (not owned), forgetting what the previous one
@@ -114,6 +118,7 @@ private:
     // The Keys tab shows its first page as soon as it is shown (and again after a reconnect).
     void showFirstKeysPage();
     void applySlowLog(const ServerSnapshot &snapshot);
+    void applyLimits(const ServerSnapshot &snapshot);
 
     StatTile *m_address;
     StatTile *m_uptime;
@@ -123,6 +128,8 @@ private:
     StatTile *m_commands;
     StatTile *m_memory;
     StatTile *m_hitRatio;
+    StatTile *m_evictions;
+    StatTile *m_limits;
     SparkChart *m_opsChart;
     SparkChart *m_clientsChart;
     SparkChart *m_memoryChart;
@@ -181,6 +188,9 @@ private:
     QString m_keyCounts;
     bool m_keysLoaded = false;
     qint64 m_lastChartSecond = 0;
+    // evicted_keys when the evictions rate was last taken, and when (-1: not yet).
+    qint64 m_lastEvicted = -1;
+    qint64 m_lastEvictedMs = 0;
     qint64 m_lastKeysRefresh = 0;
     int m_snapshots = 0;
 };

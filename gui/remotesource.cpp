@@ -44,6 +44,8 @@ ClientRow clientRow(const QHash<QByteArray, QByteArray> &f)
     row.channels = f.value("sub").toLongLong();
     row.patterns = f.value("psub").toLongLong();
     row.shardChannels = f.value("ssub").toLongLong();
+    row.queryBuffer = f.value("qbuf").toLongLong();
+    row.outputMemory = f.value("omem").toLongLong();
     return row;
 }
 
@@ -268,6 +270,10 @@ void RemoteSource::buildSnapshot(const QList<Reply> &replies, const QList<Reply>
     s.totalCommands = quint64(number("total_commands_processed"));
     s.totalConnections = quint64(number("total_connections_received"));
     s.usedMemory = number("used_memory");
+    s.maxMemory = number("maxmemory");
+    s.maxMemoryPolicy = m_info.value("maxmemory_policy");
+    s.evictedKeys = quint64(number("evicted_keys"));
+    s.rejectedConnections = quint64(number("rejected_connections"));
     s.keyspaceHits = quint64(number("keyspace_hits"));
     s.keyspaceMisses = quint64(number("keyspace_misses"));
     s.inputKbps = m_info.value("instantaneous_input_kbps").toDouble();

@@ -17,6 +17,15 @@ void SparkChart::setSecondSeries(const QString &name, const QColor &color)
     m_colors[1] = color;
 }
 
+void SparkChart::setCeiling(double value, const QString &label)
+{
+    if (value == m_ceiling && label == m_ceilingLabel)
+        return;
+    m_ceiling = value;
+    m_ceilingLabel = label;
+    update();
+}
+
 void SparkChart::addSample(double value, double second)
 {
     m_series[0].append(value);
@@ -45,11 +54,12 @@ void SparkChart::paintEvent(QPaintEvent *)
     p.drawText(text, Qt::AlignLeft | Qt::AlignTop, m_title);
 
     const int series = m_hasSecond ? 2 : 1;
-    double peak = 1;
+    double dataPeak = 1;
     for (int s = 0; s < series; ++s) {
         for (double v : m_series[s])
-            peak = qMax(peak, v);
+            dataPeak = qMax(dataPeak, v);
     }
+    const double peak = qMax(dataPeak, m_ceiling);
     QString current;
     for (int s = 0; s < series; ++s) {
         const double last = m_series[s].isEmpty() ? 0 : m_series[s].last();
@@ -64,7 +74,19 @@ void SparkChart::paintEvent(QPaintEvent *)
     const QRectF plot = frame.adjusted(8, 26, -8, -8);
     p.setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DotLine));
     p.drawLine(plot.topLeft(), plot.topRight());
-    p.drawText(plot.adjusted(2, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop, m_format(peak));
+    // The limit's own label stands for the top of the scale when the limit is at or near it.
+    const double ceilingY = plot.bottom() - plot.height() * m_ceiling / peak;
+    if (m_ceiling <= 0 || ceilingY > plot.top() + p.fontMetrics().height() + 2)
+        p.drawText(plot.adjusted(2, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop, m_format(peak));
+    if (m_ceiling > 0) {
+        const QColor limit(0xef, 0x6c, 0x6c);
+        p.setPen(QPen(limit, 1, Qt::DashLine));
+        p.drawLine(QPointF(plot.left(), ceilingY), QPointF(plot.right(), ceilingY));
+        p.setPen(limit);
+        p.drawText(
+                QRectF(plot.left() + 2, ceilingY + 2, plot.width() - 4, plot.bottom() - ceilingY),
+                Qt::AlignLeft | Qt::AlignTop, m_ceilingLabel);
+    }
 
     for (int s = series - 1; s >= 0; --s) {
         // Short histories use a one-minute axis, so a fresh chart is not a sliver.

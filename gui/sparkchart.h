@@ -18,6 +18,10 @@ public:
     SparkChart(const QString &title, Formatter formatter, QWidget *parent = nullptr);
     void setSecondSeries(const QString &name, const QColor &color);
     void setSeriesName(const QString &name) { m_names[0] = name; }
+    // A limit drawn as a dashed line with label (maxmemory); 0 draws none. The scale always
+    // takes it in, so the series shows how close it runs to the limit.
+    void setCeiling(double value, const QString &label);
+    double ceiling() const { return m_ceiling; }
     void addSample(double value, double second = 0);
     int sampleCount() const { return int(m_series[0].size()); }
     QSize sizeHint() const override { return { 260, 110 }; }
@@ -39,4 +43,6 @@ private:
     QString m_names[2];
     QColor m_colors[2] = { QColor(0x4f, 0xc3, 0xf7), QColor(0xff, 0xb7, 0x4d) };
     bool m_hasSecond = false;
+    double m_ceiling = 0;
+    QString m_ceilingLabel;
 };

@@ -32,3 +32,8 @@ QString StatTile::value() const
 {
     return m_value->text();
 }
+
+QString StatTile::detail() const
+{
+    return m_detail->text();
+}

@@ -12,6 +12,7 @@ public:
     explicit StatTile(const QString &caption, QWidget *parent = nullptr);
     void setValue(const QString &value, const QString &detail = QString());
     QString value() const;
+    QString detail() const;
 
 private:
     QLabel *m_value;

@@ -13,12 +13,15 @@
 #                                         selected (docs/dashboard-channels.png)
 #   scripts/screenshot.sh --latency [OUT] the Latency tab with the latency monitor's events
 #                                         charted (docs/dashboard-latency.png)
+#   scripts/screenshot.sh --limits [OUT]  the overview with maxmemory set and keys evicted, and
+#                                         a client closed over client-query-buffer-limit
+#                                         (docs/dashboard-limits.png)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 server=${QKV_SERVER:-$root/build/server/qkv-server}
 dashboard=${QKV_DASHBOARD:-$root/build/gui/qkv-dashboard}
 mode=overview
-if [[ "${1:-}" =~ ^--(values|remote|channels|latency)$ ]]; then
+if [[ "${1:-}" =~ ^--(values|remote|channels|latency|limits)$ ]]; then
     mode=${1#--}
     shift
 fi
@@ -27,7 +30,7 @@ if [[ $mode == values ]]; then
     export QKV_SCREENSHOT_KEY=${QKV_SCREENSHOT_KEY:-leaderboard}
 elif [[ $mode == remote ]]; then
     out=${1:-$root/docs/dashboard-remote.png}
-elif [[ $mode == channels || $mode == latency ]]; then
+elif [[ $mode == channels || $mode == latency || $mode == limits ]]; then
     out=${1:-$root/docs/dashboard-$mode.png}
 else
     out=${1:-$root/docs/dashboard.png}
@@ -50,7 +53,10 @@ if [[ $mode == remote ]]; then
     pids+=($server_pid)
 else
     delay=10000
-    if [[ $mode == channels ]]; then
+    limits=()
+    if [[ $mode == limits ]]; then
+        limits=(--maxmemory 64mb --maxmemory-policy allkeys-lru)
+    elif [[ $mode == channels ]]; then
         delay=40000
         export QKV_SCREENSHOT_CHANNEL=chat:lobby
     elif [[ $mode == latency ]]; then
@@ -59,7 +65,7 @@ else
     fi
     QKV_SCREENSHOT="$out" QKV_SCREENSHOT_DELAY_MS=$delay \
         xvfb-run -a -s "-screen 0 1440x900x24" "$server" --port "$port" --log-file "" --save "" \
-            --dir "$(mktemp -d)" &
+            --dir "$(mktemp -d)" "${limits[@]}" &
     pids+=($!)
     for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 fi
@@ -113,8 +119,25 @@ except redis.exceptions.ConnectionError:
 PY
 pids+=($!)
 sleep 2
-# The benchmark's thousand keys go to db1, so db0's keys list shows the ones above.
-redis-benchmark -p "$port" --dbnum 1 -t set,get -n 5000000 -r 1000 -c 8 -q >/dev/null 2>&1 &
-pids+=($!)
+if [[ $mode == limits ]]; then
+    # More 4 KB values than maxmemory holds: the oldest are evicted all along. And one client
+    # sending a 2 MB argument over a 1 MB query buffer limit, closed for it.
+    redis-benchmark -p "$port" --dbnum 1 -t set -n 5000000 -r 1000000 -d 4096 -c 8 -q \
+        >/dev/null 2>&1 &
+    pids+=($!)
+    cli CONFIG SET client-query-buffer-limit 1mb
+    /usr/bin/python3 - "$port" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+try:
+    s.sendall(b"*2\r\n$4\r\nECHO\r\n$2000000\r\n" + b"x" * 1500000)
+except OSError:
+    pass  # closed by the server, as it should be
+PY
+else
+    # The benchmark's thousand keys go to db1, so db0's keys list shows the ones above.
+    redis-benchmark -p "$port" --dbnum 1 -t set,get -n 5000000 -r 1000 -c 8 -q >/dev/null 2>&1 &
+    pids+=($!)
+fi
 wait "${pids[0]}"
 echo "saved $out"

@@ -4,10 +4,12 @@
 // And the viewer's edits as the in-process dashboard sends them (Redis commands on a loopback
 // connection, DashboardSource), read back through the bridge: creation, an emptied key
 // deleted, WRONGTYPE, a list changed under the edit, WATCH told, a blocked client served.
+#include "commands/info.h"
 #include "common/respframe.h"
 #include "inprocesssource.h"
 #include "net/server.h"
 #include "observe/dashboardbridge.h"
+#include "store/evictionpolicy.h"
 #include "store/hashvalue.h"
 #include "store/keyspace.h"
 #include "store/listvalue.h"
@@ -196,6 +198,7 @@ private slots:
     void emptiedKeyIsDeleted();
     void editsTellWatchers();
     void createdListServesBlockedClient();
+    void snapshotShowsLimits();
 };
 
 void TestDashboardBridge::keysShowTypeSizeAndPreview()
@@ -661,6 +664,57 @@ void TestDashboardBridge::createdListServesBlockedClient()
     QCOMPARE(client.readAll(), served);
     // Served as BLPOP serves: the element went to the client and the emptied key with it.
     QCOMPARE(f.page("jobs").summary.type, QByteArray("none"));
+}
+
+// The figures of the dashboard's limits: maxmemory and its policy, keys evicted under it, a
+// client's pending query buffer in its row, and a client closed for going over
+// client-query-buffer-limit counted.
+void TestDashboardBridge::snapshotShowsLimits()
+{
+    Fixture f;
+    QString error;
+    QVERIFY2(f.server.listen(&error), qPrintable(error));
+    ServerConfig &config = f.server.config();
+    // A few megabytes above what this process uses already: the limit is of the whole process.
+    config.maxmemory = Info::usedMemory() + 4 * 1024 * 1024;
+    config.maxmemoryPolicy = EvictionPolicy::AllkeysLru;
+    config.queryBufferLimit = 1024 * 1024;
+    ServerSnapshot s = f.bridge.buildSnapshot();
+    QCOMPARE(s.maxMemory, config.maxmemory);
+    QCOMPARE(s.maxMemoryPolicy, QByteArray("allkeys-lru"));
+    QCOMPARE(s.evictedKeys, quint64(0));
+    QCOMPARE(s.clientsClosedByLimits, 0);
+
+    // 8 MB of values, twice what the limit leaves: keys are evicted.
+    QTcpSocket writer;
+    writer.connectToHost(QHostAddress::LocalHost, f.server.port());
+    QVERIFY(writer.waitForConnected(5000));
+    const QByteArray value(10000, 'v');
+    for (int i = 0; i < 800; ++i) {
+        writer.write("*3\r\n$3\r\nSET\r\n$" + QByteArray::number(numbered("key:", i).size())
+                     + "\r\n" + numbered("key:", i) + "\r\n$10000\r\n" + value + "\r\n");
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(f.bridge.buildSnapshot().evictedKeys > 0, 20000);
+    s = f.bridge.buildSnapshot();
+    QVERIFY(s.totalKeys < 800);
+    QVERIFY(s.usedMemory > 0);
+
+    // Half a 2 MB argument: its client's row shows the bytes waiting in its query buffer.
+    QTcpSocket sender;
+    sender.connectToHost(QHostAddress::LocalHost, f.server.port());
+    QVERIFY(sender.waitForConnected(5000));
+    sender.write("*2\r\n$4\r\nECHO\r\n$2000000\r\n" + QByteArray(512 * 1024, 'x'));
+    const auto pending = [&f] {
+        qint64 most = 0;
+        for (const ClientRow &row : f.bridge.buildSnapshot().clients)
+            most = qMax(most, row.queryBuffer);
+        return most;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pending() >= 512 * 1024, 10000);
+    // The rest of it goes over the 1 MB limit: the client is closed, and counted.
+    sender.write(QByteArray(1024 * 1024, 'x'));
+    QTRY_COMPARE_WITH_TIMEOUT(f.bridge.buildSnapshot().clientsClosedByLimits, 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(sender.state() != QAbstractSocket::ConnectedState, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestDashboardBridge)

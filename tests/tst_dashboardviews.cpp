@@ -7,9 +7,12 @@
 #include "clientsmodel.h"
 #include "infotext.h"
 #include "latencyview.h"
+#include "mainwindow.h"
 #include "memoryview.h"
 #include "redisurl.h"
 #include "serverview.h"
+#include "sparkchart.h"
+#include "stattile.h"
 
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
@@ -53,6 +56,8 @@ private slots:
     void latencyEvents();
     void memoryView();
     void clientsWithoutTotals();
+    void limitsTiles();
+    void clientBufferColumns();
 };
 
 void TestDashboardViews::parsesAddresses_data()
@@ -282,6 +287,78 @@ void TestDashboardViews::clientsWithoutTotals()
     QCOMPARE(model.index(0, ClientsModel::Commands).data().toString(), QStringLiteral("5"));
     QCOMPARE(model.index(1, ClientsModel::Commands).data().toString(), QStringLiteral("-"));
     QCOMPARE(model.index(1, ClientsModel::BytesIn).data().toString(), QStringLiteral("-"));
+}
+
+// Memory against maxmemory (plain without one), evictions per second from the counter's
+// difference over a second, rejected connections and clients closed by limits ("n/a" when
+// the server does not count them).
+void TestDashboardViews::limitsTiles()
+{
+    MainWindow window;
+    ServerSnapshot s;
+    s.timeMs = 1000000;
+    s.usedMemory = 74 * 1024 * 1024;
+    s.evictedKeys = 1000;
+    window.applySnapshot(s);
+    QCOMPARE(window.memoryTile()->value(), QStringLiteral("74.0 MB"));
+    QCOMPARE(window.memoryTile()->detail(), QString());
+    QCOMPARE(window.memoryChart()->ceiling(), 0.0);
+    QCOMPARE(window.limitsTile()->value(), QStringLiteral("0 / n/a"));
+
+    s.maxMemory = 100 * 1024 * 1024;
+    s.maxMemoryPolicy = "allkeys-lru";
+    s.rejectedConnections = 3;
+    s.clientsClosedByLimits = 12;
+    window.applySnapshot(s);
+    QCOMPARE(window.memoryTile()->value(), QStringLiteral("74.0 MB"));
+    QCOMPARE(window.memoryTile()->detail(), QStringLiteral("of 100.0 MB · allkeys-lru"));
+    QCOMPARE(window.memoryChart()->ceiling(), 100.0 * 1024 * 1024);
+    QCOMPARE(window.limitsTile()->value(), QStringLiteral("3 / 12"));
+    // The first figure of the counter gives no rate; 500 more in two seconds are 250/s, and a
+    // snapshot half a second later leaves the rate as it was.
+    QCOMPARE(window.evictionsTile()->value(), QStringLiteral("0"));
+    s.timeMs += 2000;
+    s.evictedKeys = 1500;
+    window.applySnapshot(s);
+    QCOMPARE(window.evictionsTile()->value(), QStringLiteral("250"));
+    QCOMPARE(window.evictionsTile()->detail(), QStringLiteral("1,500 evicted"));
+    s.timeMs += 500;
+    s.evictedKeys = 1600;
+    window.applySnapshot(s);
+    QCOMPARE(window.evictionsTile()->value(), QStringLiteral("250"));
+    // A reset counter starts over.
+    s.timeMs += 1000;
+    s.evictedKeys = 0;
+    window.applySnapshot(s);
+    QCOMPARE(window.evictionsTile()->value(), QStringLiteral("0"));
+
+    s.maxMemory = 0;
+    window.applySnapshot(s);
+    QCOMPARE(window.memoryTile()->detail(), QString());
+    QCOMPARE(window.memoryChart()->ceiling(), 0.0);
+}
+
+void TestDashboardViews::clientBufferColumns()
+{
+    ClientsModel model;
+    ClientRow idle, busy;
+    idle.id = 1;
+    busy.id = 2;
+    busy.queryBuffer = 40 * 1024;
+    busy.outputMemory = 3 * 1024 * 1024 / 2;
+    model.update({ idle, busy });
+    QCOMPARE(model.headerData(ClientsModel::QueryBuffer, Qt::Horizontal).toString(),
+             QStringLiteral("Qbuf"));
+    QCOMPARE(model.headerData(ClientsModel::OutputMemory, Qt::Horizontal).toString(),
+             QStringLiteral("Omem"));
+    QCOMPARE(model.index(0, ClientsModel::QueryBuffer).data().toString(),
+             QStringLiteral("0 bytes"));
+    QCOMPARE(model.index(1, ClientsModel::QueryBuffer).data().toString(),
+             QStringLiteral("40.0 kB"));
+    QCOMPARE(model.index(1, ClientsModel::OutputMemory).data().toString(),
+             QStringLiteral("1.5 MB"));
+    QCOMPARE(model.index(1, ClientsModel::OutputMemory).data(ClientsModel::SortRole).toLongLong(),
+             busy.outputMemory);
 }
 
 QTEST_MAIN(TestDashboardViews)

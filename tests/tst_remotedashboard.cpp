@@ -14,6 +14,8 @@
 #include "memoryview.h"
 #include "redisurl.h"
 #include "serverview.h"
+#include "sparkchart.h"
+#include "stattile.h"
 #include "valuemodel.h"
 #include "valueviewer.h"
 
@@ -24,6 +26,7 @@
 #include <QStandardItemModel>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTest>
 
 namespace {
@@ -79,6 +82,8 @@ private slots:
     void watchesServer();
     void authenticates_data();
     void authenticates();
+    void showsLimits_data();
+    void showsLimits();
 };
 
 void TestRemoteDashboard::watchesServer_data()
@@ -285,6 +290,72 @@ void TestRemoteDashboard::authenticates()
     QCOMPARE(window.keysModel()->keyAt(0), QByteArray("in-two"));
     // Its own connections are named and hidden; the client is shown.
     QTRY_VERIFY(window.clientsModel()->rowCount() == 1);
+}
+
+void TestRemoteDashboard::showsLimits_data()
+{
+    watchesServer_data();
+}
+
+// From INFO and CLIENT LIST alone: memory against a maxmemory a few megabytes above what the
+// idle server uses, keys evicted under allkeys-lru, and a client's pending query buffer. Clients
+// closed by limits have no INFO field in Redis 7.0: "n/a".
+void TestRemoteDashboard::showsLimits()
+{
+    QFETCH(Kind, kind);
+    if (kind == Kind::Redis && ServerProcess::redisPath().isEmpty())
+        QSKIP("redis-server is not installed");
+    ServerProcess server;
+    QString error;
+    QVERIFY2(startServer(&server, kind, 0, &error), qPrintable(error));
+    RespClient client;
+    QVERIFY(client.connectTo(server.port()));
+    const QByteArray info = client.call({ "INFO", "memory" });
+    const qsizetype at = info.indexOf("used_memory:") + 12;
+    const qint64 limit = info.mid(at, info.indexOf('\r', at) - at).toLongLong() + 4 * 1024 * 1024;
+    QCOMPARE(client.call({ "CONFIG", "SET", "maxmemory", QByteArray::number(limit) }),
+             QByteArray("+OK\r\n"));
+    QCOMPARE(client.call({ "CONFIG", "SET", "maxmemory-policy", "allkeys-lru" }),
+             QByteArray("+OK\r\n"));
+    const QByteArray value(10000, 'v');
+    for (int i = 0; i < 800; ++i)
+        client.send({ "SET", "key:" + QByteArray::number(i), value });
+    for (int i = 0; i < 800; ++i)
+        QCOMPARE(client.readReply(), QByteArray("+OK\r\n"));
+    QTcpSocket sender;
+    sender.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(sender.waitForConnected(5000));
+    sender.write("*2\r\n$4\r\nECHO\r\n$200000\r\n" + QByteArray(50000, 'x'));
+    QVERIFY(sender.waitForBytesWritten(5000));
+
+    MainWindow window;
+    RedisUrl url;
+    url.port = server.port();
+    window.connectTo(url);
+    window.show();
+    const QString ceiling
+            = QLocale::c().formattedDataSize(limit, 1, QLocale::DataSizeTraditionalFormat);
+    QTRY_COMPARE(window.memoryTile()->detail(), QStringLiteral("of %1 · allkeys-lru").arg(ceiling));
+    QCOMPARE(window.memoryChart()->ceiling(), double(limit));
+    const qint64 evicted = window.evictionsTile()
+                                   ->detail()
+                                   .section(QLatin1Char(' '), 0, 0)
+                                   .remove(QLatin1Char(','))
+                                   .toLongLong();
+    QVERIFY2(evicted > 0, qPrintable(window.evictionsTile()->detail()));
+    QCOMPARE(window.limitsTile()->value(), QStringLiteral("0 / n/a"));
+    // The pending half-argument is in its client's qbuf.
+    const ClientsModel *clients = window.clientsModel();
+    const auto mostPending = [clients] {
+        qint64 most = 0;
+        for (int row = 0; row < clients->rowCount(); ++row)
+            most = qMax(most,
+                        clients->index(row, ClientsModel::QueryBuffer)
+                                .data(ClientsModel::SortRole)
+                                .toLongLong());
+        return most;
+    };
+    QTRY_VERIFY(mostPending() >= 50000);
 }
 
 QTEST_MAIN(TestRemoteDashboard)

@@ -140,6 +140,7 @@ void configResetstatCommand(Connection &c)
     stats.totalCommands = 0;
     stats.totalConnections = 0;
     stats.rejectedConnections = 0;
+    stats.clientsClosedByLimits = 0;
     stats.keyspaceHits = 0;
     stats.keyspaceMisses = 0;
     stats.netInputBytes = 0;

@@ -140,6 +140,7 @@ void Connection::readInput()
                 << "Closing client that reached max query buffer length:"
                 << QString::fromLatin1(ClientInfo::describe(*this, *this)) << "(qbuf initial bytes:"
                 << QString::fromLatin1(Repr::quoted(m_in.first(64)) + ')');
+        ++m_server.stats().clientsClosedByLimits;
         close("query buffer limit reached");
         return;
     }
@@ -713,6 +714,7 @@ bool Connection::closeIfOverOutputLimit(bool async)
                                                      QDateTime::currentMSecsSinceEpoch(),
                                                      &m_softLimitSinceMs))
         return false;
+    ++m_server.stats().clientsClosedByLimits;
     const QString info = QString::fromLatin1(ClientInfo::describe(*this, *this));
     if (async) {
         qCWarning(lcClients).noquote()

@@ -7,6 +7,8 @@
 #include "net/connection.h"
 #include "net/server.h"
 #include "pubsub/clientsubscriptions.h"
+#include "store/evictionpolicy.h"
+#include "store/evictor.h"
 #include "store/globmatch.h"
 #include "store/hashvalue.h"
 #include "store/keyspace.h"
@@ -348,6 +350,11 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     s.totalCommands = stats.totalCommands;
     s.totalConnections = stats.totalConnections;
     s.usedMemory = Info::usedMemory();
+    s.maxMemory = m_server->config().maxmemory;
+    s.maxMemoryPolicy = EvictionPolicies::name(m_server->config().maxmemoryPolicy);
+    s.evictedKeys = m_server->evictor().evictedKeys();
+    s.rejectedConnections = stats.rejectedConnections;
+    s.clientsClosedByLimits = qint64(stats.clientsClosedByLimits);
     s.keyspaceHits = stats.keyspaceHits;
     s.keyspaceMisses = stats.keyspaceMisses;
     s.inputKbps = stats.inputKbps();
@@ -373,6 +380,8 @@ ServerSnapshot DashboardBridge::buildSnapshot()
         row.bytesIn = c.bytesIn();
         row.bytesOut = c.bytesOut();
         row.flags = ClientInfo::flags(c);
+        row.queryBuffer = c.queryBufferSize();
+        row.outputMemory = c.outputListBytes();
         if (const ClientSubscriptions *subscriptions = c.subscriptionsIfAny()) {
             row.channels = subscriptions->channels.size();
             row.patterns = subscriptions->patterns.size();

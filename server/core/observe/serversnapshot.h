@@ -30,6 +30,8 @@ struct ClientRow
     qint64 channels = 0;      // sub=: channels subscribed to
     qint64 patterns = 0;      // psub=
     qint64 shardChannels = 0; // ssub=
+    qint64 queryBuffer = 0;   // qbuf=: bytes read but not yet executed
+    qint64 outputMemory = 0;  // omem=: replies queued beyond the fixed reply buffer
 };
 
 enum class ChannelKind : quint8 { Channel, Pattern, ShardChannel };
@@ -66,6 +68,11 @@ struct ServerSnapshot
     quint64 totalCommands = 0;
     quint64 totalConnections = 0;
     qint64 usedMemory = 0;
+    qint64 maxMemory = 0; // maxmemory (0: no limit) and its maxmemory-policy
+    QByteArray maxMemoryPolicy;
+    quint64 evictedKeys = 0;
+    quint64 rejectedConnections = 0;
+    qint64 clientsClosedByLimits = -1; // -1: the server does not say (Redis has no counter)
     quint64 keyspaceHits = 0;
     quint64 keyspaceMisses = 0;
     double inputKbps = 0;

@@ -19,6 +19,9 @@ public:
     quint64 totalCommands = 0;
     quint64 totalConnections = 0;
     quint64 rejectedConnections = 0;
+    // Clients closed for going over client-output-buffer-limit or client-query-buffer-limit:
+    // Redis 7.0 has no INFO field for it, so only the in-process dashboard shows it.
+    quint64 clientsClosedByLimits = 0;
     quint64 keyspaceHits = 0;
     quint64 keyspaceMisses = 0;
     quint64 netInputBytes = 0;

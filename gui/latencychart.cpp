@@ -1,5 +1,7 @@
 #include "latencychart.h"
 
+#include "sparkchart.h"
+
 #include <QDateTime>
 #include <QPainter>
 
@@ -47,15 +49,7 @@ QList<QPointF> LatencyChart::points(const QRectF &plot) const
 void LatencyChart::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
-    const QRectF frame = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
-    p.setPen(palette().color(QPalette::Mid));
-    p.setBrush(palette().color(QPalette::Base));
-    p.drawRoundedRect(frame, 6, 6);
-
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.9);
-    p.setFont(small);
+    const QRectF frame = SparkChart::paintFrame(&p, *this);
     const QRectF text = frame.adjusted(10, 6, -10, -4);
     p.setPen(palette().color(QPalette::Text));
     p.drawText(text, Qt::AlignLeft | Qt::AlignTop, QString::fromUtf8(m_event.name));

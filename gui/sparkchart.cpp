@@ -37,18 +37,23 @@ void SparkChart::addSample(double value, double second)
     update();
 }
 
+QRectF SparkChart::paintFrame(QPainter *painter, const QWidget &widget)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRectF frame = QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+    painter->setPen(widget.palette().color(QPalette::Mid));
+    painter->setBrush(widget.palette().color(QPalette::Base));
+    painter->drawRoundedRect(frame, 6, 6);
+    QFont small = widget.font();
+    small.setPointSizeF(widget.font().pointSizeF() * 0.9);
+    painter->setFont(small);
+    return frame;
+}
+
 void SparkChart::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
-    const QRectF frame = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
-    p.setPen(palette().color(QPalette::Mid));
-    p.setBrush(palette().color(QPalette::Base));
-    p.drawRoundedRect(frame, 6, 6);
-
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.9);
-    p.setFont(small);
+    const QRectF frame = paintFrame(&p, *this);
     p.setPen(palette().color(QPalette::PlaceholderText));
     const QRectF text = frame.adjusted(10, 6, -10, 0);
     p.drawText(text, Qt::AlignLeft | Qt::AlignTop, m_title);

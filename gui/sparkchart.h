@@ -32,6 +32,9 @@ public:
     // scaled so that peak touches its top, on an axis of `span` samples.
     static void paintSeries(QPainter *painter, const QRectF &plot, const QList<double> &values,
                             double peak, double span, const QColor &color);
+    // The card every chart is drawn on (this one and the latency charts): a rounded frame in
+    // widget's palette, the painter left with the charts' smaller font. Returns the frame.
+    static QRectF paintFrame(QPainter *painter, const QWidget &widget);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

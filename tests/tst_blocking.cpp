@@ -1159,6 +1159,21 @@ void TestBlocking::scenario_data()
         call(0, { "XADD", "s", "1-1", "b", "2" }),
         read(1),
     };
+    // A timeout whose end is past LLONG_MAX wraps negative in Redis: the client waits for ever.
+    QTest::newRow("timeouts past the end of time") << Scenario {
+        block(1, { "XREAD", "BLOCK", "9223372036854775000", "STREAMS", "s", "$" }),
+        stillBlocked(1),
+        call(0, { "XADD", "s", "1-1", "a", "1" }),
+        read(1),
+        block(1, { "WAIT", "1", "9223372036854775807" }),
+        stillBlocked(1),
+        call(0, { "CLIENT", "UNBLOCK", "$id1" }),
+        read(1),
+        block(1, { "BLPOP", "k", "9223372036854775" }),
+        stillBlocked(1),
+        call(0, { "RPUSH", "k", "a" }),
+        read(1),
+    };
     QTest::newRow("xread timeout") << Scenario {
         call(1, { "XREAD", "BLOCK", "100", "STREAMS", "s", "$" }),
         call(0, { "XADD", "s", "1-1", "a", "1" }),

@@ -194,6 +194,23 @@ bool expireTimeOrReply(Connection &c, QByteArrayView text, bool seconds, bool re
     return true;
 }
 
+namespace {
+
+// The tail of both timeout parsers: milliseconds from now to an absolute time, 0 staying 0.
+bool absoluteTimeoutOrReply(Connection &c, long long ms, qint64 *timeoutAt)
+{
+    if (ms < 0) {
+        c.reply().error("ERR timeout is negative");
+        return false;
+    }
+    // A sum past LLONG_MAX wraps negative in Redis: a blocked client is never timed out, and
+    // a pause ends at once. 0 means both here.
+    *timeoutAt = ms == 0 || ms > LLONG_MAX - c.now() ? 0 : ms + c.now();
+    return true;
+}
+
+} // namespace
+
 bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt)
 {
     long double seconds = 0;
@@ -207,13 +224,17 @@ bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt)
     const long long value = ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L
             ? static_cast<long long>(ms)
             : LLONG_MIN;
-    if (value < 0) {
-        c.reply().error("ERR timeout is negative");
+    return absoluteTimeoutOrReply(c, value, timeoutAt);
+}
+
+bool parseMillisecondTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt)
+{
+    long long value = 0;
+    if (!Numbers::toLongLong(text, &value)) {
+        c.reply().error("ERR timeout is not an integer or out of range");
         return false;
     }
-    // A sum past LLONG_MAX wraps negative in Redis, and such a client is never timed out.
-    *timeoutAt = value == 0 || value > LLONG_MAX - c.now() ? 0 : value + c.now();
-    return true;
+    return absoluteTimeoutOrReply(c, value, timeoutAt);
 }
 
 void replySyntaxError(Connection &c)

@@ -85,6 +85,11 @@ void replyInvalidExpireTime(Connection &c);
 // 0. Replies "-ERR timeout is not a float or out of range" / "-ERR timeout is negative".
 bool parseBlockTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt);
 
+// A timeout in milliseconds, as Redis 7.0's getTimeoutFromObjectOrReply reads it for WAIT,
+// XREAD BLOCK and CLIENT PAUSE: an integer; *timeoutAt is absolute, or 0 for 0. Replies
+// "-ERR timeout is not an integer or out of range" / "-ERR timeout is negative".
+bool parseMillisecondTimeout(Connection &c, QByteArrayView text, qint64 *timeoutAt);
+
 // The end of a STORE variant (SINTERSTORE, ZUNIONSTORE, SORT ... STORE...): a non-empty result
 // replaces destination (Redis's setKey, the TTL goes) and the command's event is notified (of
 // KeyspaceEvents class eventClass); an empty one (null) deletes destination, notified as "del"

@@ -414,18 +414,11 @@ void clientPauseCommand(Connection &c)
             return;
         }
     }
-    long long timeout = 0;
-    if (!Numbers::toLongLong(c.arg(2), &timeout)) {
-        c.reply().error("ERR timeout is not an integer or out of range");
+    qint64 end = 0;
+    if (!parseMillisecondTimeout(c, c.arg(2), &end))
         return;
-    }
-    if (timeout < 0) {
-        c.reply().error("ERR timeout is negative");
-        return;
-    }
-    // Saturates where Redis would overflow: a pause that long never ends by itself anyway.
-    const qint64 end = timeout > LLONG_MAX - c.now() ? LLONG_MAX : c.now() + timeout;
-    c.server().pauseClients(end, mode);
+    // 0 (a zero timeout, or one whose end wraps in Redis) is a pause that ends at once.
+    c.server().pauseClients(end == 0 ? c.now() : end, mode);
     c.reply().ok();
 }
 

@@ -71,15 +71,9 @@ void waitCommand(Connection &c)
         c.reply().error("ERR value is not an integer or out of range");
         return;
     }
-    long long timeout = 0;
-    if (!Numbers::toLongLong(c.arg(2), &timeout)) {
-        c.reply().error("ERR timeout is not an integer or out of range");
+    qint64 timeoutAt = 0;
+    if (!parseMillisecondTimeout(c, c.arg(2), &timeoutAt))
         return;
-    }
-    if (timeout < 0) {
-        c.reply().error("ERR timeout is negative");
-        return;
-    }
     constexpr long long acknowledged = 0;
     if (acknowledged >= replicas || c.isInExec()) {
         c.reply().integer(acknowledged);
@@ -87,8 +81,7 @@ void waitCommand(Connection &c)
     }
     BlockRequest request;
     request.type = ValueType::String; // no key to wait for
-    // A sum past LLONG_MAX wraps negative in Redis, and such a client is never timed out.
-    request.timeoutAt = timeout == 0 || timeout > LLONG_MAX - c.now() ? 0 : c.now() + timeout;
+    request.timeoutAt = timeoutAt;
     request.timedOut = [](Connection &client) { client.reply().integer(acknowledged); };
     c.block(std::move(request));
 }

@@ -397,25 +397,6 @@ void xsetidCommand(Connection &c)
 
 // ---- XREAD and XREADGROUP (Redis's xreadCommand) ----
 
-// Redis's getTimeoutFromObjectOrReply in milliseconds: *timeoutAt absolute, 0 for ever.
-bool parseBlockMilliseconds(Connection &c, QByteArrayView text, qint64 *timeoutAt)
-{
-    long long ms = 0;
-    if (!parseRangeOrReply(c, text, LLONG_MIN, LLONG_MAX,
-                           "timeout is not an integer or out of range", &ms))
-        return false;
-    if (ms < 0) {
-        c.reply().error("ERR timeout is negative");
-        return false;
-    }
-    if (ms > 0 && ms > LLONG_MAX - c.now()) {
-        c.reply().error("ERR timeout is out of range");
-        return false;
-    }
-    *timeoutAt = ms > 0 ? c.now() + ms : 0;
-    return true;
-}
-
 // A blocked XREAD or XREADGROUP offered key (Redis 7.0's serveClientsBlockedOnStreamKey and
 // unblockDeletedStreamReadgroupClients).
 bool wakeStreamReader(Connection &c, const BlockRequest &request, QByteArrayView key,
@@ -491,7 +472,7 @@ bool parseReadOptions(Connection &c, bool xreadgroup, ReadOptions *o)
                 return false;
             }
             ++i;
-            if (!parseBlockMilliseconds(c, c.arg(i), &o->timeoutAt))
+            if (!parseMillisecondTimeout(c, c.arg(i), &o->timeoutAt))
                 return false;
         } else if (argIs(opt, "COUNT") && more) {
             ++i;

@@ -197,12 +197,12 @@ AclStore::replaceUsers(std::vector<std::unique_ptr<AclUser>> users)
     return removed;
 }
 
-QByteArray AclStore::fileText() const
+QByteArrayList AclStore::userLines() const
 {
-    QByteArray text;
+    QByteArrayList lines;
     for (const auto &entry : m_users)
-        text += "user " + entry.first + ' ' + entry.second->describe() + '\n';
-    return text;
+        lines.append("user " + entry.first + ' ' + entry.second->describe());
+    return lines;
 }
 
 void AclStore::logDenial(const Connection &c, AclSelector::Verdict verdict, const char *context,

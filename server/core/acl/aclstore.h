@@ -4,6 +4,7 @@
 #include "acluser.h"
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QByteArrayView>
 #include <QString>
 
@@ -47,8 +48,9 @@ public:
     // Replaces every user but the default one's object, which takes the loaded default's
     // rules; returns the users removed (their connections must be closed).
     std::vector<std::unique_ptr<AclUser>> replaceUsers(std::vector<std::unique_ptr<AclUser>> users);
-    // ACL SAVE's text: one ACL LIST line per user.
-    QByteArray fileText() const;
+    // "user <name> <rules>" for every user, by name: ACL LIST's reply, ACL SAVE's file and
+    // CONFIG REWRITE's user lines.
+    QByteArrayList userLines() const;
 
     // ACL LOG: a denial of what client c asked (context "toplevel", "multi" or "lua").
     AclLog &log() { return m_log; }

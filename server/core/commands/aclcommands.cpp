@@ -95,10 +95,10 @@ void aclDeluserCommand(Connection &c)
 
 void aclListCommand(Connection &c)
 {
-    const auto &users = c.server().acl().users();
-    c.reply().arrayHeader(qsizetype(users.size()));
-    for (const auto &entry : users)
-        c.reply().bulk(QByteArray("user " + entry.first + ' ' + entry.second->describe()));
+    const QByteArrayList lines = c.server().acl().userLines();
+    c.reply().arrayHeader(lines.size());
+    for (const QByteArray &line : lines)
+        c.reply().bulk(line);
 }
 
 void aclUsersCommand(Connection &c)
@@ -256,8 +256,8 @@ void aclSaveCommand(Connection &c)
         return;
     }
     QSaveFile file(server.config().aclFile);
-    if (!file.open(QIODevice::WriteOnly) || file.write(server.acl().fileText()) < 0
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(server.acl().userLines().join('\n') + '\n') < 0 || !file.commit()) {
         c.reply().error("ERR There was an error trying to save the ACLs. Please check the server "
                         "logs for more information");
         return;

@@ -124,7 +124,7 @@ void configRewriteCommand(Connection &c)
         return;
     }
     QString error;
-    if (!ConfigFile::rewrite(path, c.server().config(), &error)) {
+    if (!ConfigFile::rewrite(path, c.server().config(), c.server().acl().userLines(), &error)) {
         qCWarning(lcServer).noquote() << "CONFIG REWRITE failed:" << error;
         c.reply().error("ERR Rewriting config file: " + error.toUtf8());
         return;

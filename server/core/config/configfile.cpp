@@ -115,6 +115,20 @@ bool applyText(const QByteArray &text, ServerConfig *config, QStringList *warnin
 }
 
 // The lines CONFIG REWRITE writes for parameter (Redis's rewriteConfig*Option).
+constexpr char UserDirective[] = "user";
+
+// Redis's rewriteConfigFormatMemory: the largest unit that divides the byte count.
+QByteArray memoryText(unsigned long long bytes)
+{
+    constexpr unsigned long long Kb = 1024;
+    for (const auto &[unit, size] :
+         { std::pair { "gb", Kb * Kb * Kb }, { "mb", Kb * Kb }, { "kb", Kb } }) {
+        if (bytes && bytes % size == 0)
+            return QByteArray::number(bytes / size) + unit;
+    }
+    return QByteArray::number(bytes);
+}
+
 QList<QByteArray> valueLines(const ConfigParameter &parameter, const ServerConfig &config)
 {
     const QByteArray name(parameter.name);
@@ -131,15 +145,18 @@ QList<QByteArray> valueLines(const ConfigParameter &parameter, const ServerConfi
     }
     case ConfigStyle::Quoted:
     case ConfigStyle::Always: return { name + ' ' + Repr::quoted(value) };
-    case ConfigStyle::Memory: {
-        const long long bytes = value.toLongLong();
-        constexpr long long Kb = 1024;
-        for (const auto &[unit, size] :
-             { std::pair { "gb", Kb * Kb * Kb }, { "mb", Kb * Kb }, { "kb", Kb } }) {
-            if (bytes && bytes % size == 0)
-                return { name + ' ' + QByteArray::number(bytes / size) + unit };
+    case ConfigStyle::Memory: return { name + ' ' + memoryText(value.toULongLong()) };
+    case ConfigStyle::List: return { name + ' ' + (value.isEmpty() ? "\"\"" : value) };
+    case ConfigStyle::PerClientClass: {
+        QList<QByteArray> lines;
+        for (const ClientClass kind :
+             { ClientClass::Normal, ClientClass::Replica, ClientClass::PubSub }) {
+            const OutputBufferLimit &limit = config.outputBufferLimits.of(kind);
+            lines.append(name + ' ' + OutputBufferLimits::className(kind) + ' '
+                         + memoryText(limit.hardBytes) + ' ' + memoryText(limit.softBytes) + ' '
+                         + QByteArray::number(limit.softSeconds));
         }
-        return { name + ' ' + value };
+        return lines;
     }
     case ConfigStyle::Plain: break;
     }
@@ -172,7 +189,8 @@ bool applyFile(const QString &path, ServerConfig *config, QStringList *warnings,
     return applyPath(path, config, warnings, error, 0, &saveSeen);
 }
 
-bool rewrite(const QString &path, const ServerConfig &config, QString *error)
+bool rewrite(const QString &path, const ServerConfig &config, const QByteArrayList &userLines,
+             QString *error)
 {
     // Redis's rewriteConfigReadOldFile: every line kept (trimmed), and for each parameter the
     // line numbers that set it, to be reused in order.
@@ -198,6 +216,8 @@ bool rewrite(const QString &path, const ServerConfig &config, QString *error)
         const ConfigParameter *parameter = ConfigTable::find(argv[0]);
         if (parameter && parameter->set)
             parameterLines[parameter->name].append(i);
+        else if (argv[0].toLower() == UserDirective)
+            parameterLines[UserDirective].append(i);
     }
     // Redis's rewriteConfigRewriteLine: reuse the parameter's next old line, else append
     // (when the value is not the default) after the signature.
@@ -219,11 +239,24 @@ bool rewrite(const QString &path, const ServerConfig &config, QString *error)
     for (const ConfigParameter &parameter : ConfigTable::parameters()) {
         if (!parameter.set)
             continue;
-        const bool force = parameter.style == ConfigStyle::Always
-                || parameter.style == ConfigStyle::Save
-                || parameter.value(config) != parameter.value(defaults);
-        for (const QByteArray &line : valueLines(parameter, config))
-            rewriteLine(parameter.name, line, force);
+        const bool always = parameter.style == ConfigStyle::Always
+                || parameter.style == ConfigStyle::Save || parameter.style == ConfigStyle::List;
+        const bool differs = parameter.value(config) != parameter.value(defaults);
+        const QList<QByteArray> lines = valueLines(parameter, config);
+        // A class's line of its own is written when that class differs from its default.
+        const QList<QByteArray> defaultLines = parameter.style == ConfigStyle::PerClientClass
+                ? valueLines(parameter, defaults)
+                : QList<QByteArray>();
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const bool lineDiffers = defaultLines.isEmpty() ? differs : lines[i] != defaultLines[i];
+            rewriteLine(parameter.name, lines[i], always || lineDiffers);
+        }
+    }
+    // Redis's rewriteConfigUserOption: the users go to the file unless an aclfile keeps them,
+    // in which case the file's user lines are dropped.
+    if (config.aclFile.isEmpty()) {
+        for (const QByteArray &line : userLines)
+            rewriteLine(UserDirective, line, true);
     }
     // Lines left over of a parameter just written (a second maxclients) are blanked.
     for (const auto &[name, left] : parameterLines) {

@@ -327,7 +327,7 @@ const std::vector<ConfigParameter> &parameters()
           [](ServerConfig &config, QByteArrayView text) {
               return config.outputBufferLimits.set(text);
           },
-          ConfigFlag::MultiArg },
+          ConfigFlag::MultiArg, nullptr, ConfigStyle::PerClientClass },
         immutableInt("port", 0, 65535, &ServerConfig::port),
         // Redis listens on every address given; qkv on the first (a leading '-' marks an
         // optional address in Redis and is dropped).
@@ -402,7 +402,7 @@ const std::vector<ConfigParameter> &parameters()
               ServerConfig::parsePercentiles(text, &config.latencyTrackingPercentiles, &error);
               return error;
           },
-          ConfigFlag::MultiArg },
+          ConfigFlag::MultiArg, nullptr, ConfigStyle::List },
         integerParameter("tracking-table-max-keys", nullptr, 0, LLONG_MAX,
                          &ServerConfig::trackingTableMaxKeys),
         integerParameter("busy-reply-threshold", "lua-time-limit", 0, LLONG_MAX,

@@ -37,6 +37,10 @@ enum class ConfigStyle : quint8 {
     Memory, // a byte count: with the largest unit that divides it (1gb, 64mb, 4kb)
     Save,   // one `save <seconds> <changes>` line per rule, `save ""` for none
     Always, // Quoted, and written even when it has the default value (dir)
+    List,   // words, written even when default, "" when there are none (percentiles)
+    // One line per class of client, each written when it differs from its class's default
+    // (client-output-buffer-limit)
+    PerClientClass,
 };
 
 // Sets a parameter from its text; returns Redis's error text, empty on success.

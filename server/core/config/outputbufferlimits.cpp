@@ -60,11 +60,16 @@ QByteArray OutputBufferLimits::set(QByteArrayView text)
     return QByteArray();
 }
 
+const char *OutputBufferLimits::className(ClientClass c)
+{
+    return ClassNames[size_t(c)];
+}
+
 QByteArray OutputBufferLimits::toString() const
 {
     QByteArrayList parts;
     for (size_t i = 0; i < limits.size(); ++i) {
-        parts << ClassNames[i] << QByteArray::number(limits[i].hardBytes)
+        parts << className(ClientClass(i)) << QByteArray::number(limits[i].hardBytes)
               << QByteArray::number(limits[i].softBytes)
               << QByteArray::number(limits[i].softSeconds);
     }

@@ -26,6 +26,8 @@ struct OutputBufferLimits
                                                 { 32ULL * 1024 * 1024, 8ULL * 1024 * 1024, 60 } } };
 
     const OutputBufferLimit &of(ClientClass c) const { return limits[size_t(c)]; }
+    // CONFIG GET's and CONFIG REWRITE's name of the class: "normal", "slave" or "pubsub".
+    static const char *className(ClientClass c);
 
     // CONFIG SET's syntax: "<class> <hard> <soft> <seconds>..." split on single spaces, the
     // classes given changed, the others kept; all or nothing. Returns Redis's error text, empty

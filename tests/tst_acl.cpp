@@ -1,7 +1,8 @@
 // ACL users against a running qkv-server: permission checks compared with redis-server (same
 // rules, same command, same reply bytes), clients of a deleted user disconnected, the ACL log's
 // fields, passwords kept out of MONITOR and the slow log, users from the configuration file and
-// from an aclfile with ACL LOAD and ACL SAVE.
+// from an aclfile with ACL LOAD and ACL SAVE, and acl-pubsub-default given at start-up, compared
+// with redis-server.
 #include "common/respclient.h"
 #include "common/serverprocess.h"
 
@@ -49,8 +50,16 @@ private slots:
     void requirepassIsTheDefaultPassword();
     void usersFromConfigFile();
     void aclFileLoadAndSave();
+    void pubsubDefaultFromConfigFile();
+    void pubsubDefaultForLoadedUsers();
 
 private:
+    // Starts a qkv-server and a redis-server with arguments, where "<file>" stands for a file
+    // named fileName holding fileText in each server's own directory, and gives check a client
+    // of each (qkv's first).
+    template<typename Check>
+    void compareStarted(const QStringList &arguments, const QByteArray &fileName,
+                        const QByteArray &fileText, Check check);
     // The reply of command run as a fresh user with rules, on the server at port.
     static QByteArray runAs(quint16 port, const QByteArrayList &rules,
                             const QByteArrayList &command);
@@ -360,6 +369,77 @@ void TestAcl::aclFileLoadAndSave()
     QCOMPARE(client.call({ "ACL", "USERS" }), QByteArray("*2\r\n$7\r\ndefault\r\n$4\r\nerin\r\n"));
     QCOMPARE(client.call({ "AUTH", "erin", "x" }), Ok);
     QCOMPARE(client.call({ "PING" }), QByteArray("+PONG\r\n"));
+}
+
+template<typename Check>
+void TestAcl::compareStarted(const QStringList &arguments, const QByteArray &fileName,
+                             const QByteArray &fileText, Check check)
+{
+    ServerProcess qkv;
+    ServerProcess redis;
+    const auto start = [&](ServerProcess &server, bool isRedis) {
+        const QString path = server.dir() + QLatin1Char('/') + QString::fromUtf8(fileName);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(fileText) != fileText.size())
+            return false;
+        file.close();
+        QStringList args = arguments;
+        args.replaceInStrings(QStringLiteral("<file>"), path);
+        QString error;
+        return isRedis ? server.startRedis(&error, args)
+                       : server.startQkv(QStringLiteral(QKV_SERVER_PATH), &error, args);
+    };
+    QVERIFY(start(qkv, false));
+    QVERIFY(start(redis, true));
+    RespClient qkvClient;
+    RespClient redisClient;
+    QVERIFY(qkvClient.connectTo(qkv.port()));
+    QVERIFY(redisClient.connectTo(redis.port()));
+    check(qkvClient, redisClient);
+}
+
+// acl-pubsub-default in the configuration file applies to its user lines, wherever it is in the
+// file, and to users made later.
+void TestAcl::pubsubDefaultFromConfigFile()
+{
+    compareStarted({ QStringLiteral("--include"), QStringLiteral("<file>") }, "users.conf",
+                   "user alice on nopass ~* +@all (+get)\nacl-pubsub-default allchannels\n",
+                   [](RespClient &qkv, RespClient &redis) {
+                       for (RespClient *client : { &qkv, &redis })
+                           QCOMPARE(client->call({ "ACL", "SETUSER", "bob" }), Ok);
+                       const QByteArray list = redis.call({ "ACL", "LIST" });
+                       QCOMPARE(qkv.call({ "ACL", "LIST" }), list);
+                       QVERIFY2(list.contains("user alice on nopass ~* &* +@all (&* -@all +get)")
+                                        && list.contains("user bob off &* -@all"),
+                                list.constData());
+                       QCOMPARE(qkv.call({ "CONFIG", "GET", "acl-pubsub-default" }),
+                                redis.call({ "CONFIG", "GET", "acl-pubsub-default" }));
+                   });
+}
+
+// The users of an aclfile are made with acl-pubsub-default as it is when they are loaded.
+void TestAcl::pubsubDefaultForLoadedUsers()
+{
+    compareStarted({ QStringLiteral("--aclfile"), QStringLiteral("<file>"),
+                     QStringLiteral("--acl-pubsub-default"), QStringLiteral("allchannels") },
+                   "users.acl", "user carol on nopass +ping\n",
+                   [](RespClient &qkv, RespClient &redis) {
+                       QByteArray lists;
+                       for (RespClient *client : { &qkv, &redis }) {
+                           QByteArray both = client->call({ "ACL", "LIST" });
+                           client->call({ "CONFIG", "SET", "acl-pubsub-default", "resetchannels" });
+                           client->call({ "ACL", "LOAD" });
+                           both += client->call({ "ACL", "LIST" });
+                           if (lists.isEmpty())
+                               lists = both;
+                           else
+                               QCOMPARE(both, lists);
+                       }
+                       QVERIFY2(lists.contains("user carol on nopass &* -@all +ping")
+                                        && lists.contains(
+                                                "user carol on nopass resetchannels -@all +ping"),
+                                lists.constData());
+                   });
 }
 
 QTEST_GUILESS_MAIN(TestAcl)

@@ -2,6 +2,8 @@
 // should, noeviction refuses writes with Redis's text, used_memory stays near the limit,
 // evictions are notified, and OBJECT FREQ counts accesses. The limit is set a few megabytes
 // above what the idle server uses, so that the tests do not depend on its start-up footprint.
+// Two are checked against redis-server too: evictions are not counted as changes, and the
+// append-only file's buffer is not counted against maxmemory.
 #include "common/respclient.h"
 #include "common/serverprocess.h"
 
@@ -101,10 +103,16 @@ private slots:
     void objectFreqCountsAccesses();
     void evictionsInvalidateTrackedKeys();
     void evictionsArePropagatedAsDel();
+    void evictionsAreNotChanges();
+    void aofBufferIsNotCounted();
 
 private:
     // Sets the policy and a limit headroom above what the server uses now; returns the limit.
     qint64 limit(const QByteArray &policy, qint64 headroom = Headroom);
+    // Runs check on this test's qkv-server and on a redis-server started with the same
+    // arguments, when one is installed; both must give expected.
+    template<typename Check>
+    void compareWithRedis(const QStringList &arguments, Check check, const QByteArray &expected);
 
     std::unique_ptr<ServerProcess> m_server;
     RespClient m_client;
@@ -318,6 +326,77 @@ void TestEviction::evictionsArePropagatedAsDel()
         aof += file.readAll();
     }
     QCOMPARE(aof.count("*2\r\n$3\r\nDEL\r\n$"), evicted);
+}
+
+template<typename Check>
+void TestEviction::compareWithRedis(const QStringList &arguments, Check check,
+                                    const QByteArray &expected)
+{
+    cleanup();
+    m_server = std::make_unique<ServerProcess>();
+    QString error;
+    QVERIFY2(m_server->startQkv(QString::fromUtf8(QKV_SERVER_PATH), &error, arguments),
+             qPrintable(error));
+    QVERIFY(m_client.connectTo(m_server->port()));
+    QCOMPARE(check(m_client), expected);
+    if (ServerProcess::redisPath().isEmpty())
+        return;
+    ServerProcess redis;
+    QVERIFY2(redis.startRedis(&error, arguments), qPrintable(error));
+    RespClient client;
+    QVERIFY(client.connectTo(redis.port()));
+    QCOMPARE(check(client), expected);
+}
+
+// Redis's performEvictions leaves server.dirty alone: rdb_changes_since_last_save counts the
+// writes, not the keys they made the server evict.
+void TestEviction::evictionsAreNotChanges()
+{
+    constexpr int Writes = int(2 * Headroom / ValueSize);
+    compareWithRedis(
+            {},
+            [](RespClient &client) -> QByteArray {
+                const qint64 before = infoField(client, "rdb_changes_since_last_save");
+                client.call({ "CONFIG", "SET", "maxmemory-policy", "allkeys-random" });
+                const qint64 maxmemory = infoField(client, "used_memory") + Headroom;
+                client.call({ "CONFIG", "SET", "maxmemory", QByteArray::number(maxmemory) });
+                fill(client, "c:", Writes);
+                const qint64 changes = infoField(client, "rdb_changes_since_last_save") - before;
+                return "changes " + QByteArray::number(changes)
+                        + (infoField(client, "evicted_keys") > 0 ? " with evictions"
+                                                                 : " no evictions");
+            },
+            "changes " + QByteArray::number(Writes) + " with evictions");
+}
+
+// Redis's freeMemoryGetNotCountedMemory: a script appends 4 MB to a key, so the append-only
+// file's buffer holds 4 MB more until the round ends; the command pipelined right after it
+// finds used memory over maxmemory by about that much, and must not evict for it.
+void TestEviction::aofBufferIsNotCounted()
+{
+    const QByteArray script = "local s = string.rep('x', 100000) "
+                              "for i = 1, 40 do redis.call('APPEND', KEYS[1], s) end";
+    compareWithRedis(
+            { QStringLiteral("--appendonly"), QStringLiteral("yes") },
+            [&](RespClient &client) -> QByteArray {
+                fill(client, "k:", 500);
+                // What the value itself costs, once the buffer is written out (the next round).
+                qint64 before = infoField(client, "used_memory");
+                client.call({ "EVAL", script, "1", "measure" });
+                const qint64 value = infoField(client, "used_memory") - before;
+                client.call({ "DEL", "measure" });
+                before = infoField(client, "used_memory");
+                client.call({ "CONFIG", "SET", "maxmemory-policy", "allkeys-random" });
+                const qint64 maxmemory = before + value + 1536 * 1024;
+                client.call({ "CONFIG", "SET", "maxmemory", QByteArray::number(maxmemory) });
+                // One write, so that both commands run in the same round, before the buffer is
+                // written.
+                client.sendPipeline({ { "EVAL", script, "1", "big" }, { "SET", "after", "1" } });
+                QByteArray replies = client.readReply();
+                replies += client.readReply();
+                return replies + "evicted " + QByteArray::number(infoField(client, "evicted_keys"));
+            },
+            "$-1\r\n+OK\r\nevicted 0");
 }
 
 QTEST_GUILESS_MAIN(TestEviction)

@@ -1,6 +1,8 @@
 // Connection limits, checked on redis-server and qkv side by side: a client over its
 // client-output-buffer-limit, over client-query-buffer-limit, idle past `timeout`, and the
 // maxclients-th client, are closed by both; subscribers and blocked clients outlive `timeout`.
+// Client eviction (maxmemory-clients): the clients holding the most memory are closed first,
+// counted in evicted_clients, and CLIENT NO-EVICT keeps one.
 #include "common/respclient.h"
 #include "common/serverprocess.h"
 
@@ -55,6 +57,46 @@ struct SilentClient
     }
 };
 
+// The field of the client named `name` in CLIENT LIST ("flags", "qbuf"...); empty when it is not
+// connected.
+QByteArray clientField(RespClient &admin, const QByteArray &name, const QByteArray &field)
+{
+    for (const QByteArray &line : admin.call({ "CLIENT", "LIST" }).split('\n')) {
+        if (!line.contains(QByteArray(" name=" + name + ' ')))
+            continue;
+        const qsizetype at = line.indexOf(QByteArray(' ' + field + '=')) + field.size() + 2;
+        return line.mid(at, line.indexOf(' ', at) - at);
+    }
+    return {};
+}
+
+qint64 evictedClients(RespClient &admin)
+{
+    const QByteArray info = admin.call({ "INFO", "stats" });
+    const qsizetype at = info.indexOf("evicted_clients:") + 16;
+    return info.mid(at, info.indexOf('\r', at) - at).toLongLong();
+}
+
+// A request whose last argument is still arriving: `bytes` of it are sent, a few more promised,
+// so that they stay in the query buffer. Redis makes room for a big argument as soon as its
+// length is known: sending nearly all of it makes both servers hold the same.
+QByteArray unfinishedRequest(int bytes)
+{
+    return "*1\r\n$" + QByteArray::number(bytes + 10) + "\r\n" + QByteArray(bytes, 'v');
+}
+
+// Polls until the named client's query buffer holds at least `bytes`.
+bool waitForQueryBuffer(RespClient &admin, const QByteArray &name, int bytes)
+{
+    QDeadlineTimer deadline(5000);
+    while (!deadline.hasExpired()) {
+        if (clientField(admin, name, "qbuf").toLongLong() >= bytes)
+            return true;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
 QByteArray pipelinedGets(int count)
 {
     QByteArray requests;
@@ -79,6 +121,14 @@ private slots:
     void maxclientsSetAtRuntime();
     void maxclientsOverTheFileLimit();
     void tcpKeepAliveOnNewSockets();
+    void clientEvictionClosesABigQueryBuffer();
+    void clientEvictionClosesABigOutputBuffer();
+    void clientEvictionTakesTheBiggestFirst();
+    void noEvictClientIsKept();
+    void lowerMaxmemoryClientsEvicts();
+    void transactionQueueCountsForEviction();
+    void subscriberIsEvicted();
+    void subscriptionsCountForEviction();
 
 private:
     // Runs check on both servers; both must give what qkv gives.
@@ -87,6 +137,14 @@ private:
         const QByteArray redis = check(m_redis.port());
         const QByteArray qkv = check(m_qkv.port());
         QCOMPARE(qkv, redis);
+    }
+    // The same, and both must give expected.
+    template<typename Check> void compare(Check check, const QByteArray &expected)
+    {
+        const QByteArray redis = check(m_redis.port());
+        const QByteArray qkv = check(m_qkv.port());
+        QCOMPARE(redis, expected);
+        QCOMPARE(qkv, expected);
     }
     void configSet(const QByteArray &name, const QByteArray &value)
     {
@@ -323,6 +381,211 @@ void TestLimits::tcpKeepAliveOnNewSockets()
     };
     compare(timers);
     QCOMPARE(timers(m_qkv.port()), QByteArray("keepalive 120; none; keepalive 300; "));
+}
+
+// maxmemory-clients 1mb: an unfinished 1.5 MB argument gets its client evicted, and counted.
+void TestLimits::clientEvictionClosesABigQueryBuffer()
+{
+    configSet("maxmemory-clients", "1mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient hog;
+                if (!admin.connectTo(port) || !hog.open(port, "qhog"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                const qint64 before = evictedClients(admin);
+                hog.write(unfinishedRequest(1500 * 1000));
+                const bool gone = waitUntilGone(admin, "qhog", 5000);
+                return QByteArray(gone ? "evicted " : "kept ")
+                        + QByteArray::number(evictedClients(admin) - before);
+            },
+            "evicted 1");
+    configSet("maxmemory-clients", "0");
+}
+
+// 20 pipelined GETs of a 1 MB value never read: evicted once its replies pass 3 MB, with no
+// output buffer limit set.
+void TestLimits::clientEvictionClosesABigOutputBuffer()
+{
+    configSet("maxmemory-clients", "3mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient reader;
+                if (!admin.connectTo(port) || !reader.open(port, "ohog"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                const qint64 before = evictedClients(admin);
+                reader.write(pipelinedGets(20));
+                const bool gone = waitUntilGone(admin, "ohog", 5000);
+                return QByteArray(gone ? "evicted " : "kept ")
+                        + QByteArray::number(evictedClients(admin) - before);
+            },
+            "evicted 1");
+    configSet("maxmemory-clients", "0");
+}
+
+// Over 1 MB with 300 KB in one client and 900 KB in another: the bigger one goes, the smaller
+// stays, whichever came first.
+void TestLimits::clientEvictionTakesTheBiggestFirst()
+{
+    configSet("maxmemory-clients", "1mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient small;
+                SilentClient large;
+                if (!admin.connectTo(port) || !small.open(port, "small")
+                    || !large.open(port, "large"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                small.write(unfinishedRequest(300 * 1000));
+                if (!waitForQueryBuffer(admin, "small", 300 * 1000))
+                    return "<small not filled>";
+                large.write(unfinishedRequest(900 * 1000));
+                const bool gone = waitUntilGone(admin, "large", 5000);
+                return QByteArray(gone ? "large evicted, " : "large kept, ")
+                        + (isListed(admin, "small") ? "small kept" : "small evicted");
+            },
+            "large evicted, small kept");
+    configSet("maxmemory-clients", "0");
+}
+
+// CLIENT NO-EVICT on: over the limit by itself and kept (flag e), while a client doing nothing
+// is evicted in its place, and the server says so.
+void TestLimits::noEvictClientIsKept()
+{
+    configSet("maxmemory-clients", "1mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient kept;
+                SilentClient bystander;
+                if (!admin.connectTo(port) || !kept.open(port, "kept")
+                    || !bystander.open(port, "bystander"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                kept.write("CLIENT NO-EVICT on\r\n");
+                if (!kept.socket.waitForReadyRead(5000) || kept.socket.readAll() != Ok)
+                    return "<no-evict refused>";
+                kept.write(unfinishedRequest(1500 * 1000));
+                const bool bystanderGone = waitUntilGone(admin, "bystander", 5000);
+                return QByteArray(bystanderGone ? "bystander evicted, " : "bystander kept, ")
+                        + "kept flags=" + clientField(admin, "kept", "flags");
+            },
+            "bystander evicted, kept flags=e");
+    configSet("maxmemory-clients", "0");
+}
+
+// Two clients of 400 KB each under a 4 MB limit; lowered to 600 KB, one of them is evicted: the
+// one that reached its size first.
+void TestLimits::lowerMaxmemoryClientsEvicts()
+{
+    configSet("maxmemory-clients", "4mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient first;
+                SilentClient second;
+                if (!admin.connectTo(port) || !first.open(port, "first")
+                    || !second.open(port, "second"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                first.write(unfinishedRequest(400 * 1000));
+                if (!waitForQueryBuffer(admin, "first", 400 * 1000))
+                    return "<first not filled>";
+                second.write(unfinishedRequest(400 * 1000));
+                if (!waitForQueryBuffer(admin, "second", 400 * 1000))
+                    return "<second not filled>";
+                const QByteArray set
+                        = admin.call({ "CONFIG", "SET", "maxmemory-clients", "600000" });
+                const bool gone = waitUntilGone(admin, "first", 5000);
+                return set + (gone ? "first evicted, " : "first kept, ")
+                        + (isListed(admin, "second") ? "second kept" : "second evicted");
+            },
+            "+OK\r\nfirst evicted, second kept");
+    configSet("maxmemory-clients", "0");
+}
+
+// What MULTI queues counts, and so do the arguments of the command about to run: under a 3 MB
+// limit the fourth 750 KB SET gets the client evicted instead of being queued.
+void TestLimits::transactionQueueCountsForEviction()
+{
+    configSet("maxmemory-clients", "3000000");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                RespClient client;
+                if (!admin.connectTo(port) || !client.connectTo(port))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                QByteArray replies = client.call({ "CLIENT", "SETNAME", "queuer" });
+                replies += client.call({ "MULTI" });
+                for (int i = 0; i < 5 && client.isConnected(); ++i) {
+                    const QByteArray reply
+                            = client.call({ "SET", "k", QByteArray(750 * 1000, 'v') }, 2000);
+                    replies += reply.isNull() ? QByteArray("<closed>") : reply;
+                }
+                return replies + (isListed(admin, "queuer") ? "listed" : "gone");
+            },
+            "+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n<closed>gone");
+    configSet("maxmemory-clients", "0");
+}
+
+// Subscribers are not spared (only replicas and masters are): one that reads nothing while 10 MB
+// of messages are published to it (more than the sockets hold) is evicted under a 1 MB limit,
+// before its 32 MB output buffer limit.
+void TestLimits::subscriberIsEvicted()
+{
+    configSet("maxmemory-clients", "1mb");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient subscriber;
+                if (!admin.connectTo(port) || !subscriber.open(port, "subscriber"))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                subscriber.write("SUBSCRIBE news\r\n");
+                if (!subscriber.socket.waitForReadyRead(5000))
+                    return "<not subscribed>";
+                const qint64 before = evictedClients(admin);
+                const QByteArray message(200 * 1000, 'm');
+                QByteArray receivers;
+                for (int i = 0; i < 50; ++i)
+                    receivers += admin.call({ "PUBLISH", "news", message });
+                const bool gone = waitUntilGone(admin, "subscriber", 5000);
+                return receivers.left(8) + (gone ? "evicted " : "kept ")
+                        + QByteArray::number(evictedClients(admin) - before);
+            },
+            ":1\r\n:1\r\nevicted 1");
+    configSet("maxmemory-clients", "0");
+}
+
+// Each subscription counts: a client subscribing to channel after channel under the smallest
+// limit (128 KB) is evicted long before 20,000 of them.
+void TestLimits::subscriptionsCountForEviction()
+{
+    configSet("maxmemory-clients", "1");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                RespClient subscriber;
+                if (!admin.connectTo(port) || !subscriber.connectTo(port))
+                    return "<no connection>";
+                admin.call({ "CLIENT", "NO-EVICT", "on" });
+                int subscribed = 0;
+                for (int batch = 0; batch < 200 && subscriber.isConnected(); ++batch) {
+                    for (int i = 0; i < 100; ++i)
+                        subscriber.send(
+                                { "SUBSCRIBE", "ch" + QByteArray::number(batch * 100 + i) });
+                    for (int i = 0; i < 100 && !subscriber.readReply(2000).isNull(); ++i)
+                        ++subscribed;
+                }
+                return subscribed < 20000 ? "evicted" : "kept";
+            },
+            "evicted");
+    configSet("maxmemory-clients", "0");
 }
 
 QTEST_GUILESS_MAIN(TestLimits)

@@ -21,6 +21,15 @@ void RespClient::send(const QByteArrayList &args)
     m_socket.flush();
 }
 
+void RespClient::sendPipeline(const QList<QByteArrayList> &requests)
+{
+    QByteArray bytes;
+    for (const QByteArrayList &args : requests)
+        bytes += RespFrame::request(args);
+    m_socket.write(bytes);
+    m_socket.flush();
+}
+
 QByteArray RespClient::readReply(int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);

@@ -16,6 +16,8 @@ public:
     // loopback address stands in for a remote client).
     bool connectTo(quint16 port, const QHostAddress &from = QHostAddress());
     void send(const QByteArrayList &args);
+    // Every request in one write, so that the server reads them together (one round).
+    void sendPipeline(const QList<QByteArrayList> &requests);
     // The next whole reply, or a null QByteArray when none arrives within timeoutMs or the
     // connection closes first.
     QByteArray readReply(int timeoutMs = DefaultTimeoutMs);

@@ -49,7 +49,8 @@ bool mergeSelectorArguments(const QByteArrayView *rules, qsizetype count, QByteA
 AclStore::AclStore(CommandTable &table)
     : m_table(table)
 {
-    auto user = std::make_unique<AclUser>(QByteArrayLiteral("default"), table);
+    auto user = std::make_unique<AclUser>(QByteArrayLiteral("default"), table,
+                                          &m_allChannelsByDefault);
     QByteArray unused;
     for (const char *rule : { "+@all", "~*", "&*", "on", "nopass" })
         user->apply(rule, &unused);
@@ -74,7 +75,8 @@ bool AclStore::setUser(QByteArrayView name, const QByteArrayView *rules, qsizety
     if (!mergeSelectorArguments(rules, count, &merged, error))
         return false;
     AclUser *existing = find(name);
-    AclUser edited = existing ? *existing : AclUser(name.toByteArray(), m_table);
+    AclUser edited
+            = existing ? *existing : AclUser(name.toByteArray(), m_table, &m_allChannelsByDefault);
     for (const QByteArray &rule : merged) {
         QByteArray reason;
         if (!edited.apply(rule, &reason)) {
@@ -144,7 +146,7 @@ bool AclStore::parseFile(const QByteArray &text, std::vector<std::unique_ptr<Acl
             continue;
         }
         seen.insert(words[1]);
-        auto user = std::make_unique<AclUser>(words[1], m_table);
+        auto user = std::make_unique<AclUser>(words[1], m_table, &m_allChannelsByDefault);
         const std::vector<QByteArrayView> views(words.begin() + 2, words.end());
         QByteArrayList rules;
         QByteArray reason;

@@ -24,6 +24,10 @@ public:
     explicit AclStore(CommandTable &table);
 
     AclUser *defaultUser() const { return m_default; }
+    // acl-pubsub-default: whether users and selectors made from now on may use every channel
+    // (allchannels) or none until told (resetchannels, Redis 7.0's default). Users already
+    // there keep what they have.
+    void setAllChannelsByDefault(bool on) { m_allChannelsByDefault = on; }
     AclUser *find(QByteArrayView name) const;
     const std::map<QByteArray, std::unique_ptr<AclUser>> &users() const { return m_users; }
 
@@ -64,4 +68,5 @@ private:
     std::map<QByteArray, std::unique_ptr<AclUser>> m_users;
     AclUser *m_default = nullptr;
     AclLog m_log;
+    bool m_allChannelsByDefault = false;
 };

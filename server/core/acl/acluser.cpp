@@ -39,12 +39,21 @@ QList<QByteArrayView> selectorRules(QByteArrayView text)
 
 } // namespace
 
-AclUser::AclUser(QByteArray name, CommandTable &table)
+AclUser::AclUser(QByteArray name, CommandTable &table, const bool *allChannelsByDefault)
     : m_name(std::move(name))
     , m_table(&table)
+    , m_allChannelsByDefault(allChannelsByDefault)
 {
-    m_selectors.emplace_back(table);
+    m_selectors.push_back(newSelector());
     update();
+}
+
+AclSelector AclUser::newSelector() const
+{
+    AclSelector selector(*m_table);
+    if (*m_allChannelsByDefault)
+        selector.apply("allchannels");
+    return selector;
 }
 
 QByteArray AclUser::hashPassword(QByteArrayView password)
@@ -79,6 +88,8 @@ void AclUser::reset()
     AclSelector &root = m_selectors[0];
     root.apply("resetkeys");
     root.apply("resetchannels");
+    if (*m_allChannelsByDefault)
+        root.apply("allchannels");
     root.apply("-@all");
 }
 
@@ -131,7 +142,7 @@ bool AclUser::apply(QByteArrayView rule, QByteArray *error)
     } else if (equalsNoCase(rule, "clearselectors")) {
         m_selectors.resize(1, AclSelector(*m_table));
     } else if (rule.startsWith('(') && rule.endsWith(')')) {
-        AclSelector selector(*m_table);
+        AclSelector selector = newSelector();
         for (QByteArrayView part : selectorRules(rule.sliced(1, rule.size() - 2))) {
             const AclSelector::RuleError failed = selector.apply(part);
             if (failed != AclSelector::RuleError::None) {

@@ -15,7 +15,9 @@
 class AclUser
 {
 public:
-    AclUser(QByteArray name, CommandTable &table);
+    // allChannelsByDefault: acl-pubsub-default as it is when a selector is made (the user's
+    // root one now, a `(...)` one or a reset later), which outlives the user (AclStore's).
+    AclUser(QByteArray name, CommandTable &table, const bool *allChannelsByDefault);
 
     const QByteArray &name() const { return m_name; }
     bool isEnabled() const { return m_enabled; }
@@ -51,10 +53,14 @@ private:
 
     bool applyPasswordRule(QByteArrayView rule, QByteArray *error);
     void reset();
+    // A selector as Redis's ACLCreateSelector makes it: nothing allowed, but every channel when
+    // acl-pubsub-default is allchannels.
+    AclSelector newSelector() const;
     void update() { m_unrestricted = m_selectors.size() == 1 && m_selectors[0].allowsEverything(); }
 
     QByteArray m_name;
     CommandTable *m_table;
+    const bool *m_allChannelsByDefault;
     QByteArrayList m_passwords; // lowercase SHA-256 hex, in the order added
     std::vector<AclSelector> m_selectors;
     bool m_enabled = false;

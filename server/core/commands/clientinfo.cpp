@@ -21,7 +21,8 @@ bool isValidName(QByteArrayView name)
 QByteArray flags(const Connection &client)
 {
     // Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held by CLIENT
-    // PAUSE, t tracking, R its redirect client gone, B broadcasting, d a watched key changed.
+    // PAUSE, t tracking, R its redirect client gone, B broadcasting, d a watched key changed,
+    // e CLIENT NO-EVICT.
     const Transaction &transaction = client.transaction();
     QByteArray letters;
     if (client.isMonitor())
@@ -42,6 +43,8 @@ QByteArray flags(const Connection &client)
         letters += 'B';
     if (transaction.isDirty())
         letters += 'd';
+    if (client.isNoEvict())
+        letters += 'e';
     return letters.isEmpty() ? QByteArrayLiteral("N") : letters;
 }
 
@@ -78,7 +81,7 @@ QByteArray describe(const Connection &client, const Connection &caller)
             + " obl=" + number(output - outputList) + " oll="
             + number((outputList + Connection::ReplyBufferBytes - 1) / Connection::ReplyBufferBytes)
             + " omem=" + number(outputList)
-            + " tot-mem=" + number(queryBuffer + output + argvMemory)
+            + " tot-mem=" + number(client.memoryUsage() + argvMemory)
             + " events=" + (output ? "rw" : "r") + " cmd="
             + (client.lastCommand().isEmpty() ? QByteArrayLiteral("NULL") : client.lastCommand())
             + " user=" + client.user()->name()

@@ -151,6 +151,7 @@ void configResetstatCommand(Connection &c)
         server.database(i).resetStats();
     server.lazyFree().resetStats();
     server.evictor().resetStats();
+    server.clientEviction().resetStats();
     for (Command *command : server.commands().all()) {
         command->resetStats();
         for (Command &sub : command->subcommands)

@@ -368,10 +368,16 @@ void clientSetinfoCommand(Connection &c)
 
 void clientNoEvictCommand(Connection &c)
 {
-    if (equalsIgnoreCase(c.arg(2), "ON") || equalsIgnoreCase(c.arg(2), "OFF"))
-        c.reply().ok();
-    else
+    if (equalsIgnoreCase(c.arg(2), "ON")) {
+        c.setNoEvict(true);
+    } else if (equalsIgnoreCase(c.arg(2), "OFF")) {
+        c.setNoEvict(false);
+    } else {
         replySyntaxError(c);
+        return;
+    }
+    // Its bucket changes when ClientEviction counts it again, after this command.
+    c.reply().ok();
 }
 
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked first, as in Redis.

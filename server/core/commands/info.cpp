@@ -209,7 +209,7 @@ void memorySection(Writer &w, Server &server)
     w.field("rss_overhead_bytes", 0);
     w.field("mem_fragmentation_ratio", ratio(rss, used));
     w.field("mem_fragmentation_bytes", rss - used);
-    w.field("mem_not_counted_for_evict", 0);
+    w.field("mem_not_counted_for_evict", server.evictor().notCountedBytes());
     w.field("mem_replication_backlog", 0);
     w.field("mem_total_replication_buffers", 0);
     w.field("mem_clients_slaves", 0);
@@ -307,7 +307,7 @@ void statsSection(Writer &w, Server &server)
     w.field("expire_cycle_cpu_milliseconds", qint64(expireMicros / 1000));
     const Evictor &evictor = server.evictor();
     w.field("evicted_keys", qint64(evictor.evictedKeys()));
-    w.field("evicted_clients", 0);
+    w.field("evicted_clients", qint64(server.clientEviction().evictedClients()));
     w.field("total_eviction_exceeded_time", evictor.totalExceededMs());
     w.field("current_eviction_exceeded_time", evictor.currentExceededMs());
     w.field("keyspace_hits", qint64(s.keyspaceHits));

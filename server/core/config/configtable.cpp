@@ -222,9 +222,67 @@ ConfigParameter maxmemoryPolicyParameter()
              } };
 }
 
-// Redis's updateMaxmemory: a limit below what is used is logged, and eviction starts.
+// Redis's maxmemory-clients (a MEMORY_CONFIG | PERCENT_CONFIG ssize_t): a byte count with
+// units, or "<n>%" of maxmemory up to 100, which is kept negative. A count past LLONG_MAX turns
+// negative, as in Redis, and so reads as a percentage.
+QByteArray setMaxmemoryClients(ServerConfig &config, QByteArrayView text)
+{
+    unsigned long long bytes = 0;
+    long long value = 0;
+    if (parseMemory(text, &bytes))
+        value = static_cast<long long>(bytes);
+    else if (text.size() > 1 && text.endsWith('%') && Numbers::toLongLong(text.chopped(1), &value)
+             && value >= 0)
+        value = -value;
+    else
+        return "argument must be a memory or percent value";
+    if (value < -100)
+        return "percentage argument must be less or equal to 100";
+    config.maxmemoryClients = value;
+    return QByteArray();
+}
+
+ConfigParameter maxmemoryClientsParameter()
+{
+    return ConfigParameter { "maxmemory-clients",
+                             [](const ServerConfig &c) {
+                                 return c.maxmemoryClients < 0
+                                         ? QByteArray::number(-c.maxmemoryClients) + '%'
+                                         : QByteArray::number(c.maxmemoryClients);
+                             },
+                             setMaxmemoryClients,
+                             0,
+                             nullptr,
+                             ConfigStyle::Memory }
+            .withApply([](Server &server) { server.clientEviction().configChanged(); });
+}
+
+ConfigParameter aclPubsubDefaultParameter()
+{
+    return ConfigParameter {
+        "acl-pubsub-default",
+        [](const ServerConfig &c) {
+            return QByteArray(c.aclPubsubAllChannels ? "allchannels" : "resetchannels");
+        },
+        [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+            if (argIs(text, "allchannels"))
+                config.aclPubsubAllChannels = true;
+            else if (argIs(text, "resetchannels"))
+                config.aclPubsubAllChannels = false;
+            else
+                return "argument(s) must be one of the following: allchannels, resetchannels";
+            return QByteArray();
+        }
+    }.withApply([](Server &server) {
+        server.acl().setAllChannelsByDefault(server.config().aclPubsubAllChannels);
+    });
+}
+
+// Redis's updateMaxmemory: a limit below what is used is logged, and eviction starts. The
+// clients' limit is worked out again too: maxmemory-clients may be a percentage of it.
 void maxmemoryChanged(Server &server)
 {
+    server.clientEviction().configChanged();
     const long long limit = server.config().maxmemory;
     if (limit == 0)
         return;
@@ -360,11 +418,13 @@ const std::vector<ConfigParameter> &parameters()
               return QByteArray();
           },
           ConfigFlag::Immutable, nullptr, ConfigStyle::Quoted },
+        aclPubsubDefaultParameter(),
         integerParameter("acllog-max-len", nullptr, 0, LLONG_MAX, &ServerConfig::aclLogMaxLength)
                 .withApply([](Server &server) {
                     server.acl().log().trim(server.config().aclLogMaxLength);
                 }),
         memoryParameter("maxmemory", nullptr, &ServerConfig::maxmemory).withApply(maxmemoryChanged),
+        maxmemoryClientsParameter(),
         maxmemoryPolicyParameter(),
         integerParameter("maxmemory-samples", nullptr, 1, INT_MAX, &ServerConfig::maxmemorySamples),
         integerParameter("maxmemory-eviction-tenacity", nullptr, 0, 100,

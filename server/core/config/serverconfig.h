@@ -48,6 +48,9 @@ struct ServerConfig
     // only), and how many entries ACL LOG keeps.
     QString aclFile;
     long long aclLogMaxLength = 128;
+    // acl-pubsub-default: whether new users and selectors may use every channel (allchannels)
+    // or none until told (resetchannels, Redis 7.0's default).
+    bool aclPubsubAllChannels = false;
     // The configuration file's `user <name> <rules...>` lines, applied at start-up.
     std::vector<QList<QByteArray>> users;
     // Redis's protected mode: while the default user has no password, only clients on the
@@ -88,6 +91,9 @@ struct ServerConfig
     // keys each database contributes to a sample; the eviction time budget per command (0..100,
     // Evictor::timeLimit()); the LFU counter's logarithm factor and decay period in minutes.
     long long maxmemory = 0;
+    // maxmemory-clients: the limit on every client's memory together (ClientEviction): bytes,
+    // or when negative a percentage of maxmemory (-10 for 10%), as Redis stores it; 0: none.
+    long long maxmemoryClients = 0;
     EvictionPolicy maxmemoryPolicy = EvictionPolicy::NoEviction;
     long long maxmemorySamples = 5;
     long long maxmemoryEvictionTenacity = 10;

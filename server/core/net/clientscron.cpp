@@ -15,7 +15,12 @@ void ClientsCron::run(Server &server, qint64 nowMs)
     // Closing a client changes the map: pick them first.
     std::vector<Connection *> idle;
     std::vector<Connection *> overLimit;
+    ClientEviction &eviction = server.clientEviction();
     for (const auto &[id, client] : server.clients()) {
+        // Output that left without an event of this client (written from the flush of another
+        // round) is counted again here at the latest, as Redis's clientsCron does.
+        if (eviction.isOn())
+            eviction.update(*client);
         if (client->isIdleTimedOut(nowMs))
             idle.push_back(client);
         else if (client->outputListBytes() > 0)
@@ -27,4 +32,5 @@ void ClientsCron::run(Server &server, qint64 nowMs)
     }
     for (Connection *client : overLimit)
         client->closeIfOverOutputLimit(false);
+    eviction.evictIfNeeded();
 }

@@ -101,6 +101,29 @@ void Connection::handleEvents(int events)
     }
     if (!m_closed && (events & Poller::Readable) && (m_interest & Poller::Readable))
         readInput();
+    accountMemory();
+}
+
+qint64 Connection::memoryUsage() const
+{
+    qint64 bytes = qint64(sizeof(Connection)) + m_in.size() + outputBufferSize()
+            + m_transaction.queuedBytes();
+    // As Redis, a subscription's entries (here in the set and in the order list), not the name
+    // they share with the registry.
+    if (m_subscriptions) {
+        bytes += (m_subscriptions->count() + m_subscriptions->shardChannels.size()) * 2
+                * qint64(sizeof(QByteArray));
+    }
+    return bytes;
+}
+
+void Connection::accountMemory()
+{
+    ClientEviction &eviction = m_server.clientEviction();
+    if (!eviction.isOn() || m_closed)
+        return;
+    eviction.update(*this);
+    eviction.evictIfNeeded();
 }
 
 void Connection::readInput()
@@ -194,7 +217,14 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             pos = requestStart;
             break;
         }
-        if (outputBufferSize() > ReplyBufferBytes && closeIfOverOutputLimit(true))
+        const bool overOutputLimit
+                = outputBufferSize() > ReplyBufferBytes && closeIfOverOutputLimit(true);
+        // Redis's call(): the reply just queued counts before the next command's eviction check;
+        // after the output limit, which goes first (a client it closes drops its output, rather
+        // than getting others evicted).
+        if (m_server.clientEviction().isOn() && !m_closed)
+            m_server.clientEviction().update(*this);
+        if (overOutputLimit)
             break;
         // Redis's resetClient: CLIENT CACHING applies to the next command or transaction only.
         if (m_tracking && !m_tracking->keepCaching && !m_transaction.isActive())
@@ -326,7 +356,23 @@ bool Connection::execute()
     // The default user with every permission, as nearly every client is: one flag test.
     if (!m_user->isUnrestricted() && !m_mustObey && !checkPermissions(command))
         return true;
-    // Then memory and the disk, in Redis's processCommand order.
+    // Then the clients' memory, this command's arguments included (this client may be the one
+    // to go), the data's memory and the disk, in Redis's processCommand order.
+    ClientEviction &eviction = m_server.clientEviction();
+    if (eviction.isOn()) {
+        // A request that came in several reads is still in the query buffer, which counts
+        // already; one read whole is in the server's scratch buffer (Redis's argv, which takes
+        // over a big argument's query buffer, counts it once too).
+        qint64 argumentBytes = 0;
+        if (m_in.isEmpty()) {
+            for (QByteArrayView arg : argv)
+                argumentBytes += arg.size();
+        }
+        eviction.update(*this, argumentBytes);
+        eviction.evictIfNeeded();
+        if (m_closed)
+            return true;
+    }
     if (m_server.config().maxmemory > 0 && rejectedForMemory(command))
         return true;
     // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs.

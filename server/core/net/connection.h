@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blockrequest.h"
+#include "clienteviction.h"
 #include "config/outputbufferlimits.h"
 #include "poller.h"
 #include "protocol/replywriter.h"
@@ -226,6 +227,22 @@ public:
     qint64 sampledBuffers() const { return m_sampledBuffers; }
     void setSampledBuffers(qint64 bytes) { m_sampledBuffers = bytes; }
     bool isClosed() const { return m_closed; }
+    // A command of this client is running (EXEC's, a script's, or one being served).
+    bool isInCommand() const { return m_inCommand; }
+
+    // --- client eviction (maxmemory-clients) ---
+    // What this client holds, as CLIENT LIST's tot-mem counts it (less the running command's
+    // arguments) and maxmemory-clients limits it: the connection itself, its query and pending
+    // output buffers, the commands a transaction queued and its subscriptions' entries.
+    qint64 memoryUsage() const;
+    // CLIENT NO-EVICT: never closed to bring the clients' memory under maxmemory-clients.
+    bool isNoEvict() const { return m_noEvict; }
+    void setNoEvict(bool on) { m_noEvict = on; }
+    // ClientEviction's record of this client.
+    ClientEviction::Slot &evictionSlot() { return m_evictionSlot; }
+    // After its events, or output queued from elsewhere was written: counts this client's memory
+    // again, then closes clients while all are over maxmemory-clients (Redis's beforeSleep).
+    void accountMemory();
 
 private:
     // A command logged to the append-only file, in the database it ran in.
@@ -321,6 +338,8 @@ private:
     bool m_inExec = false;
     bool m_blocked = false;
     bool m_skipErrorStats = false;
+    bool m_noEvict = false;
+    ClientEviction::Slot m_evictionSlot;
     qint64 m_blockedMicros = 0; // run time of the blocked command, waiting excluded
     qint64 m_createdMs;
     qint64 m_lastInteractionMs;

@@ -98,6 +98,8 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_poller(Poller::create(this))
 {
     m_acl.setDefaultPassword(m_config.requirePass);
+    m_acl.setAllChannelsByDefault(m_config.aclPubsubAllChannels);
+    m_clientEviction.configChanged();
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
@@ -308,6 +310,7 @@ void Server::closeConnection(Connection *connection, const char *reason)
 {
     m_clients.erase(connection->id());
     m_clientsSampler.forget(*connection);
+    m_clientEviction.forget(*connection);
     removeMonitor(connection);
     m_blockedClients.forget(*connection);
     m_postponed.erase(std::remove(m_postponed.begin(), m_postponed.end(), connection->id()),
@@ -525,8 +528,10 @@ void Server::flushPending()
         writePropagated();
     const std::vector<quint64> ids = std::exchange(m_pendingFlush, {});
     for (quint64 id : ids) {
-        if (Connection *connection = client(id))
+        if (Connection *connection = client(id)) {
             connection->flushOutput();
+            connection->accountMemory();
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "acl/aclstore.h"
 #include "blockedclients.h"
+#include "clienteviction.h"
 #include "clientscron.h"
 #include "clientssampler.h"
 #include "commands/commandtable.h"
@@ -80,6 +81,10 @@ public:
 
     // maxmemory: frees memory by maxmemory-policy before commands run (Connection::execute).
     Evictor &evictor() { return *m_evictor; }
+
+    // maxmemory-clients: the clients' memory, and closing the biggest when it is over.
+    ClientEviction &clientEviction() { return m_clientEviction; }
+    const ClientEviction &clientEviction() const { return m_clientEviction; }
 
     // RDB snapshots: SAVE, BGSAVE, the save rules (checked by the timer), loading at start-up.
     Persistence &persistence() { return *m_persistence; }
@@ -218,6 +223,7 @@ private:
     TrackingTable m_tracking { *this };
     ClientsSampler m_clientsSampler;
     ClientsCron m_clientsCron;
+    ClientEviction m_clientEviction { *this };
     QByteArray m_readBuffer;
     quint64 m_nextClientId = 1;
     bool m_freeScheduled = false;

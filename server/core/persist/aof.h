@@ -80,6 +80,8 @@ public:
     quint64 rewrites() const { return m_rewrites; }
     quint64 consecutiveRewriteFailures() const { return m_rewriteFailures; }
     qsizetype bufferLength() const { return m_buffer.size(); }
+    // What the buffer holds allocated (Redis's sdsAllocSize(aof_buf)).
+    qsizetype bufferAllocated() const { return m_buffer.capacity(); }
     bool fsyncPending() const { return m_fsync.isBusy(); }
     quint64 delayedFsyncs() const { return m_delayedFsyncs; }
 

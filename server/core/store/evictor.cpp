@@ -3,6 +3,7 @@
 #include "keyspace.h"
 #include "net/server.h"
 #include "observe/allocationcounter.h"
+#include "persist/persistence.h"
 #include "pubsub/keyspaceevents.h"
 
 #include <cmath>
@@ -48,7 +49,13 @@ Evictor::Result Evictor::performEvictions()
     // Redis's isSafeToPerformEvictions: while clients are paused the dataset stays as it is.
     if (config.maxmemory <= 0 || m_server.pauseMode() != Server::PauseMode::None)
         return Result::Ok;
-    const qint64 used = AllocationCounter::usedBytes();
+    // The cheap test first, as Redis's getMaxmemoryState: what is not counted is looked at only
+    // when the total is over.
+    if (AllocationCounter::usedBytes() <= config.maxmemory) {
+        overLimit(false);
+        return Result::Ok;
+    }
+    const qint64 used = countedBytes();
     if (used <= config.maxmemory) {
         overLimit(false);
         return Result::Ok;
@@ -72,7 +79,7 @@ Evictor::Result Evictor::performEvictions()
         if (++evicted % CheckEvery != 0)
             continue;
         // Values freed on the lazy-free thread are not counted above: ask the counter itself.
-        if (config.lazyfreeLazyEviction && AllocationCounter::usedBytes() <= config.maxmemory)
+        if (config.lazyfreeLazyEviction && countedBytes() <= config.maxmemory)
             break;
         if (Clock::now() - start > budget) {
             m_timer.start();
@@ -85,12 +92,22 @@ Evictor::Result Evictor::performEvictions()
     if (result == Result::Fail && m_server.lazyFree().pendingObjects() > 0) {
         std::this_thread::sleep_for(
                 qMin<std::chrono::microseconds>(budget, std::chrono::seconds(1)));
-        if (AllocationCounter::usedBytes() <= config.maxmemory)
+        if (countedBytes() <= config.maxmemory)
             result = Result::Ok;
     }
     if (result == Result::Ok)
-        overLimit(AllocationCounter::usedBytes() > config.maxmemory);
+        overLimit(countedBytes() > config.maxmemory);
     return result;
+}
+
+qint64 Evictor::notCountedBytes() const
+{
+    return m_server.isPropagating() ? m_server.persistence().aof().bufferAllocated() : 0;
+}
+
+qint64 Evictor::countedBytes() const
+{
+    return qMax<qint64>(0, AllocationCounter::usedBytes() - notCountedBytes());
 }
 
 bool Evictor::evictOne()

@@ -32,6 +32,11 @@ public:
 
     // Redis's performEvictions.
     Result performEvictions();
+    // Redis's freeMemoryGetNotCountedMemory: memory that the limit does not count, because it
+    // is about to be freed by itself: the append-only file's buffer, written out before the
+    // replies of this round leave (qkv has no replicas, whose output Redis leaves out too).
+    // Evicting keys for it would empty the cache after every burst of big writes.
+    qint64 notCountedBytes() const;
     // Evicts from the timer, after the current command: a lower maxmemory set by CONFIG SET
     // (evicting inside the command would count as its changes and propagate it).
     void scheduleEvictions() { m_timer.start(); }
@@ -56,6 +61,8 @@ private:
     bool pickPooled(int *dbIndex, QByteArray *key);
     bool pickRandom(int *dbIndex, QByteArray *key);
     void overLimit(bool over);
+    // Used memory as the limit sees it (less notCountedBytes()).
+    qint64 countedBytes() const;
 
     Server &m_server;
     EvictionPool m_pool;

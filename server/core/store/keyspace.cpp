@@ -184,7 +184,10 @@ bool Keyspace::remove(QByteArrayView key, Deletion reason)
     if (!entry)
         return false;
     destroyLinked(entry, reason);
-    signalModified(key);
+    if (reason == Deletion::Eviction)
+        signalTouched(key);
+    else
+        signalModified(key);
     return true;
 }
 

@@ -93,7 +93,8 @@ public:
     // Without one (unit tests) access fields are clocks.
     void setConfig(const ServerConfig *config) { m_config = config; }
     // Deletes key, freeing its value in the background when the lazyfree-lazy-* parameter of
-    // reason says so and the value is big (LazyFree).
+    // reason says so and the value is big (LazyFree). An eviction is not counted as a change
+    // (changes()), as Redis's server.dirty does not count it.
     bool remove(QByteArrayView key, Deletion reason = Deletion::Server);
     // Removing the expiry of a key that has none changes nothing (and tells nobody).
     void setExpire(KeyEntry *entry, qint64 expireAt);
@@ -120,6 +121,12 @@ public:
     void signalModified(QByteArrayView key)
     {
         ++m_changes;
+        signalTouched(key);
+    }
+    // WATCHers and tracking clients learn that key changed, which the save rules and
+    // rdb_changes_since_last_save do not count (an eviction, as Redis's performEvictions).
+    void signalTouched(QByteArrayView key)
+    {
         if (m_watched) // the whole cost of WATCH while no client watches this database
             m_watched->touch(key);
         if (m_invalidator) // the same for client-side caching while nothing is tracked

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 
 extern "C" {
 #include <lua-bitop.h>
@@ -59,18 +60,20 @@ int pushErrorAndRaise(lua_State *lua, const char *text)
     return raise(lua);
 }
 
-// An error at the caller's line: "user_script:1: text", as the VM's own errors read.
-int raiseAtCaller(lua_State *lua, const QByteArray &text)
+// An error at the caller's line: "user_script:1: text", as the VM's own errors read. The
+// text comes in views, so that nothing on the way needs destroying when lua_error jumps.
+int raiseAtCaller(lua_State *lua, std::initializer_list<QByteArrayView> text)
 {
     luaL_where(lua, 1);
-    lua_pushlstring(lua, text.constData(), size_t(text.size()));
-    lua_concat(lua, 2);
+    for (const QByteArrayView part : text)
+        lua_pushlstring(lua, part.data(), size_t(part.size()));
+    lua_concat(lua, int(text.size()) + 1);
     return lua_error(lua);
 }
 
 int readonlyError(lua_State *lua)
 {
-    return raiseAtCaller(lua, QByteArrayLiteral("Attempt to modify a readonly table"));
+    return raiseAtCaller(lua, { "Attempt to modify a readonly table" });
 }
 
 // Redis's patched lua_rawset and lua_setmetatable refuse from C, where there is no script
@@ -86,8 +89,8 @@ int missingGlobal(lua_State *lua)
     size_t length = 0;
     const char *name = lua_tolstring(lua, 2, &length);
     return raiseAtCaller(lua,
-                         "Script attempted to access nonexistent global variable '"
-                                 + QByteArray(name ? name : "", qsizetype(length)) + '\'');
+                         { "Script attempted to access nonexistent global variable '",
+                           QByteArrayView(name, qsizetype(name ? length : 0)), "'" });
 }
 
 // The real table behind the proxy at index, or the value itself.
@@ -232,23 +235,36 @@ bool commandArguments(lua_State *lua, std::vector<QByteArrayView> *argv,
     return true;
 }
 
-int genericCommand(lua_State *lua, bool raiseError)
+// Lua raises an error with longjmp, which skips the destructors of the C++ locals in the
+// frames it leaves: functions with such locals return RaiseError instead, and their caller,
+// whose frame has none, raises.
+constexpr int RaiseError = -1;
+
+int raiseOr(lua_State *lua, int pushed)
+{
+    return pushed == RaiseError ? raise(lua) : pushed;
+}
+
+int runCommand(lua_State *lua, bool raiseError)
 {
     ScriptRun *current = run(lua);
-    if (!current)
-        return pushErrorAndRaise(lua,
-                                 "redis.call/pcall can only be called inside a script "
-                                 "invocation");
+    if (!current) {
+        LuaConversions::pushError(lua,
+                                  "redis.call/pcall can only be called inside a script "
+                                  "invocation");
+        return RaiseError;
+    }
     const int argc = lua_gettop(lua);
+    const int failed = raiseError ? RaiseError : 1;
     if (argc == 0) {
         LuaConversions::pushError(lua,
                                   "Please specify at least one argument for this redis lib call");
-        return raiseError ? raise(lua) : 1;
+        return failed;
     }
     std::vector<QByteArrayView> argv;
     std::vector<QByteArray> numbers;
     if (!commandArguments(lua, &argv, &numbers))
-        return raiseError ? raise(lua) : 1;
+        return failed;
     QByteArray reply;
     QByteArray error;
     const bool ran = current->call(argv, &reply, &error);
@@ -257,13 +273,16 @@ int genericCommand(lua_State *lua, bool raiseError)
         LuaConversions::pushError(lua, error);
         lua_pushboolean(lua, 1);
         lua_setfield(lua, -2, "ignore_error_stats_update");
-        return raiseError ? raise(lua) : 1;
+        return failed;
     }
     qsizetype pos = 0;
     LuaConversions::pushReply(lua, reply, &pos);
-    if (raiseError && reply.startsWith('-'))
-        return raise(lua);
-    return 1;
+    return raiseError && reply.startsWith('-') ? RaiseError : 1;
+}
+
+int genericCommand(lua_State *lua, bool raiseError)
+{
+    return raiseOr(lua, runCommand(lua, raiseError));
 }
 
 int callFunction(lua_State *lua)
@@ -276,21 +295,22 @@ int pcallFunction(lua_State *lua)
     return genericCommand(lua, false);
 }
 
-// qkv has no ACL users yet: every existing command is allowed to everyone.
-int aclCheckCmdFunction(lua_State *lua)
+// redis.acl_check_cmd: whether the script's user may run the command.
+int checkCommand(lua_State *lua)
 {
     ScriptRun *current = run(lua);
-    if (!current)
-        return pushErrorAndRaise(lua,
-                                 "redis.acl_check_cmd can only be called inside a script "
-                                 "invocation");
-    if (lua_gettop(lua) == 0)
-        return pushErrorAndRaise(lua,
-                                 "Please specify at least one argument for this redis lib call");
+    const char *problem = !current ? "redis.acl_check_cmd can only be called inside a script "
+                                     "invocation"
+            : lua_gettop(lua) == 0 ? "Please specify at least one argument for this redis lib call"
+                                   : nullptr;
+    if (problem) {
+        LuaConversions::pushError(lua, problem);
+        return RaiseError;
+    }
     std::vector<QByteArrayView> argv;
     std::vector<QByteArray> numbers;
     if (!commandArguments(lua, &argv, &numbers))
-        return raise(lua);
+        return RaiseError;
     const Command *command = current->lookup(argv);
     qsizetype index = 0;
     // Whether the caller's user may run it, keys and channels included; nothing is logged.
@@ -299,10 +319,17 @@ int aclCheckCmdFunction(lua_State *lua)
                                                &index)
                     == AclSelector::Verdict::Ok;
     lua_pop(lua, int(argv.size()));
-    if (!command)
-        return pushErrorAndRaise(lua, "Invalid command passed to redis.acl_check_cmd()");
+    if (!command) {
+        LuaConversions::pushError(lua, "Invalid command passed to redis.acl_check_cmd()");
+        return RaiseError;
+    }
     lua_pushboolean(lua, allowed ? 1 : 0);
     return 1;
+}
+
+int aclCheckCmdFunction(lua_State *lua)
+{
+    return raiseOr(lua, checkCommand(lua));
 }
 
 // The global pcall: as Lua's, but an error table {err=...} is returned as its message, which

@@ -28,8 +28,8 @@ namespace {
 constexpr int WaitMs = 5000;
 
 // A program on the slave side of a pseudo-terminal (120 columns), with a clean environment:
-// HOME, TERM=xterm, a UTF-8 locale. Output is collected as it comes; waitFor() moves through
-// it so each step looks only at what came after the previous one.
+// HOME, TERM=xterm, a UTF-8 locale (and the sanitizers' options). Output is collected as it comes;
+// waitFor() moves through it so each step looks only at what came after the previous one.
 class Pty
 {
 public:
@@ -45,6 +45,11 @@ public:
         storage.push_back("TERM=xterm");
         storage.push_back("LANG=C.UTF-8");
         storage.push_back("PATH=/usr/bin:/bin");
+        // A sanitized build's settings (reports, suppressions) go through.
+        for (const char *name : { "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS" }) {
+            if (qEnvironmentVariableIsSet(name))
+                storage.push_back(name + ('=' + qgetenv(name)));
+        }
         std::vector<char *> argv, envp;
         for (size_t i = 0; i < storage.size(); ++i)
             (i < argc ? argv : envp).push_back(storage[i].data());

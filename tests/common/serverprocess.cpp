@@ -115,7 +115,9 @@ bool ServerProcess::startQkv(const QString &path, QString *error, const QStringL
     }
     static const QRegularExpression listening(QStringLiteral("listening on .*:(\\d+)"));
     QByteArray output;
-    while (m_process->waitForReadyRead(5000)) {
+    // Generous: a sanitized build on a loaded machine, loading a big data set, takes a while
+    // to start listening; the wait ends as soon as the line comes.
+    while (m_process->waitForReadyRead(60000)) {
         output += m_process->readAllStandardOutput();
         const auto match = listening.match(QString::fromUtf8(output));
         if (match.hasMatch()) {

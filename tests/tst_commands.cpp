@@ -1,6 +1,7 @@
 // Commands through a socketless client: request bytes in, exact reply bytes out.
 #include "net/connection.h"
 #include "net/server.h"
+#include "observe/allocationcounter.h"
 
 #include <QTest>
 
@@ -14,6 +15,7 @@ private slots:
     void infoSections();
     void clientList();
     void commandStatistics();
+    void scriptErrorsFreeMemory();
 
 private:
     QByteArray run(const QByteArray &requests);
@@ -174,6 +176,44 @@ void TestCommands::commandStatistics()
     const QByteArray output = run("SET a 1\r\nGET a\r\nGET\r\nINFO commandstats\r\n");
     QVERIFY(output.contains("cmdstat_get:calls=1,"));
     QVERIFY(output.contains("rejected_calls=1,failed_calls=0"));
+}
+
+// Found by fuzz/fuzz_dispatch: a Lua error raised while C++ objects were alive (redis.call's
+// argument vectors and reply, a nonexistent global's message, redis.register_function's
+// function) longjmped over their destructors and leaked them, once per failing call.
+void TestCommands::scriptErrorsFreeMemory()
+{
+    ServerConfig config;
+    config.commandLogCapacity = 1; // the command log keeps nothing that grows with the loop
+    Server server(config);
+    Connection *client = server.createLocalClient();
+    const QByteArray requests = "SET s abc\r\n"
+                                "EVAL \"return redis.call('nosuch', 'a', 1)\" 0\r\n"
+                                "EVAL \"return redis.call('get')\" 0\r\n"
+                                "EVAL \"return redis.call('incr', 's', 'x')\" 0\r\n"
+                                "EVAL \"return redis.call('incr', 's')\" 0\r\n"
+                                "EVAL \"return redis.call({})\" 0\r\n"
+                                "EVAL \"return redis.acl_check_cmd('nosuch', 1)\" 0\r\n"
+                                "EVAL \"return nosuchglobal\" 0\r\n"
+                                "FUNCTION LOAD \"#!lua name=lib\\nredis.register_function{"
+                                "function_name='f', callback=function() end, foo=1}\"\r\n"
+                                "FUNCTION LOAD \"#!lua name=lib\\nlocal f = function() end\\n"
+                                "redis.register_function('f', f)\\n"
+                                "redis.register_function('f', f)\"\r\n";
+    const auto runBatch = [&] {
+        client->feed(requests);
+        const QByteArray output = client->takeOutput();
+        QCOMPARE(output.count("\r\n-"), 9);
+    };
+    // The first runs fill what is kept (the script cache, error statistics).
+    for (int i = 0; i < 20; ++i)
+        runBatch();
+    const qint64 before = AllocationCounter::usedBytes();
+    for (int i = 0; i < 500; ++i)
+        runBatch();
+    // The leak was 50-300 bytes per failing call: 4500 calls here.
+    QVERIFY2(AllocationCounter::usedBytes() - before < 64 * 1024,
+             QByteArray::number(AllocationCounter::usedBytes() - before).constData());
 }
 
 QTEST_GUILESS_MAIN(TestCommands)

@@ -97,6 +97,19 @@ bool waitForQueryBuffer(RespClient &admin, const QByteArray &name, int bytes)
     return false;
 }
 
+// The process's peak resident set (VmHWM) in KB, 0 if unknown.
+qint64 peakResidentKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
 QByteArray pipelinedGets(int count)
 {
     QByteArray requests;
@@ -114,6 +127,7 @@ class TestLimits : public QObject
 private slots:
     void initTestCase();
     void hardOutputLimitClosesANormalClient();
+    void hardOutputLimitStopsOneBigReply();
     void softOutputLimitClosesAfterItsSeconds();
     void clientListShowsTheOutputList();
     void queryBufferLimitCloses();
@@ -187,6 +201,36 @@ void TestLimits::hardOutputLimitClosesANormalClient()
         // The server carries on serving.
         return QByteArray(gone ? "closed " : "still connected ") + admin.call({ "STRLEN", "big" });
     });
+    configSet("client-output-buffer-limit", "normal 0 0 0");
+}
+
+// Found while bounding fuzz/fuzz_dispatch's memory: one command whose reply has no size bound
+// (SRANDMEMBER with a negative count: 20 million elements, 140 MB, from 30 bytes of request)
+// grew the output of a client already over its hard limit to its full size, and only then
+// closed it. Redis stops
+// buffering for the client as soon as it is over (CLIENT_CLOSE_ASAP): its peak memory (the
+// process's VmHWM) grows by little, and so must qkv's.
+void TestLimits::hardOutputLimitStopsOneBigReply()
+{
+    configSet("client-output-buffer-limit", "normal 1mb 0 0");
+    const auto check = [](quint16 port, qint64 pid) -> QByteArray {
+        RespClient admin;
+        SilentClient reader;
+        if (!admin.connectTo(port) || !reader.open(port, "bigreply"))
+            return "<no connection>";
+        admin.call({ "SADD", "members", "1" });
+        const qint64 before = peakResidentKb(pid);
+        reader.write("SRANDMEMBER members -20000000\r\n");
+        const bool gone = waitUntilGone(admin, "bigreply", 20000);
+        const qint64 grown = peakResidentKb(pid) - before;
+        admin.call({ "DEL", "members" });
+        QByteArray result = gone ? "closed, " : "still connected, ";
+        if (before > 0 && grown < 32 * 1024)
+            return result + "peak under 32 MB more";
+        return result + "peak grew by " + QByteArray::number(grown) + " KB";
+    };
+    const QByteArray redis = check(m_redis.port(), m_redis.processId());
+    QCOMPARE(check(m_qkv.port(), m_qkv.processId()), redis);
     configSet("client-output-buffer-limit", "normal 0 0 0");
 }
 

@@ -14,6 +14,7 @@ private slots:
     void write_data();
     void write();
     void errorCountsAndCodes();
+    void checkpointHook();
 };
 
 using Write = std::function<void(ReplyWriter &)>;
@@ -104,6 +105,29 @@ void TestReplyWriter::errorCountsAndCodes()
     writer.error("ERR syntax error");
     QCOMPARE(writer.errorCount(), quint64(2));
     QCOMPARE(writer.lastErrorCode(), QByteArray("ERR"));
+}
+
+// The hook runs once the output reaches the checkpoint, after the element that reached it, and
+// may empty the output (a client being closed) and set the next checkpoint.
+void TestReplyWriter::checkpointHook()
+{
+    QByteArray out;
+    ReplyWriter writer(&out);
+    QList<qsizetype> seen;
+    writer.setCheckpointHook([&](QByteArray &output) {
+        QCOMPARE(&output, &out);
+        seen << output.size();
+        output.resize(0);
+        writer.setCheckpoint(10);
+    });
+    writer.arrayHeader(3); // no checkpoint set yet
+    writer.setCheckpoint(10);
+    writer.bulk("abc");  // 4 + 9 bytes: over
+    writer.integer(1);   // 4 bytes after the reset: under
+    writer.simple("xy"); // 4 + 5
+    writer.bulk("");     // 9 + 6
+    QCOMPARE(seen, QList<qsizetype>({ 13, 15 }));
+    QCOMPARE(out, QByteArray());
 }
 
 QTEST_GUILESS_MAIN(TestReplyWriter)

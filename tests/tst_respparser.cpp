@@ -57,6 +57,7 @@ private slots:
     void parse_data();
     void parse();
     void tooBigInline();
+    void emptyInlineArgumentIsNotNull();
     void tooBigCountString();
     void bulkLimitIsConfigurable();
     void unauthenticatedLimits();
@@ -175,6 +176,21 @@ void TestRespParser::tooBigInline()
     const Outcome outcome
             = parseInChunks(QByteArray(RespParser::InlineMaxSize + 1, 'a'), 4096, 4096);
     QCOMPARE(outcome.error, QByteArray("Protocol error: too big inline request"));
+}
+
+// Found by fuzz/fuzz_dispatch: SET "" v sent inline gave the keyspace a key view with a null
+// data pointer, which it passed to memcpy (undefined behaviour, even for 0 bytes).
+void TestRespParser::emptyInlineArgumentIsNotNull()
+{
+    RespParser parser;
+    const QByteArray buffer("SET \"\" ''\r\n");
+    qsizetype pos = 0;
+    QCOMPARE(parser.parse(buffer, &pos), RespParser::Status::Command);
+    QCOMPARE(parser.args().size(), size_t(3));
+    for (qsizetype i = 1; i < 3; ++i) {
+        QVERIFY(parser.args()[size_t(i)].isEmpty());
+        QVERIFY(parser.args()[size_t(i)].data() != nullptr);
+    }
 }
 
 void TestRespParser::tooBigCountString()

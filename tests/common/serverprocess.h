@@ -18,6 +18,8 @@ public:
     bool startRedis(QString *error, const QStringList &extraArgs = {}, quint16 port = 0);
     bool startQkv(const QString &path, QString *error, const QStringList &extraArgs = {});
     quint16 port() const { return m_port; }
+    // The server process's id (0 when it is not running): tests read its /proc entries.
+    qint64 processId() const { return m_process ? m_process->processId() : 0; }
     // The server's own empty directory (--dir): SAVE and BGSAVE write there, and nothing
     // another test saved is loaded at start-up.
     QString dir() const { return m_dir.path(); }

@@ -59,6 +59,9 @@ Connection::Connection(Server &server, int fd, quint64 id, QByteArray peerAddres
         m_interest = Poller::Readable;
         server.poller()->add(m_fd, m_interest, this);
     }
+    const auto hook = [this](QByteArray &out) { outputCheckpoint(out); };
+    m_reply.setCheckpointHook(hook);
+    m_push.setCheckpointHook(hook);
 }
 
 Connection::~Connection() = default;
@@ -213,6 +216,7 @@ qsizetype Connection::processBuffer(const QByteArray &buffer)
             m_closeAfterReply = true;
             break;
         }
+        armOutputCheckpoint();
         if (!execute()) {
             pos = requestStart;
             break;
@@ -782,6 +786,22 @@ bool Connection::isIdleTimedOut(qint64 nowMs) const
         || isSubscribed() || m_server.isPostponed(*this))
         return false;
     return (nowMs / 1000 - m_lastInteractionMs / 1000) > timeout;
+}
+
+void Connection::armOutputCheckpoint()
+{
+    const qsizetype next = qMax(m_out.size(), m_droppedReplies.size()) + OutputCheckpointBytes;
+    m_reply.setCheckpoint(next);
+    m_push.setCheckpoint(next);
+}
+
+void Connection::outputCheckpoint(QByteArray &out)
+{
+    // Replies CLIENT REPLY OFF or SKIP drops, and whatever a client being closed would still
+    // get (Redis's CLIENT_CLOSE_ASAP), are thrown away as they come.
+    if (&out != &m_out || m_closing || closeIfOverOutputLimit(true))
+        out.resize(0);
+    armOutputCheckpoint();
 }
 
 void Connection::closeSoon(const char *reason)

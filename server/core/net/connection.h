@@ -278,6 +278,12 @@ private:
     // The ACL check of processCommand: false (the command refused and logged) when the user may
     // not run it, touch its keys or use its channels.
     bool checkPermissions(Command *command);
+    // The output-buffer limits checked while a command writes its reply (see
+    // ReplyWriter::setCheckpoint): armed before each request, then every
+    // OutputCheckpointBytes of output.
+    void armOutputCheckpoint();
+    void outputCheckpoint(QByteArray &out);
+    static constexpr qsizetype OutputCheckpointBytes = 64 * 1024;
     // Closes this client once the current round is over (Redis's freeClientAsync).
     void closeSoon(const char *reason);
     // Redis's resetClient part for CLIENT REPLY SKIP: after each request (not EXEC's own

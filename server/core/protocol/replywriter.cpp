@@ -35,6 +35,7 @@ void ReplyWriter::header(char type, long long value)
     buf[len++] = '\r';
     buf[len++] = '\n';
     m_out->append(buf, len);
+    checkpoint();
 }
 
 void ReplyWriter::simple(QByteArrayView text)
@@ -42,6 +43,7 @@ void ReplyWriter::simple(QByteArrayView text)
     m_out->append('+');
     m_out->append(text.data(), text.size());
     m_out->append("\r\n", 2);
+    checkpoint();
 }
 
 void ReplyWriter::error(const QByteArray &text)
@@ -81,6 +83,7 @@ void ReplyWriter::bulk(QByteArrayView data)
         std::memcpy(p + len, data.data(), size_t(data.size()));
     p[len + data.size()] = '\r';
     p[len + data.size() + 1] = '\n';
+    checkpoint();
 }
 
 void ReplyWriter::null()

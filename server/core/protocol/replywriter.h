@@ -3,6 +3,9 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <functional>
+#include <limits>
+
 // Appends replies to one output buffer, in RESP2 or RESP3 (after HELLO 3). One function per
 // reply type; where RESP2 has no such type, the RESP2 form Redis uses is written instead.
 class ReplyWriter
@@ -16,6 +19,13 @@ public:
     // thrown away, so that no reply function needs a branch for it).
     void setOutput(QByteArray *out) { m_out = out; }
     void setProtocol(int version) { m_resp3 = version >= 3; }
+    // Output-buffer limits inside one command: once the output holds checkAt bytes or more, the
+    // next element written (a header, a bulk or simple string) calls the hook, which may empty
+    // the output and sets the next checkpoint. So a command whose reply has no size bound
+    // (SRANDMEMBER with a negative count) stops growing a client the server is closing, as
+    // Redis stops buffering for a CLIENT_CLOSE_ASAP client.
+    void setCheckpointHook(std::function<void(QByteArray &out)> hook) { m_hook = std::move(hook); }
+    void setCheckpoint(qsizetype checkAt) { m_checkAt = checkAt; }
     int protocol() const { return m_resp3 ? 3 : 2; }
 
     void simple(QByteArrayView text); // +text
@@ -42,8 +52,15 @@ public:
 
 private:
     void header(char type, long long value);
+    void checkpoint()
+    {
+        if (Q_UNLIKELY(m_out->size() >= m_checkAt))
+            m_hook(*m_out);
+    }
 
     QByteArray *m_out;
+    qsizetype m_checkAt = std::numeric_limits<qsizetype>::max();
+    std::function<void(QByteArray &out)> m_hook;
     bool m_resp3 = false;
     quint64 m_errors = 0;
     QByteArray m_lastErrorCode;

@@ -60,8 +60,10 @@ RespParser::Status RespParser::parseInline(const QByteArray &buffer, qsizetype *
         return fail(QByteArrayLiteral("Protocol error: unbalanced quotes in request"));
     *pos = next;
     m_args.clear();
+    // constData(), not the array itself: an empty argument ("") is a null QByteArray, whose
+    // view would have a null data pointer that memcpy may not be given, even for 0 bytes.
     for (const QByteArray &arg : std::as_const(m_inlineArgs))
-        m_args.emplace_back(arg);
+        m_args.emplace_back(arg.constData(), arg.size());
     return Status::Command;
 }
 

@@ -273,9 +273,8 @@ void writeTable(ReplyWriter &reply, lua_State *lua, int scriptResp, bool *counte
                 return;
             }
             lua_pop(lua, 2);
-        } else {
-            lua_pop(lua, 1);
         }
+        // A missing format was popped by rawField: only the verbatim_string table is left.
         lua_pop(lua, 1);
     }
     if (rawField(lua, "map", LUA_TTABLE)) {
@@ -356,7 +355,7 @@ void writeReply(ReplyWriter &reply, lua_State *lua, int scriptResp, bool *counte
             reply.boolean(lua_toboolean(lua, -1));
         }
         break;
-    case LUA_TNUMBER: reply.integer(static_cast<long long>(lua_tonumber(lua, -1))); break;
+    case LUA_TNUMBER: reply.integer(truncateNumber<long long>(lua_tonumber(lua, -1))); break;
     case LUA_TTABLE: writeTable(reply, lua, scriptResp, countedErrors); break;
     default: reply.null(); break;
     }

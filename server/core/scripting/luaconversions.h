@@ -3,6 +3,9 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <limits>
+#include <type_traits>
+
 struct lua_State;
 class ReplyWriter;
 
@@ -23,6 +26,29 @@ void pushReply(lua_State *lua, QByteArrayView reply, qsizetype *pos);
 // *countedErrors is set when an error written was counted already (a command's error that
 // redis.pcall returned).
 void writeReply(ReplyWriter &reply, lua_State *lua, int scriptResp, bool *countedErrors);
+
+// A Lua number converted to an integer as Redis's C casts do it on x86-64: truncated, and
+// the type's minimum (the "integer indefinite" value of cvttsd2si) for NaN and numbers out of
+// its range, without the C++ cast's undefined behaviour (return 1e20 gives
+// :-9223372036854775808, as in Redis).
+template<typename T> T truncateNumber(double n)
+{
+    static_assert(std::is_same_v<T, int> || std::is_same_v<T, long long>);
+    // Both bounds are exact doubles: -2^31 or -2^63, and 2^31 or 2^63.
+    constexpr double low = double(std::numeric_limits<T>::min());
+    constexpr double high = -low;
+    return n >= low && n < high ? T(n) : std::numeric_limits<T>::min();
+}
+
+// The same for (unsigned long long), as gcc compiles it for x86-64: below 2^63 (and NaN) as
+// the signed conversion, from 2^63 to 2^64 exact, past that 0.
+inline unsigned long long truncateUnsigned(double n)
+{
+    constexpr double twoTo63 = 9223372036854775808.0;
+    if (!(n >= twoTo63))
+        return static_cast<unsigned long long>(truncateNumber<long long>(n));
+    return n < 2 * twoTo63 ? static_cast<unsigned long long>(n) : 0;
+}
 
 // luaPushErrorBuff: pushes {err="CODE msg"} from "-CODE msg" or "msg" (code ERR), newlines
 // at the end trimmed.

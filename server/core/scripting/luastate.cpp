@@ -48,7 +48,10 @@ qint32 nextRandom()
     return qint32(g_rand48 >> 17);
 }
 
-// luaError: raises the error object on the top.
+// luaError: raises the error object on the top. lua_error longjmps over the C++ frames up to
+// the protected call, running no destructors, so no object that owns memory (a QByteArray, a
+// vector) may be alive in the caller when it raises: functions that need such objects do their
+// work in a helper that returns first, then raise.
 int raise(lua_State *lua)
 {
     return lua_error(lua);
@@ -60,13 +63,13 @@ int pushErrorAndRaise(lua_State *lua, const char *text)
     return raise(lua);
 }
 
-// An error at the caller's line: "user_script:1: text", as the VM's own errors read. The
-// text comes in views, so that nothing on the way needs destroying when lua_error jumps.
+// An error at the caller's line: "user_script:1: text", as the VM's own errors read. The text
+// is given in pieces that own nothing (see raise()).
 int raiseAtCaller(lua_State *lua, std::initializer_list<QByteArrayView> text)
 {
     luaL_where(lua, 1);
-    for (const QByteArrayView part : text)
-        lua_pushlstring(lua, part.data(), size_t(part.size()));
+    for (QByteArrayView piece : text)
+        lua_pushlstring(lua, piece.data(), size_t(piece.size()));
     lua_concat(lua, int(text.size()) + 1);
     return lua_error(lua);
 }
@@ -90,7 +93,7 @@ int missingGlobal(lua_State *lua)
     const char *name = lua_tolstring(lua, 2, &length);
     return raiseAtCaller(lua,
                          { "Script attempted to access nonexistent global variable '",
-                           QByteArrayView(name, qsizetype(name ? length : 0)), "'" });
+                           QByteArrayView(name ? name : "", qsizetype(length)), "'" });
 }
 
 // The real table behind the proxy at index, or the value itself.
@@ -235,54 +238,45 @@ bool commandArguments(lua_State *lua, std::vector<QByteArrayView> *argv,
     return true;
 }
 
-// Lua raises an error with longjmp, which skips the destructors of the C++ locals in the
-// frames it leaves: functions with such locals return RaiseError instead, and their caller,
-// whose frame has none, raises.
-constexpr int RaiseError = -1;
-
-int raiseOr(lua_State *lua, int pushed)
+// redis.call and redis.pcall without raising: pushes the reply, or the error and returns true.
+bool runRedisCall(lua_State *lua, ScriptRun &current)
 {
-    return pushed == RaiseError ? raise(lua) : pushed;
-}
-
-int runCommand(lua_State *lua, bool raiseError)
-{
-    ScriptRun *current = run(lua);
-    if (!current) {
-        LuaConversions::pushError(lua,
-                                  "redis.call/pcall can only be called inside a script "
-                                  "invocation");
-        return RaiseError;
-    }
     const int argc = lua_gettop(lua);
-    const int failed = raiseError ? RaiseError : 1;
     if (argc == 0) {
         LuaConversions::pushError(lua,
                                   "Please specify at least one argument for this redis lib call");
-        return failed;
+        return true;
     }
     std::vector<QByteArrayView> argv;
     std::vector<QByteArray> numbers;
     if (!commandArguments(lua, &argv, &numbers))
-        return failed;
+        return true;
     QByteArray reply;
     QByteArray error;
-    const bool ran = current->call(argv, &reply, &error);
+    const bool ran = current.call(argv, &reply, &error);
     lua_pop(lua, argc);
     if (!ran) {
         LuaConversions::pushError(lua, error);
         lua_pushboolean(lua, 1);
         lua_setfield(lua, -2, "ignore_error_stats_update");
-        return failed;
+        return true;
     }
     qsizetype pos = 0;
     LuaConversions::pushReply(lua, reply, &pos);
-    return raiseError && reply.startsWith('-') ? RaiseError : 1;
+    return reply.startsWith('-');
 }
 
 int genericCommand(lua_State *lua, bool raiseError)
 {
-    return raiseOr(lua, runCommand(lua, raiseError));
+    ScriptRun *current = run(lua);
+    if (!current)
+        return pushErrorAndRaise(lua,
+                                 "redis.call/pcall can only be called inside a script "
+                                 "invocation");
+    // Not raised from inside runRedisCall, whose vectors and byte arrays must be freed first.
+    if (runRedisCall(lua, *current) && raiseError)
+        return raise(lua);
+    return 1;
 }
 
 int callFunction(lua_State *lua)
@@ -295,22 +289,19 @@ int pcallFunction(lua_State *lua)
     return genericCommand(lua, false);
 }
 
-// redis.acl_check_cmd: whether the script's user may run the command.
-int checkCommand(lua_State *lua)
+// redis.acl_check_cmd without raising: pushes whether the caller may run the command, or
+// returns the error to raise (a literal).
+const char *aclCheck(lua_State *lua)
 {
     ScriptRun *current = run(lua);
-    const char *problem = !current ? "redis.acl_check_cmd can only be called inside a script "
-                                     "invocation"
-            : lua_gettop(lua) == 0 ? "Please specify at least one argument for this redis lib call"
-                                   : nullptr;
-    if (problem) {
-        LuaConversions::pushError(lua, problem);
-        return RaiseError;
-    }
+    if (!current)
+        return "redis.acl_check_cmd can only be called inside a script invocation";
+    if (lua_gettop(lua) == 0)
+        return "Please specify at least one argument for this redis lib call";
     std::vector<QByteArrayView> argv;
     std::vector<QByteArray> numbers;
     if (!commandArguments(lua, &argv, &numbers))
-        return RaiseError;
+        return ""; // its error is pushed
     const Command *command = current->lookup(argv);
     qsizetype index = 0;
     // Whether the caller's user may run it, keys and channels included; nothing is logged.
@@ -319,17 +310,20 @@ int checkCommand(lua_State *lua)
                                                &index)
                     == AclSelector::Verdict::Ok;
     lua_pop(lua, int(argv.size()));
-    if (!command) {
-        LuaConversions::pushError(lua, "Invalid command passed to redis.acl_check_cmd()");
-        return RaiseError;
-    }
+    if (!command)
+        return "Invalid command passed to redis.acl_check_cmd()";
     lua_pushboolean(lua, allowed ? 1 : 0);
-    return 1;
+    return nullptr;
 }
 
 int aclCheckCmdFunction(lua_State *lua)
 {
-    return raiseOr(lua, checkCommand(lua));
+    const char *error = aclCheck(lua);
+    if (!error)
+        return 1;
+    if (*error)
+        LuaConversions::pushError(lua, error);
+    return raise(lua);
 }
 
 // The global pcall: as Lua's, but an error table {err=...} is returned as its message, which
@@ -404,7 +398,7 @@ int setReplFunction(lua_State *lua)
                                  "invocation");
     if (lua_gettop(lua) != 1)
         return pushErrorAndRaise(lua, "redis.set_repl() requires two arguments.");
-    const int flags = int(lua_tonumber(lua, -1));
+    const int flags = LuaConversions::truncateNumber<int>(lua_tonumber(lua, -1));
     if (flags & ~(ReplAof | ReplReplica))
         return pushErrorAndRaise(lua,
                                  "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, "
@@ -424,7 +418,7 @@ int logFunction(lua_State *lua)
         return pushErrorAndRaise(lua, "redis.log() requires two arguments or more.");
     if (!lua_isnumber(lua, -argc))
         return pushErrorAndRaise(lua, "First argument must be a number (log level).");
-    const int level = int(lua_tonumber(lua, -argc));
+    const int level = LuaConversions::truncateNumber<int>(lua_tonumber(lua, -argc));
     if (level < 0 || level > LogWarning)
         return pushErrorAndRaise(lua, "Invalid debug level.");
     if (level < LogNotice)
@@ -455,7 +449,7 @@ int setrespFunction(lua_State *lua)
                                  "invocation");
     if (lua_gettop(lua) != 1)
         return pushErrorAndRaise(lua, "redis.setresp() requires one argument.");
-    const int resp = int(lua_tonumber(lua, 1));
+    const int resp = LuaConversions::truncateNumber<int>(lua_tonumber(lua, 1));
     if (resp != 2 && resp != 3)
         return pushErrorAndRaise(lua, "RESP version must be 2 or 3.");
     current->setResp(resp);
@@ -635,15 +629,15 @@ const char *readRegistration(lua_State *lua, RegisteredFunction *function)
     return nullptr;
 }
 
-int registerFunction(lua_State *lua)
+// redis.register_function without raising: adds the function to the library being loaded, or
+// returns the error to raise.
+const char *addRegistration(lua_State *lua)
 {
     lua_getfield(lua, LUA_REGISTRYINDEX, LoadingKey);
     auto *functions = static_cast<std::vector<RegisteredFunction> *>(lua_touserdata(lua, -1));
     lua_pop(lua, 1);
     if (!functions)
-        return pushErrorAndRaise(lua,
-                                 "redis.register_function can only be called on FUNCTION "
-                                 "LOAD command");
+        return "redis.register_function can only be called on FUNCTION LOAD command";
     RegisteredFunction function;
     const char *error = readRegistration(lua, &function);
     if (!error && !LuaState::isValidName(function.name))
@@ -656,9 +650,17 @@ int registerFunction(lua_State *lua)
     }
     if (error) {
         luaL_unref(lua, LUA_REGISTRYINDEX, function.ref);
-        return pushErrorAndRaise(lua, error);
+        return error;
     }
     functions->push_back(std::move(function));
+    return nullptr;
+}
+
+int registerFunction(lua_State *lua)
+{
+    // Raised here, once addRegistration's RegisteredFunction is freed (see raise()).
+    if (const char *error = addRegistration(lua))
+        return pushErrorAndRaise(lua, error);
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "luastruct.h"
 
+#include "luaconversions.h"
+
 #include <lua.hpp>
 
 #include <cctype>
@@ -103,8 +105,8 @@ void orderBytes(char *bytes, size_t size, bool little)
 void putInteger(lua_State *lua, luaL_Buffer *buffer, int arg, bool little, size_t size)
 {
     const lua_Number n = luaL_checknumber(lua, arg);
-    unsigned long long value = n < 0 ? static_cast<unsigned long long>(static_cast<long long>(n))
-                                     : static_cast<unsigned long long>(n);
+    // Redis casts negative numbers to long long first, which truncateUnsigned() does too.
+    unsigned long long value = LuaConversions::truncateUnsigned(n);
     char bytes[MaxIntSize];
     for (size_t i = 0; i < size; ++i) {
         bytes[little ? i : size - 1 - i] = char(value & 0xff);
@@ -217,7 +219,7 @@ int unpack(lua_State *lua)
                 // "c0": the length is the number read just before.
                 if (results == 0 || !lua_isnumber(lua, -1))
                     luaL_error(lua, "format 'c0' needs a previous size");
-                size = size_t(lua_tonumber(lua, -1));
+                size = size_t(LuaConversions::truncateUnsigned(lua_tonumber(lua, -1)));
                 lua_pop(lua, 1);
                 --results;
                 luaL_argcheck(lua, size <= length && pos <= length - size, 2,

@@ -82,7 +82,8 @@ KeyEntry *Keyspace::createEntry(QByteArrayView key)
     if (!memory)
         throw std::bad_alloc();
     auto *entry = new (memory) KeyEntry(quint32(key.size()), freshAccess());
-    std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
+    if (!key.isEmpty()) // an empty key's view may have a null data pointer
+        std::memcpy(reinterpret_cast<char *>(entry + 1), key.data(), size_t(key.size()));
     return entry;
 }
 

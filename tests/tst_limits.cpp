@@ -128,6 +128,7 @@ private slots:
     void initTestCase();
     void hardOutputLimitClosesANormalClient();
     void hardOutputLimitStopsOneBigReply();
+    void monitorIsANormalClient();
     void softOutputLimitClosesAfterItsSeconds();
     void clientListShowsTheOutputList();
     void queryBufferLimitCloses();
@@ -232,6 +233,28 @@ void TestLimits::hardOutputLimitStopsOneBigReply()
     const QByteArray redis = check(m_redis.port(), m_redis.processId());
     QCOMPARE(check(m_qkv.port(), m_qkv.processId()), redis);
     configSet("client-output-buffer-limit", "normal 0 0 0");
+}
+
+// A MONITOR client is a normal client for the limits, not a replica (Redis's getClientType):
+// the replica class's limit does not close it.
+void TestLimits::monitorIsANormalClient()
+{
+    configSet("client-output-buffer-limit", "slave 1mb 0 0");
+    compare(
+            [](quint16 port) -> QByteArray {
+                RespClient admin;
+                SilentClient monitor;
+                if (!admin.connectTo(port) || !monitor.open(port, "monitor"))
+                    return "<no connection>";
+                monitor.write("MONITOR\r\n");
+                const QByteArray value(10000, 'x');
+                for (int i = 0; i < 1000; ++i)
+                    admin.call({ "SET", "k", value });
+                const bool gone = waitUntilGone(admin, "monitor", 1000);
+                return gone ? "closed" : "still connected";
+            },
+            "still connected");
+    configSet("client-output-buffer-limit", "slave 256mb 64mb 60");
 }
 
 // Over the 1 MB soft limit without growing: closed once more than 1 s has passed.

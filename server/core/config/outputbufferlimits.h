@@ -7,8 +7,8 @@
 
 // Redis's client-output-buffer-limit: per class of client, a hard limit (closed as soon as its
 // pending output reaches it) and a soft limit (closed when it stays at or over it for more than
-// softSeconds). 0 means no limit. The classes are Redis's getClientType: a monitor counts as a
-// replica, a subscriber as pubsub, every other client as normal.
+// softSeconds). 0 means no limit. The classes are Redis's getClientType: a subscriber counts as
+// pubsub, every other client (a monitor too) as normal; qkv has no replicas.
 enum class ClientClass : quint8 { Normal, Replica, PubSub };
 
 struct OutputBufferLimit

@@ -748,8 +748,8 @@ void Connection::pushFrame(const QByteArray &frame)
 
 ClientClass Connection::clientClass() const
 {
-    if (m_monitor)
-        return ClientClass::Replica;
+    // A monitor is a normal client here, as in Redis's getClientType (which flags monitors as
+    // replicas but reports them as normal).
     return isSubscribed() ? ClientClass::PubSub : ClientClass::Normal;
 }
 

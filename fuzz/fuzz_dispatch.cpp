@@ -192,7 +192,9 @@ private:
 
 // Every reply in output is a whole RESP2/RESP3 frame: a sentinel after them must come out as
 // the last reply, not be taken as the missing element of an aggregate. Not when the input uses
-// CLIENT REPLY: inside EXEC it drops parts of EXEC's array, in Redis as in qkv.
+// CLIENT REPLY: inside EXEC it drops parts of EXEC's array, in Redis as in qkv; nor when it
+// names big_number: a script's {big_number='1x'} goes out as "(1x", unchecked, in Redis as in
+// qkv, and a strict reader (hiredis, ours) refuses it.
 void checkFrames(QByteArray output, bool enabled)
 {
     if (output.isEmpty() || !enabled)
@@ -356,8 +358,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qsizetype chunk = data[0] == 0xff ? qsizetype(size) : qsizetype(data[0]) + 1;
     const QByteArrayView input(reinterpret_cast<const char *>(data) + 1, qsizetype(size) - 1);
 
-    Session session(
-            !QByteArray::fromRawData(input.data(), input.size()).toLower().contains("reply"));
+    const QByteArray lower = QByteArray::fromRawData(input.data(), input.size()).toLower();
+    Session session(!lower.contains("reply") && !lower.contains("big_number"));
     int client = 0;
     qsizetype pos = 0;
     while (pos <= input.size() && !session.isShutDown()) {

@@ -461,8 +461,9 @@ private slots:
         QCOMPARE(snapshot(qkv.port()), expected);
     }
 
-    // Payloads of every key move both ways: redis-server's DUMP restored into qkv, qkv's into
-    // redis-server, with the same data (expiries as absolute times with ABSTTL).
+    // Payloads of every key and the function libraries (FUNCTION DUMP and RESTORE) move both
+    // ways: redis-server's DUMP restored into qkv, qkv's into redis-server, with the same data
+    // (expiries as absolute times with ABSTTL).
     void dumpRestoreBothWays()
     {
         if (!m_haveRedis)
@@ -493,6 +494,10 @@ private slots:
                 QCOMPARE(call(target, { "RESTORE", key.text, at, payload.text, "ABSTTL" }),
                          QByteArray("+OK\r\n"));
             }
+            RespFrame::Value functions;
+            RespFrame::parse(call(source, { "FUNCTION", "DUMP" }), 0, &functions);
+            QCOMPARE(call(target, { "FUNCTION", "RESTORE", functions.text }),
+                     QByteArray("+OK\r\n"));
         };
         transfer(redis.port(), qkv.port());
         QCOMPARE(snapshot(qkv.port(), 1), expected);

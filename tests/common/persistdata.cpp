@@ -102,7 +102,10 @@ void populate(quint16 port)
           << QByteArrayList { "SET", "db" + QByteArray::number(db), QByteArray::number(db) }
           << QByteArrayList { "RPUSH", "l", QByteArray::number(db), "x" };
     }
-    r << QByteArrayList { "SELECT", "0" };
+    r << QByteArrayList { "SELECT", "0" }
+      << QByteArrayList { "FUNCTION", "LOAD",
+                          "#!lua name=persisted\n"
+                          "redis.register_function('answer', function() return 42 end)" };
     pipeline(c, r);
     QCOMPARE(call(c, { "DBSIZE" }), QByteArray(":26\r\n"));
 }
@@ -160,7 +163,7 @@ QByteArray snapshot(quint16 port, int databases)
                     + RespFrame::escaped(contents.left(60)) + '\n';
         }
     }
-    return out;
+    return out + call(c, { "FUNCTION", "LIST", "WITHCODE" });
 }
 
 } // namespace PersistData

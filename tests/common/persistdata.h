@@ -19,10 +19,12 @@ qint64 infoField(RespClient &client, const QByteArray &name,
                  const QByteArray &section = "persistence");
 // Every type in every encoding Redis 7.0 gives it with default limits, small and big (streams
 // with groups, pending entries, deleted entries and trimmed nodes), with binary and empty
-// values and expiries, spread over the 16 databases (26 keys in db 0, two in each other one).
+// values and expiries, spread over the 16 databases (26 keys in db 0, two in each other one),
+// and a function library.
 void populate(quint16 port);
 // A deterministic text of every key of every database: name, TYPE, OBJECT ENCODING, the
-// contents (unordered ones sorted) and the absolute expiry (PEXPIRETIME).
+// contents (unordered ones sorted) and the absolute expiry (PEXPIRETIME); then FUNCTION LIST
+// WITHCODE.
 QByteArray snapshot(quint16 port, int databases = 16);
 
 } // namespace PersistData

@@ -146,7 +146,8 @@ bool Aof::loadFile(const QString &name, bool last, QString *error)
         const ServerConfig &config = m_server.config();
         if (!RdbFile::loadBytes(data, databases, Persistence::loadLimits(config),
                                 config.rdbChecksum, QDateTime::currentMSecsSinceEpoch(), &stats,
-                                error)) {
+                                error)
+            || !Persistence::loadFunctionLibraries(m_server, stats.functionLibraries, error)) {
             *error = QStringLiteral("Bad file format reading the append only file %1: %2")
                              .arg(name, *error);
             return false;
@@ -216,10 +217,8 @@ bool Aof::writeBase(const QString &path) const
 {
     const ServerConfig &config = m_server.config();
     const std::vector<const Keyspace *> databases = constDatabases(m_server);
+    RdbFile::SaveOptions options = Persistence::saveOptions(m_server);
     if (config.aofUseRdbPreamble) {
-        RdbFile::SaveOptions options;
-        options.compression = config.rdbCompression;
-        options.checksum = config.rdbChecksum;
         options.aofBase = true;
         QString error;
         return RdbFile::save(path, databases, options, &error);
@@ -228,7 +227,7 @@ bool Aof::writeBase(const QString &path) const
     const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return false;
-    const bool ok = AofBase::write(fd, databases) && ::fsync(fd) == 0;
+    const bool ok = AofBase::write(fd, databases, options.functionLibraries) && ::fsync(fd) == 0;
     ::close(fd);
     return ok;
 }

@@ -172,9 +172,12 @@ void writeEntry(BaseWriter &w, const KeyEntry &entry)
 
 namespace AofBase {
 
-bool write(int fd, const std::vector<const Keyspace *> &databases)
+bool write(int fd, const std::vector<const Keyspace *> &databases,
+           const QByteArrayList &functionLibraries)
 {
     BaseWriter w(fd);
+    for (const QByteArray &code : functionLibraries)
+        w.command({ "FUNCTION", "LOAD", code });
     for (size_t db = 0; db < databases.size(); ++db) {
         if (!databases[db] || databases[db]->size() == 0)
             continue;

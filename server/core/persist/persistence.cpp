@@ -67,15 +67,29 @@ qint64 Persistence::currentBackgroundSaveSeconds(qint64 nowMs) const
     return m_childPid > 0 ? (nowMs - m_childStartMs) / 1000 : -1;
 }
 
-RdbFile::SaveOptions Persistence::saveOptions() const
+RdbFile::SaveOptions Persistence::saveOptions(Server &server)
 {
     RdbFile::SaveOptions options;
-    options.compression = m_server.config().rdbCompression;
-    options.checksum = m_server.config().rdbChecksum;
+    options.compression = server.config().rdbCompression;
+    options.checksum = server.config().rdbChecksum;
     options.usedMemory = Info::usedMemory();
-    for (const auto &[name, library] : m_server.scripting().functions().libraries())
+    for (const auto &[name, library] : server.scripting().functions().libraries())
         options.functionLibraries.append(library.code);
     return options;
+}
+
+bool Persistence::loadFunctionLibraries(Server &server, const QByteArrayList &libraries,
+                                        QString *error)
+{
+    // Libraries of the same name replace those already loaded, as a restart would have none.
+    for (const QByteArray &code : libraries) {
+        QByteArray failure;
+        if (server.scripting().functions().load(code, true, &failure).isEmpty()) {
+            *error = QStringLiteral("Failed loading library: %1").arg(QString::fromUtf8(failure));
+            return false;
+        }
+    }
+    return true;
 }
 
 RdbReader::Limits Persistence::loadLimits(const ServerConfig &config)
@@ -107,14 +121,7 @@ bool Persistence::load(QString *error)
     m_loadStats = {};
     bool ok = RdbFile::load(config.rdbPath(), databases, limits, config.rdbChecksum, start,
                             &m_loadStats, error, &missing);
-    // Libraries of the same name replace those already loaded, as a restart would have none.
-    for (const QByteArray &code : std::as_const(m_loadStats.functionLibraries)) {
-        QByteArray failure;
-        if (ok && m_server.scripting().functions().load(code, true, &failure).isEmpty()) {
-            *error = QStringLiteral("Failed loading library: %1").arg(QString::fromUtf8(failure));
-            ok = false;
-        }
-    }
+    ok = ok && loadFunctionLibraries(m_server, m_loadStats.functionLibraries, error);
     // What was loaded is what is on disk: no changes since the last save.
     m_changesAtLastSave = totalChanges();
     if (ok && !missing) {
@@ -129,7 +136,7 @@ bool Persistence::load(QString *error)
 bool Persistence::save(QString *error)
 {
     const quint64 changes = totalChanges();
-    if (!RdbFile::save(m_server.config().rdbPath(), constDatabases(m_server), saveOptions(),
+    if (!RdbFile::save(m_server.config().rdbPath(), constDatabases(m_server), saveOptions(m_server),
                        error)) {
         qCWarning(lcServer).noquote() << *error;
         return false;
@@ -147,7 +154,7 @@ bool Persistence::startBackgroundSave(QString *error)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_lastBgsaveTryMs = now;
     const QString path = m_server.config().rdbPath();
-    const RdbFile::SaveOptions options = saveOptions();
+    const RdbFile::SaveOptions options = saveOptions(m_server);
     const std::vector<const Keyspace *> databases = constDatabases(m_server);
     const pid_t pid = ChildFork::start();
     if (pid == 0) {

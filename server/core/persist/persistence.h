@@ -75,10 +75,16 @@ public:
     qint64 currentBackgroundSaveSeconds(qint64 nowMs) const;
     quint64 saves() const { return m_saves; }
     const RdbFile::LoadStats &loadStats() const { return m_loadStats; }
+    // What an RDB image of server holds besides its keys (compression, checksum, used-mem, the
+    // function libraries): a snapshot and an append-only file's RDB base alike.
+    static RdbFile::SaveOptions saveOptions(Server &server);
+    // Loads the function libraries an RDB image held (LoadStats::functionLibraries); false
+    // with Redis's error text when one fails.
+    static bool loadFunctionLibraries(Server &server, const QByteArrayList &libraries,
+                                      QString *error);
 
 private:
     quint64 totalChanges() const;
-    RdbFile::SaveOptions saveOptions() const;
     void backgroundSaveDone(int status, qint64 nowMs);
     // Sends the file just saved to the SYNC clients, or closes them when the save failed.
     void serveSnapshotWaiters(bool saved);

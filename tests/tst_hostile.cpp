@@ -10,6 +10,7 @@
 #include "common/respframe.h"
 #include "common/serverprocess.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
@@ -357,5 +358,15 @@ void TestHostile::soak()
              ':' + QByteArray::number(BigValueBytes) + "\r\n");
 }
 
-QTEST_GUILESS_MAIN(TestHostile)
+// A long soak outlasts Qt Test's five-minute watchdog, which would abort it: the watchdog
+// gets the soak's length and five minutes more, unless told otherwise.
+int main(int argc, char **argv)
+{
+    const int seconds = qEnvironmentVariableIntValue("QKV_SOAK_SECONDS");
+    if (seconds > 0 && !qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number((qint64(seconds) + 300) * 1000));
+    QCoreApplication app(argc, argv);
+    TestHostile test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_hostile.moc"

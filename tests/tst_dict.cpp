@@ -156,6 +156,7 @@ private slots:
     void rehashStepsBoundsEmptyVisits();
     void shrink_data();
     void shrink();
+    void resizeAvoidedWhileAChildRuns();
     void reserve_data();
     void reserve();
     void reserveWhileRehashing();
@@ -446,6 +447,37 @@ void TestDict::shrink()
         QVERIFY(!f.dict.isRehashing());
         QCOMPARE(f.dict.bucketCount(), size_t(4));
     }
+}
+
+// While resizing is not allowed (a forked child shares the pages), a table grows only once it
+// holds more than five nodes per bucket and does not shrink; allowed again, the next insert
+// grows it and shrinkIfNeeded shrinks it.
+void TestDict::resizeAvoidedWhileAChildRuns()
+{
+    Fixture f;
+    f.addRange(0, 64);
+    f.finishRehash();
+    QCOMPARE(f.dict.bucketCount(), size_t(64));
+    dictSetResizeAllowed(false);
+    f.addRange(64, 6 * 64);
+    QVERIFY(!f.dict.isRehashing());
+    QCOMPARE(f.dict.bucketCount(), size_t(64));
+    f.add(key(6 * 64), 6 * 64);
+    QVERIFY(f.dict.isRehashing()); // 6 nodes per bucket: over the ratio of 5
+    f.finishRehash();
+    QCOMPARE(f.dict.bucketCount(), size_t(512));
+    for (int i = 10; i <= 6 * 64; ++i)
+        QVERIFY(f.remove(key(i)));
+    f.dict.shrinkIfNeeded();
+    QVERIFY(!f.dict.isRehashing());
+    QCOMPARE(f.dict.bucketCount(), size_t(512));
+    dictSetResizeAllowed(true);
+    f.dict.shrinkIfNeeded();
+    QVERIFY(f.dict.isRehashing());
+    f.finishRehash();
+    QCOMPARE(f.dict.bucketCount(), size_t(16));
+    QVERIFY(f.allFound());
+    QCOMPARE(f.visitAll().size(), 10);
 }
 
 void TestDict::reserve_data()

@@ -399,6 +399,55 @@ private slots:
         QCOMPARE(call(after, { "GET", "key:299999" }), QByteArray("$12\r\n299999-value\r\n"));
     }
 
+    // While a BGSAVE or BGREWRITEAOF child runs (kept running by rdb-key-save-delay), reads
+    // leave keys' LFU counters alone (compat: persist.txt checks that part against Redis);
+    // once the child is reaped, or killed by FLUSHALL, they count again.
+    void accessFieldsWaitForTheChild()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c,
+                      { "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-log-factor", "0",
+                        "lfu-decay-time", "0", "rdb-key-save-delay", "300000" }),
+                 QByteArray("+OK\r\n"));
+        auto frequency = [&] { return call(c, { "OBJECT", "FREQ", "k" }); };
+        auto readTwice = [&] {
+            call(c, { "GET", "k" });
+            call(c, { "GET", "k" });
+        };
+        struct Child
+        {
+            QByteArray command;
+            QByteArray progressField;
+        };
+        for (const Child &child : { Child { "BGSAVE", "rdb_bgsave_in_progress" },
+                                    Child { "BGREWRITEAOF", "aof_rewrite_in_progress" } }) {
+            call(c, { "DEL", "k" });
+            call(c, { "SET", "k", "v" });
+            call(c, { "SET", "other", "v" });
+            readTwice();
+            QCOMPARE(frequency(), QByteArray(":7\r\n"));
+            QVERIFY(call(c, { child.command }).startsWith("+Background"));
+            QCOMPARE(infoField(c, child.progressField), 1);
+            readTwice();
+            QCOMPARE(frequency(), QByteArray(":7\r\n"));
+            QTRY_COMPARE_WITH_TIMEOUT(infoField(c, child.progressField), 0, 10000);
+            readTwice();
+            QCOMPARE(frequency(), QByteArray(":9\r\n"));
+        }
+        QCOMPARE(call(c, { "CONFIG", "SET", "rdb-key-save-delay", "5000000" }),
+                 QByteArray("+OK\r\n"));
+        QVERIFY(call(c, { "BGSAVE" }).startsWith("+Background"));
+        QCOMPARE(call(c, { "FLUSHALL" }), QByteArray("+OK\r\n"));
+        QCOMPARE(infoField(c, "rdb_bgsave_in_progress"), 0);
+        call(c, { "SET", "k", "v" });
+        readTwice();
+        QCOMPARE(frequency(), QByteArray(":7\r\n"));
+    }
+
     void redisCheckRdbAcceptsQkv()
     {
         const QString checker = QStandardPaths::findExecutable(QStringLiteral("redis-check-rdb"));

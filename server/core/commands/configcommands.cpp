@@ -34,6 +34,8 @@ void configGetCommand(Connection &c)
             continue;
         }
         for (const ConfigParameter &parameter : ConfigTable::parameters()) {
+            if (parameter.flags & ConfigFlag::Hidden)
+                continue;
             for (const char *candidate : { parameter.name, parameter.alias }) {
                 const QByteArray name(candidate);
                 if (candidate && !seen(name) && globMatch(pattern, name, true))

@@ -332,6 +332,9 @@ const std::vector<ConfigParameter> &parameters()
           ConfigFlag::Protected, nullptr, ConfigStyle::Quoted },
         yesNoParameter("rdbcompression", &ServerConfig::rdbCompression),
         yesNoParameter("rdbchecksum", &ServerConfig::rdbChecksum),
+        integerParameter("rdb-key-save-delay", nullptr, INT_MIN, INT_MAX,
+                         &ServerConfig::rdbKeySaveDelay)
+                .withFlags(ConfigFlag::Hidden),
         yesNoParameter("stop-writes-on-bgsave-error", &ServerConfig::stopWritesOnBgsaveError),
         // Turning it on while running starts a rewrite that makes the first base file, as
         // Redis's startAppendOnly; turning it off closes the files (Persistence::aof()).

@@ -27,6 +27,9 @@ enum : quint8 {
     Protected = 4,
     // Redis's MULTI_ARG_CONFIG: a file line may give the value as several words (save 900 1).
     MultiArg = 8,
+    // Redis's HIDDEN_CONFIG (testing aids): CONFIG GET gives it by its exact name only, never
+    // for a pattern.
+    Hidden = 16,
 };
 }
 

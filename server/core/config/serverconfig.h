@@ -120,6 +120,10 @@ struct ServerConfig
     }
     bool rdbCompression = true;
     bool rdbChecksum = true;
+    // rdb-key-save-delay, Redis's aid for testing a long-running child: microseconds slept
+    // after each key written to a snapshot or rewritten file (negative -N: 1 us after one key
+    // in N, at random).
+    long long rdbKeySaveDelay = 0;
     // Writes are refused (-MISCONF) while the last BGSAVE failed.
     bool stopWritesOnBgsaveError = true;
     // The append-only file: <dir>/<appendDirname>/ holds the manifest <appendFilename>.manifest

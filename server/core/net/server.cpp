@@ -6,6 +6,7 @@
 #include "listener.h"
 #include "observe/clock.h"
 #include "observe/logsink.h"
+#include "persist/childfork.h"
 #include "persist/persistence.h"
 #include "poller.h"
 #include "protocol/repr.h"
@@ -568,7 +569,9 @@ void Server::cron()
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
     expireCycle(std::chrono::microseconds(SlowExpireMicros));
     // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while
-    // nobody touches it, one database per tick.
+    // nobody touches it, one database per tick; not while a forked child shares the pages.
+    if (ChildFork::isRunning())
+        return;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
     for (const auto &db : m_databases) {
         if (db->rehashUntil(deadline))

@@ -227,7 +227,7 @@ bool Aof::writeBase(const QString &path) const
     const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return false;
-    const bool ok = AofBase::write(fd, databases, options.functionLibraries) && ::fsync(fd) == 0;
+    const bool ok = AofBase::write(fd, databases, options) && ::fsync(fd) == 0;
     ::close(fd);
     return ok;
 }
@@ -434,7 +434,7 @@ void Aof::killRewrite()
         return;
     ::kill(m_childPid, SIGKILL);
     int status = 0;
-    while (::waitpid(m_childPid, &status, 0) < 0 && errno == EINTR) { }
+    ChildFork::wait(m_childPid, &status, true);
     QFile::remove(pathOf(QStringLiteral("temp-rewriteaof-bg-%1.aof").arg(m_childPid)));
     m_childPid = -1;
 }
@@ -485,7 +485,7 @@ void Aof::cron(qint64 nowMs)
 {
     if (m_childPid > 0) {
         int status = 0;
-        const pid_t done = ::waitpid(m_childPid, &status, WNOHANG);
+        const pid_t done = ChildFork::wait(m_childPid, &status, false);
         if (done == m_childPid)
             rewriteDone(status, nowMs);
         else if (done < 0 && errno == ECHILD)

@@ -173,16 +173,19 @@ void writeEntry(BaseWriter &w, const KeyEntry &entry)
 namespace AofBase {
 
 bool write(int fd, const std::vector<const Keyspace *> &databases,
-           const QByteArrayList &functionLibraries)
+           const RdbFile::SaveOptions &options)
 {
     BaseWriter w(fd);
-    for (const QByteArray &code : functionLibraries)
+    for (const QByteArray &code : options.functionLibraries)
         w.command({ "FUNCTION", "LOAD", code });
     for (size_t db = 0; db < databases.size(); ++db) {
         if (!databases[db] || databases[db]->size() == 0)
             continue;
         w.command({ "SELECT", QByteArray::number(qulonglong(db)) });
-        databases[db]->forEach([&w](const KeyEntry &entry) { writeEntry(w, entry); });
+        databases[db]->forEach([&w, &options](const KeyEntry &entry) {
+            writeEntry(w, entry);
+            RdbFile::delayAfterKey(options.keySaveDelay);
+        });
     }
     return w.flush();
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QByteArrayList>
+#include "rdbfile.h"
 
 #include <vector>
 
@@ -13,8 +13,9 @@ class Keyspace;
 // a forked child can run it.
 namespace AofBase {
 
-// Writes to fd; false on a write error.
+// Writes to fd; false on a write error. Of options, only the function libraries and the
+// key-save delay apply.
 bool write(int fd, const std::vector<const Keyspace *> &databases,
-           const QByteArrayList &functionLibraries);
+           const RdbFile::SaveOptions &options);
 
 } // namespace AofBase

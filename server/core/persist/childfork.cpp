@@ -1,8 +1,12 @@
 #include "childfork.h"
 
+#include "store/dict.h"
+
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -10,6 +14,12 @@ namespace {
 // Only the event loop's thread forks.
 qint64 g_latestMicros = 0;
 qint64 g_total = 0;
+
+void setRunning(bool running)
+{
+    ChildFork::Detail::running = running;
+    dictSetResizeAllowed(!running);
+}
 
 } // namespace
 
@@ -29,8 +39,18 @@ pid_t start()
                                  std::chrono::steady_clock::now() - begin)
                                  .count();
         ++g_total;
+        setRunning(true);
     }
     return pid;
+}
+
+pid_t wait(pid_t pid, int *status, bool block)
+{
+    pid_t done;
+    while ((done = ::waitpid(pid, status, block ? 0 : WNOHANG)) < 0 && errno == EINTR && block) { }
+    if (done == pid || (done < 0 && errno == ECHILD))
+        setRunning(false);
+    return done;
 }
 
 qint64 latestMicros()

@@ -73,6 +73,7 @@ RdbFile::SaveOptions Persistence::saveOptions(Server &server)
     options.compression = server.config().rdbCompression;
     options.checksum = server.config().rdbChecksum;
     options.usedMemory = Info::usedMemory();
+    options.keySaveDelay = server.config().rdbKeySaveDelay;
     for (const auto &[name, library] : server.scripting().functions().libraries())
         options.functionLibraries.append(library.code);
     return options;
@@ -186,7 +187,7 @@ void Persistence::killBackgroundSave()
         return;
     ::kill(m_childPid, SIGKILL);
     int status = 0;
-    while (::waitpid(m_childPid, &status, 0) < 0 && errno == EINTR) { }
+    ChildFork::wait(m_childPid, &status, true);
     // The child's temp file, named after its pid as RdbFile::save names it.
     QFile::remove(QFileInfo(m_server.config().rdbPath())
                           .absoluteDir()
@@ -217,7 +218,7 @@ void Persistence::cron(qint64 nowMs)
     m_server.setDiskError(diskError());
     if (m_childPid > 0) {
         int status = 0;
-        const pid_t done = ::waitpid(m_childPid, &status, WNOHANG);
+        const pid_t done = ChildFork::wait(m_childPid, &status, false);
         if (done == m_childPid) {
             backgroundSaveDone(status, nowMs);
         } else if (done < 0 && errno == ECHILD) {

@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -57,7 +58,7 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
         w.writeByte(Rdb::OpResizeDb);
         w.writeLength(quint64(keyspace->size()));
         w.writeLength(quint64(keyspace->volatileCount()));
-        keyspace->forEach([&w](const KeyEntry &entry) {
+        keyspace->forEach([&w, &options](const KeyEntry &entry) {
             if (entry.hasExpire()) {
                 w.writeByte(Rdb::OpExpireTimeMs);
                 w.writeMillis(entry.expireAt);
@@ -65,6 +66,7 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
             w.writeByte(RdbWriter::objectType(entry));
             w.writeString(entry.key());
             w.writeValue(entry);
+            delayAfterKey(options.keySaveDelay);
         });
         if (!w.ok())
             return false;
@@ -74,6 +76,14 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
     qToLittleEndian<quint64>(options.checksum ? w.checksum() : 0, trailer);
     w.writeRaw(QByteArrayView(reinterpret_cast<const char *>(trailer), 8));
     return w.flush();
+}
+
+void RdbFile::delayAfterKey(qint64 micros)
+{
+    if (micros < 0)
+        micros = std::rand() % -micros == 0 ? 1 : 0;
+    if (micros > 0)
+        ::usleep(useconds_t(micros));
 }
 
 bool RdbFile::save(const QString &path, const std::vector<const Keyspace *> &databases,

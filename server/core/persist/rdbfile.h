@@ -25,6 +25,7 @@ public:
         bool checksum = true;    // rdbchecksum
         qint64 usedMemory = 0;   // the used-mem aux field
         bool aofBase = false;    // the aof-base aux field: the base of an append-only file
+        qint64 keySaveDelay = 0; // rdb-key-save-delay (see delayAfterKey)
         // The code of each function library, written as RDB_OPCODE_FUNCTION2 after the aux
         // fields, as Redis 7.0 writes them.
         QByteArrayList functionLibraries;
@@ -41,6 +42,9 @@ public:
     // to fd. False on a write error.
     static bool write(int fd, const std::vector<const Keyspace *> &databases,
                       const SaveOptions &options);
+    // rdb-key-save-delay's pause after a key is written: micros microseconds, or for -N, 1 us
+    // after one key in N at random (a delay too short for a sleep of its own).
+    static void delayAfterKey(qint64 micros);
     // SAVE: writes to temp-<pid>.rdb beside path, fsyncs it and renames it over path, so a
     // crash never leaves a half-written path. False with *error on failure (nothing replaced).
     static bool save(const QString &path, const std::vector<const Keyspace *> &databases,

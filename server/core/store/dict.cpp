@@ -2,6 +2,20 @@
 
 #include <QRandomGenerator>
 
+namespace {
+bool g_resizeAllowed = true; // only the event loop's thread forks and resizes
+}
+
+void dictSetResizeAllowed(bool allowed)
+{
+    g_resizeAllowed = allowed;
+}
+
+bool dictResizeAllowed()
+{
+    return g_resizeAllowed;
+}
+
 size_t dictHashSeed()
 {
     static const size_t seed = size_t(QRandomGenerator::system()->generate64());

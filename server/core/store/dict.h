@@ -12,6 +12,11 @@
 size_t dictHashSeed();
 // Reverses the bits of a SCAN cursor (Redis's rev()).
 quint64 dictReverseBits(quint64 v);
+// Redis's dict_can_resize, process-wide: off while a forked child shares the process's pages
+// (ChildFork), when a table grows only once more than five times overfull (Redis's
+// dict_force_resize_ratio) and never shrinks, so that moving buckets copies fewer pages.
+void dictSetResizeAllowed(bool allowed);
+bool dictResizeAllowed();
 
 /* Redis's dict: a chained hash table of intrusive nodes with power-of-two tables and
  * incremental rehashing. While it grows or shrinks there are two tables; every lookup, insert
@@ -104,11 +109,13 @@ public:
         if (!isRehashing() && n > m_table[0].size)
             resize(n);
     }
-    // After removals: starts shrinking when under 10% full (Redis's htNeedsResize).
+    // After removals: starts shrinking when under 10% full (Redis's htNeedsResize), unless
+    // resizing is not allowed now.
     void shrinkIfNeeded()
     {
         const size_t buckets = m_table[0].size;
-        if (!isRehashing() && buckets > InitialSize && size_t(size()) * 100 / buckets < 10)
+        if (!isRehashing() && buckets > InitialSize && size_t(size()) * 100 / buckets < 10
+            && dictResizeAllowed())
             resize(size_t(size()));
     }
     // Frees every node with deleter(Node *) and returns to the empty state.
@@ -241,6 +248,7 @@ public:
 
 private:
     static constexpr size_t InitialSize = 4;
+    static constexpr size_t ForceResizeRatio = 5;
 
     struct FreeDeleter
     {
@@ -267,7 +275,8 @@ private:
             return;
         if (m_table[0].size == 0)
             resize(InitialSize);
-        else if (m_table[0].used >= m_table[0].size)
+        else if (m_table[0].used >= m_table[0].size
+                 && (dictResizeAllowed() || m_table[0].used / m_table[0].size > ForceResizeRatio))
             resize(m_table[0].used + 1);
     }
     // Starts rehashing into a table of the next power of two >= wanted (at least 4).

@@ -5,6 +5,7 @@
 #include "dict.h"
 #include "keyentry.h"
 #include "lazyfree.h"
+#include "persist/childfork.h"
 #include "watchedkeys.h"
 
 #include <QByteArray>
@@ -72,9 +73,12 @@ public:
     // integer is one object for the whole process in Redis, so its access time is too: a
     // GET of one key holding 5 resets the idle time of every key holding 5.
     // Under an LFU maxmemory-policy the access field is an LFU counter (Lfu), raised as Redis's
-    // updateLFU does; otherwise it is the clock.
+    // updateLFU does; otherwise it is the clock. Not while a forked child runs, whose pages
+    // the write would copy (ChildFork), as Redis's lookupKey.
     void touch(KeyEntry *entry) const
     {
+        if (ChildFork::isRunning())
+            return;
         if (entry->encoding == StringEncoding::SharedInt)
             touchSharedInteger(*entry);
         else

@@ -304,9 +304,11 @@ private:
     QByteArray m_lastCommand;
     std::vector<qsizetype> m_redacted; // of the current command; empty for nearly every one
     std::vector<std::vector<QByteArray>> m_propagateAs; // see propagateAs(); usually empty
-    int m_callDepth = 0;                                // > 0 while EXEC runs its commands
-    Connection *m_effectsUnit = nullptr;                // joinEffects()
-    quint64 m_calls = 0;                                // call()s so far, to spot containers
+    // Handlers running (call() nests for EXEC's commands) plus open beginEffects(): > 0 once a
+    // handler has returned means the command was one of a unit's (EXEC's, a script's).
+    int m_callDepth = 0;
+    Connection *m_effectsUnit = nullptr; // joinEffects()
+    quint64 m_calls = 0;                 // call()s so far, to spot containers
     bool m_preventPropagation = false;
     std::vector<LoggedCommand> m_unitLog; // of the transaction or script being run; see logUnit
 

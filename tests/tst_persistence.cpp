@@ -448,6 +448,69 @@ private slots:
         QCOMPARE(frequency(), QByteArray(":7\r\n"));
     }
 
+    // Under an LRU policy a snapshot keeps each key's idle time, under an LFU one its counter
+    // (RDB_OPCODE_IDLE and RDB_OPCODE_FREQ), and loading restores them: between qkv and
+    // redis-server both ways.
+    void accessFieldsSurviveARestart_data()
+    {
+        QTest::addColumn<bool>("qkvWrites");
+        QTest::addColumn<bool>("qkvReads");
+        QTest::addColumn<bool>("lfu");
+        for (const bool lfu : { false, true }) {
+            const char *policy = lfu ? "lfu" : "lru";
+            QTest::addRow("qkv to qkv, %s", policy) << true << true << lfu;
+            QTest::addRow("qkv to redis-server, %s", policy) << true << false << lfu;
+            QTest::addRow("redis-server to qkv, %s", policy) << false << true << lfu;
+        }
+    }
+    void accessFieldsSurviveARestart()
+    {
+        QFETCH(bool, qkvWrites);
+        QFETCH(bool, qkvReads);
+        QFETCH(bool, lfu);
+        if ((!qkvWrites || !qkvReads) && !m_haveRedis)
+            QSKIP("redis-server is not installed");
+        // No LFU decay: a minute starting between the save and the check would lower it.
+        const QStringList policy { QStringLiteral("--maxmemory-policy"),
+                                   lfu ? QStringLiteral("allkeys-lfu")
+                                       : QStringLiteral("allkeys-lru"),
+                                   QStringLiteral("--lfu-decay-time"), QStringLiteral("0") };
+        ServerProcess writer;
+        QString error;
+        QVERIFY2(qkvWrites ? writer.startQkv(QkvPath, &error, policy)
+                           : writer.startRedis(&error, policy),
+                 qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(writer.port()));
+        call(c, { "SET", "fresh", "v" });
+        RespFrame::Value payload;
+        RespFrame::parse(call(c, { "DUMP", "fresh" }), 0, &payload);
+        QCOMPARE(call(c,
+                      { "RESTORE", "used", "0", payload.text, lfu ? "FREQ" : "IDLETIME",
+                        lfu ? "100" : "5000" }),
+                 QByteArray("+OK\r\n"));
+        QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
+        c.disconnect();
+        QVERIFY(writer.stop());
+        ServerProcess reader;
+        const QStringList readerArgs
+                = policy + QStringList { QStringLiteral("--dir"), writer.dir() };
+        QVERIFY2(qkvReads ? reader.startQkv(QkvPath, &error, readerArgs)
+                          : reader.startRedis(&error, readerArgs),
+                 qPrintable(error));
+        QVERIFY(c.connectTo(reader.port()));
+        if (lfu) {
+            QCOMPARE(call(c, { "OBJECT", "FREQ", "used" }), QByteArray(":100\r\n"));
+            // 5 for a new key, and DUMP's read raised it to 6.
+            QCOMPARE(call(c, { "OBJECT", "FREQ", "fresh" }), QByteArray(":6\r\n"));
+        } else {
+            const qint64 used = call(c, { "OBJECT", "IDLETIME", "used" }).mid(1).toLongLong();
+            QVERIFY2(used >= 5000 && used < 5030, QByteArray::number(used).constData());
+            const qint64 fresh = call(c, { "OBJECT", "IDLETIME", "fresh" }).mid(1).toLongLong();
+            QVERIFY2(fresh < 30, QByteArray::number(fresh).constData());
+        }
+    }
+
     void redisCheckRdbAcceptsQkv()
     {
         const QString checker = QStandardPaths::findExecutable(QStringLiteral("redis-check-rdb"));

@@ -169,14 +169,7 @@ void restoreCommand(Connection &c)
         argv.push_back("ABSTTL");
         c.propagateAs(argv);
     }
-    // Redis's objectSetLRUOrLFU: FREQ sets the LFU counter under an LFU policy, IDLETIME the
-    // clock under any other; the one that does not apply is ignored.
-    if (EvictionPolicies::isLfu(c.server().config().maxmemoryPolicy)) {
-        if (frequency >= 0)
-            db.setLfuCount(entry, quint8(frequency));
-    } else if (idle >= 0) {
-        entry->accessTime = quint32(qMax<qint64>(0, c.now() / 1000 - idle));
-    }
+    db.restoreAccess(entry, idle, int(frequency), c.now());
     c.reply().ok();
 }
 

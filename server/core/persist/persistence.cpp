@@ -8,6 +8,7 @@
 #include "observe/logsink.h"
 #include "scripting/functionlibraries.h"
 #include "scripting/scripting.h"
+#include "store/evictionpolicy.h"
 #include "store/keyspace.h"
 
 #include <QDateTime>
@@ -74,6 +75,8 @@ RdbFile::SaveOptions Persistence::saveOptions(Server &server)
     options.checksum = server.config().rdbChecksum;
     options.usedMemory = Info::usedMemory();
     options.keySaveDelay = server.config().rdbKeySaveDelay;
+    options.idleTimes = EvictionPolicies::isLru(server.config().maxmemoryPolicy);
+    options.frequencies = EvictionPolicies::isLfu(server.config().maxmemoryPolicy);
     for (const auto &[name, library] : server.scripting().functions().libraries())
         options.functionLibraries.append(library.code);
     return options;

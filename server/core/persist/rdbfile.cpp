@@ -12,6 +12,7 @@
 #include <QtEndian>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,10 +59,19 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
         w.writeByte(Rdb::OpResizeDb);
         w.writeLength(quint64(keyspace->size()));
         w.writeLength(quint64(keyspace->volatileCount()));
-        keyspace->forEach([&w, &options](const KeyEntry &entry) {
+        const quint32 clock = quint32(QDateTime::currentSecsSinceEpoch());
+        keyspace->forEach([&w, &options, keyspace, clock](const KeyEntry &entry) {
             if (entry.hasExpire()) {
                 w.writeByte(Rdb::OpExpireTimeMs);
                 w.writeMillis(entry.expireAt);
+            }
+            if (options.idleTimes) {
+                w.writeByte(Rdb::OpIdle);
+                w.writeLength(quint64(keyspace->idleSeconds(&entry, clock)));
+            }
+            if (options.frequencies) {
+                w.writeByte(Rdb::OpFreq);
+                w.writeByte(keyspace->lfuCount(&entry, clock));
             }
             w.writeByte(RdbWriter::objectType(entry));
             w.writeString(entry.key());
@@ -177,6 +187,8 @@ bool RdbFile::loadBytes(QByteArrayView data, const std::vector<Keyspace *> &data
     stats->rdbVersion = version;
     Keyspace *db = databases.empty() ? nullptr : databases[0];
     qint64 expireAt = -1;
+    qint64 idle = -1;   // of the next key: OpIdle
+    int frequency = -1; // of the next key: OpFreq
     for (;;) {
         quint8 type = 0;
         if (!reader.readByte(&type))
@@ -191,15 +203,17 @@ bool RdbFile::loadBytes(QByteArrayView data, const std::vector<Keyspace *> &data
                 return failed();
             continue;
         case Rdb::OpIdle: {
-            quint64 idle = 0; // LRU data: qkv keeps no eviction policy to feed it to
-            if (!reader.readLength(&idle))
+            quint64 seconds = 0;
+            if (!reader.readLength(&seconds))
                 return failed();
+            idle = qint64(qMin<quint64>(seconds, quint64(LLONG_MAX)));
             continue;
         }
         case Rdb::OpFreq: {
-            quint8 frequency = 0;
-            if (!reader.readByte(&frequency))
+            quint8 counter = 0;
+            if (!reader.readByte(&counter))
                 return failed();
+            frequency = counter;
             continue;
         }
         case Rdb::OpSelectDb: {
@@ -265,6 +279,8 @@ bool RdbFile::loadBytes(QByteArrayView data, const std::vector<Keyspace *> &data
         if (!reader.readString(&key) || !reader.readObject(type, limits, &value))
             return failed();
         const qint64 keyExpireAt = std::exchange(expireAt, -1);
+        const qint64 keyIdle = std::exchange(idle, -1);
+        const int keyFrequency = std::exchange(frequency, -1);
         if (keyExpireAt >= 0 && keyExpireAt < nowMs) {
             ++stats->keysExpired;
             continue;
@@ -282,6 +298,7 @@ bool RdbFile::loadBytes(QByteArrayView data, const std::vector<Keyspace *> &data
                 : db->setObject(key, value.type, std::move(value.object));
         if (keyExpireAt >= 0 && value.type != ValueType::String)
             db->setExpire(entry, keyExpireAt);
+        db->restoreAccess(entry, keyIdle, keyFrequency, nowMs);
         ++stats->keysLoaded;
     }
 }

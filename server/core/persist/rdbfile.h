@@ -26,6 +26,10 @@ public:
         qint64 usedMemory = 0;   // the used-mem aux field
         bool aofBase = false;    // the aof-base aux field: the base of an append-only file
         qint64 keySaveDelay = 0; // rdb-key-save-delay (see delayAfterKey)
+        // Each key's idle seconds (under an LRU maxmemory-policy) or LFU counter (under an LFU
+        // one) before it, as Redis's RDB_OPCODE_IDLE and RDB_OPCODE_FREQ.
+        bool idleTimes = false;
+        bool frequencies = false;
         // The code of each function library, written as RDB_OPCODE_FUNCTION2 after the aux
         // fields, as Redis 7.0 writes them.
         QByteArrayList functionLibraries;

@@ -38,6 +38,12 @@ inline bool isLfu(EvictionPolicy policy)
 {
     return policy == EvictionPolicy::VolatileLfu || policy == EvictionPolicy::AllkeysLfu;
 }
+// Keys' access fields hold the clock of their last access and eviction picks the least
+// recently used (Redis's MAXMEMORY_FLAG_LRU; a snapshot saves each key's idle time then).
+inline bool isLru(EvictionPolicy policy)
+{
+    return policy == EvictionPolicy::VolatileLru || policy == EvictionPolicy::AllkeysLru;
+}
 // Only keys with a TTL may go.
 inline bool isVolatile(EvictionPolicy policy)
 {
@@ -53,8 +59,7 @@ inline bool usesPool(EvictionPolicy policy)
 // integer value is its own object, so that each key keeps its own access time.
 inline bool avoidsSharedIntegers(EvictionPolicy policy)
 {
-    return policy == EvictionPolicy::VolatileLru || policy == EvictionPolicy::AllkeysLru
-            || isLfu(policy);
+    return isLru(policy) || isLfu(policy);
 }
 
 } // namespace EvictionPolicies

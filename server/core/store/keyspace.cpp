@@ -340,19 +340,25 @@ quint32 Keyspace::accessed(quint32 field) const
                      : m_clock;
 }
 
-qint64 Keyspace::idleSeconds(const KeyEntry *entry) const
+qint64 Keyspace::idleSeconds(const KeyEntry *entry, quint32 clock) const
 {
-    return qMax<qint64>(0, qint64(m_clock) - qint64(accessField(entry)));
+    return qMax<qint64>(0, qint64(clock) - qint64(accessField(entry)));
 }
 
-quint8 Keyspace::lfuCount(const KeyEntry *entry) const
+quint8 Keyspace::lfuCount(const KeyEntry *entry, quint32 clock) const
 {
-    return Lfu::count(accessField(entry), m_clock, m_config ? m_config->lfuDecayTime : 1);
+    return Lfu::count(accessField(entry), clock, m_config ? m_config->lfuDecayTime : 1);
 }
 
-void Keyspace::setLfuCount(KeyEntry *entry, quint8 count) const
+void Keyspace::restoreAccess(KeyEntry *entry, qint64 idleSeconds, int frequency, qint64 nowMs) const
 {
-    entry->accessTime = Lfu::withCount(count, m_clock);
+    const quint32 clock = quint32(nowMs / 1000);
+    if (usesLfu()) {
+        if (frequency >= 0)
+            entry->accessTime = Lfu::withCount(quint8(frequency), clock);
+    } else if (idleSeconds >= 0) {
+        entry->accessTime = quint32(qMax<qint64>(0, qint64(clock) - idleSeconds));
+    }
 }
 
 void Keyspace::swap(Keyspace &other)

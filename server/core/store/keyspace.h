@@ -85,13 +85,19 @@ public:
             entry->accessTime = accessed(entry->accessTime);
     }
     // OBJECT IDLETIME: seconds since entry (or its shared integer) was last accessed, by the
-    // clock of the latest find(). Meaningful under a non-LFU policy only.
-    qint64 idleSeconds(const KeyEntry *entry) const;
-    // OBJECT FREQ and LFU eviction: entry's LFU counter, decayed to the latest find()'s clock.
-    // Meaningful under an LFU policy only.
-    quint8 lfuCount(const KeyEntry *entry) const;
-    // RESTORE ... FREQ: entry's LFU counter becomes count, as of now.
-    void setLfuCount(KeyEntry *entry, quint8 count) const;
+    // clock of the latest find() or the given one (seconds). Meaningful under a non-LFU policy
+    // only.
+    qint64 idleSeconds(const KeyEntry *entry) const { return idleSeconds(entry, m_clock); }
+    qint64 idleSeconds(const KeyEntry *entry, quint32 clock) const;
+    // OBJECT FREQ and LFU eviction: entry's LFU counter, decayed to the latest find()'s clock
+    // or the given one. Meaningful under an LFU policy only.
+    quint8 lfuCount(const KeyEntry *entry) const { return lfuCount(entry, m_clock); }
+    quint8 lfuCount(const KeyEntry *entry, quint32 clock) const;
+    // What RESTORE (FREQ, IDLETIME) and a snapshot say of a key's use, as of nowMs (Redis's
+    // objectSetLRUOrLFU): under an LFU policy a frequency (>= 0) becomes its counter; under any
+    // other an idle time in seconds (>= 0) puts its last access that long before now. The one
+    // that does not apply, or a negative one (not given), changes nothing.
+    void restoreAccess(KeyEntry *entry, qint64 idleSeconds, int frequency, qint64 nowMs) const;
     // The live configuration (the server's): maxmemory-policy decides what access fields hold
     // and whether integers are shared; lfu-log-factor and lfu-decay-time drive the counter.
     // Without one (unit tests) access fields are clocks.

@@ -511,6 +511,51 @@ private slots:
         }
     }
 
+    // A BGSAVE child reports its progress about once a second and its copy-on-write at the
+    // end, as Redis's child info pipe: INFO's current_* fields while it runs, then
+    // rdb_last_cow_size (aof_last_cow_size for BGREWRITEAOF).
+    void childReportsProgress()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error), qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        constexpr int Keys = 3000;
+        QByteArrayList mset { "MSET" };
+        for (int k = 0; k < Keys; ++k)
+            mset << "key:" + QByteArray::number(k) << QByteArray(100, 'v');
+        QCOMPARE(call(c, mset), QByteArray("+OK\r\n"));
+        QCOMPARE(infoField(c, "current_save_keys_total"), 0);
+        QCOMPARE(call(c, { "CONFIG", "SET", "rdb-key-save-delay", "1000" }), QByteArray("+OK\r\n"));
+        for (const QByteArray &command : { QByteArray("BGSAVE"), QByteArray("BGREWRITEAOF") }) {
+            QVERIFY(call(c, { command }).startsWith("+Background"));
+            QCOMPARE(infoField(c, "current_save_keys_total"), Keys);
+            // Writes meanwhile: the pages they touch are copied.
+            for (int k = 0; k < Keys; ++k)
+                mset[2 + 2 * k] = QByteArray(100, 'w');
+            QCOMPARE(call(c, mset), QByteArray("+OK\r\n"));
+            QTRY_VERIFY_WITH_TIMEOUT(infoField(c, "current_save_keys_processed") > 1000, 10000);
+            const QByteArray info = call(c, { "INFO", "persistence" });
+            const qint64 processed = infoField(c, "current_save_keys_processed");
+            QVERIFY2(processed % 1024 == 1 && processed <= Keys, info.constData());
+            const QByteArray percent = QByteArray::number(processed * 100.0 / Keys, 'f', 2);
+            QVERIFY2(info.contains(QByteArray("current_fork_perc:" + percent)), info.constData());
+            QVERIFY2(infoField(c, "current_cow_size") > 0, info.constData());
+            QVERIFY(infoField(c, "current_cow_peak") >= infoField(c, "current_cow_size"));
+            const QByteArray progressField
+                    = command == "BGSAVE" ? "rdb_bgsave_in_progress" : "aof_rewrite_in_progress";
+            QTRY_COMPARE_WITH_TIMEOUT(infoField(c, progressField), 0, 15000);
+            QCOMPARE(infoField(c, "current_save_keys_total"), 0);
+            QCOMPARE(infoField(c, "current_save_keys_processed"), 0);
+            QCOMPARE(infoField(c, "current_cow_size"), 0);
+            QVERIFY(call(c, { "INFO", "persistence" }).contains("current_fork_perc:0.00\r\n"));
+            const QByteArray lastCow
+                    = command == "BGSAVE" ? "rdb_last_cow_size" : "aof_last_cow_size";
+            QVERIFY(infoField(c, lastCow) > 0);
+        }
+    }
+
     void redisCheckRdbAcceptsQkv()
     {
         const QString checker = QStandardPaths::findExecutable(QStringLiteral("redis-check-rdb"));

@@ -222,18 +222,23 @@ void memorySection(Writer &w, Server &server)
     w.field("lazyfreed_objects", server.lazyFree().freedObjects());
 }
 
-// qkv keeps no snapshot and no AOF yet: nothing was ever saved, forked or rewritten.
 void persistenceSection(Writer &w, Server &server)
 {
     w.section("Persistence");
     w.field("loading", 0);
     w.field("async_loading", 0);
-    w.field("current_cow_peak", 0);
-    w.field("current_cow_size", 0);
-    w.field("current_cow_size_age", 0);
-    w.field("current_fork_perc", QByteArrayLiteral("0.00"));
-    w.field("current_save_keys_processed", 0);
-    w.field("current_save_keys_total", 0);
+    // What the running child (BGSAVE, BGREWRITEAOF) reported last; all 0 without one.
+    const ChildFork::Progress child = ChildFork::progress();
+    w.field("current_cow_peak", child.cowPeakBytes);
+    w.field("current_cow_size", child.cowBytes);
+    w.field("current_cow_size_age", child.cowAgeSeconds);
+    w.field("current_fork_perc",
+            QByteArray::number(child.keysTotal
+                                       ? double(child.keysProcessed) * 100 / double(child.keysTotal)
+                                       : 0.0,
+                               'f', 2));
+    w.field("current_save_keys_processed", child.keysProcessed);
+    w.field("current_save_keys_total", child.keysTotal);
     const Persistence &p = server.persistence();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     w.field("rdb_changes_since_last_save", qint64(p.changesSinceLastSave()));
@@ -244,7 +249,7 @@ void persistenceSection(Writer &w, Server &server)
     w.field("rdb_last_bgsave_time_sec", p.lastBackgroundSaveSeconds());
     w.field("rdb_current_bgsave_time_sec", p.currentBackgroundSaveSeconds(now));
     w.field("rdb_saves", qint64(p.saves()));
-    w.field("rdb_last_cow_size", 0);
+    w.field("rdb_last_cow_size", p.lastCowBytes());
     w.field("rdb_last_load_keys_expired", p.loadStats().keysExpired);
     w.field("rdb_last_load_keys_loaded", p.loadStats().keysLoaded);
     const Aof &aof = p.aof();
@@ -258,7 +263,7 @@ void persistenceSection(Writer &w, Server &server)
     w.field("aof_rewrites", qint64(aof.rewrites()));
     w.field("aof_rewrites_consecutive_failures", qint64(aof.consecutiveRewriteFailures()));
     w.field("aof_last_write_status", status(aof.lastWriteOk()));
-    w.field("aof_last_cow_size", 0);
+    w.field("aof_last_cow_size", aof.lastCowBytes());
     w.field("module_fork_in_progress", 0);
     w.field("module_fork_last_cow_size", 0);
     if (aof.isOn()) {

@@ -410,11 +410,11 @@ bool Aof::startRewrite(QString *error)
     m_childBaseName = AofManifest::baseName(config.appendFilename, m_manifest.nextBaseSeq(),
                                             config.aofUseRdbPreamble);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const pid_t pid = ChildFork::start();
+    const pid_t pid = ChildFork::start(m_server.totalKeys(), "AOF rewrite");
     if (pid == 0) {
         // The child, as Persistence's BGSAVE child: no locks, no destructors.
         const QString temp = pathOf(QStringLiteral("temp-rewriteaof-bg-%1.aof").arg(::getpid()));
-        ::_exit(writeBase(temp) ? 0 : 1);
+        ChildFork::exit(writeBase(temp) ? 0 : 1);
     }
     if (pid < 0) {
         *error = QStringLiteral("Can't rewrite append only file in background: fork: %1")
@@ -441,6 +441,8 @@ void Aof::killRewrite()
 
 void Aof::rewriteDone(int status, qint64 nowMs)
 {
+    if (ChildFork::lastCowBytes() >= 0)
+        m_lastCowBytes = ChildFork::lastCowBytes();
     const QString temp = pathOf(QStringLiteral("temp-rewriteaof-bg-%1.aof").arg(m_childPid));
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     QString error;

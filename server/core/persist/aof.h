@@ -76,6 +76,7 @@ public:
     const QString &lastWriteError() const { return m_lastWriteError; }
     bool lastRewriteOk() const { return m_lastRewriteOk; }
     qint64 lastRewriteSeconds() const { return m_lastRewriteSeconds; }
+    qint64 lastCowBytes() const { return m_lastCowBytes; } // of the last rewrite child
     qint64 currentRewriteSeconds(qint64 nowMs) const;
     quint64 rewrites() const { return m_rewrites; }
     quint64 consecutiveRewriteFailures() const { return m_rewriteFailures; }
@@ -114,6 +115,7 @@ private:
     bool m_rewriteScheduled = false;
     bool m_lastRewriteOk = true;
     qint64 m_lastRewriteSeconds = -1;
+    qint64 m_lastCowBytes = 0;
     quint64 m_rewrites = 0;
     quint64 m_rewriteFailures = 0;
     quint64 m_delayedFsyncs = 0;

@@ -184,7 +184,7 @@ bool write(int fd, const std::vector<const Keyspace *> &databases,
         w.command({ "SELECT", QByteArray::number(qulonglong(db)) });
         databases[db]->forEach([&w, &options](const KeyEntry &entry) {
             writeEntry(w, entry);
-            RdbFile::delayAfterKey(options.keySaveDelay);
+            RdbFile::afterKey(options);
         });
     }
     return w.flush();

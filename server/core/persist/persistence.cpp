@@ -160,14 +160,14 @@ bool Persistence::startBackgroundSave(QString *error)
     const QString path = m_server.config().rdbPath();
     const RdbFile::SaveOptions options = saveOptions(m_server);
     const std::vector<const Keyspace *> databases = constDatabases(m_server);
-    const pid_t pid = ChildFork::start();
+    const pid_t pid = ChildFork::start(m_server.totalKeys(), "RDB");
     if (pid == 0) {
         // The child: only this thread exists here, so it takes no lock the parent's other
         // threads may have held (no logging), writes the image it was forked with and leaves
         // without running any destructor or atexit handler of the parent's objects.
         QString childError;
         const bool ok = RdbFile::save(path, databases, options, &childError);
-        ::_exit(ok ? 0 : 1);
+        ChildFork::exit(ok ? 0 : 1);
     }
     if (pid < 0) {
         *error = QStringLiteral("Can't save in background: fork: %1")
@@ -254,6 +254,8 @@ void Persistence::cron(qint64 nowMs)
 
 void Persistence::backgroundSaveDone(int status, qint64 nowMs)
 {
+    if (ChildFork::lastCowBytes() >= 0)
+        m_lastCowBytes = ChildFork::lastCowBytes();
     const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         qCInfo(lcServer) << "Background saving terminated with success";

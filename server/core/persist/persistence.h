@@ -71,6 +71,7 @@ public:
     quint64 changesSinceLastSave() const;
     qint64 lastSaveSeconds() const { return m_lastSaveMs / 1000; } // LASTSAVE
     bool lastBackgroundSaveOk() const { return m_lastBgsaveOk; }
+    qint64 lastCowBytes() const { return m_lastCowBytes; } // of the last BGSAVE child
     qint64 lastBackgroundSaveSeconds() const { return m_lastBgsaveSeconds; } // -1: none yet
     qint64 currentBackgroundSaveSeconds(qint64 nowMs) const;
     quint64 saves() const { return m_saves; }
@@ -99,6 +100,7 @@ private:
     quint64 m_saves = 0;
     pid_t m_childPid = -1;
     bool m_lastBgsaveOk = true;
+    qint64 m_lastCowBytes = 0;
     bool m_scheduled = false;
     RdbFile::LoadStats m_loadStats;
     Aof m_aof;

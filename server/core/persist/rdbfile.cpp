@@ -1,5 +1,6 @@
 #include "rdbfile.h"
 
+#include "childfork.h"
 #include "crc64.h"
 #include "rdbformat.h"
 #include "rdbwriter.h"
@@ -76,7 +77,7 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
             w.writeByte(RdbWriter::objectType(entry));
             w.writeString(entry.key());
             w.writeValue(entry);
-            delayAfterKey(options.keySaveDelay);
+            afterKey(options);
         });
         if (!w.ok())
             return false;
@@ -88,8 +89,10 @@ bool RdbFile::write(int fd, const std::vector<const Keyspace *> &databases,
     return w.flush();
 }
 
-void RdbFile::delayAfterKey(qint64 micros)
+void RdbFile::afterKey(const SaveOptions &options)
 {
+    ChildFork::keyWritten();
+    qint64 micros = options.keySaveDelay;
     if (micros < 0)
         micros = std::rand() % -micros == 0 ? 1 : 0;
     if (micros > 0)

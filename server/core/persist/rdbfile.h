@@ -25,7 +25,7 @@ public:
         bool checksum = true;    // rdbchecksum
         qint64 usedMemory = 0;   // the used-mem aux field
         bool aofBase = false;    // the aof-base aux field: the base of an append-only file
-        qint64 keySaveDelay = 0; // rdb-key-save-delay (see delayAfterKey)
+        qint64 keySaveDelay = 0; // rdb-key-save-delay (see afterKey)
         // Each key's idle seconds (under an LRU maxmemory-policy) or LFU counter (under an LFU
         // one) before it, as Redis's RDB_OPCODE_IDLE and RDB_OPCODE_FREQ.
         bool idleTimes = false;
@@ -46,9 +46,11 @@ public:
     // to fd. False on a write error.
     static bool write(int fd, const std::vector<const Keyspace *> &databases,
                       const SaveOptions &options);
-    // rdb-key-save-delay's pause after a key is written: micros microseconds, or for -N, 1 us
-    // after one key in N at random (a delay too short for a sleep of its own).
-    static void delayAfterKey(qint64 micros);
+    // After each key written to a snapshot or a rewritten append-only file: in a child, its
+    // progress report (ChildFork::keyWritten); then rdb-key-save-delay's pause, of
+    // options.keySaveDelay microseconds, or for -N, 1 us after one key in N at random (a delay
+    // too short for a sleep of its own).
+    static void afterKey(const SaveOptions &options);
     // SAVE: writes to temp-<pid>.rdb beside path, fsyncs it and renames it over path, so a
     // crash never leaves a half-written path. False with *error on failure (nothing replaced).
     static bool save(const QString &path, const std::vector<const Keyspace *> &databases,

@@ -150,6 +150,22 @@ void ServerView::setInfo(const QByteArray &text)
     updatePersistence(byName);
 }
 
+namespace {
+
+// How far the running BGSAVE or AOF rewrite child got, from INFO's current_* fields (Redis 7.0's
+// and qkv's): ", 34% of 3,000 keys, copy-on-write 440 kB"; empty before its first report.
+QString childProgress(const QHash<QByteArray, QByteArray> &f)
+{
+    const quint64 total = f.value("current_save_keys_total").toULongLong();
+    if (total == 0)
+        return QString();
+    return QObject::tr(", %1% of %2 keys, copy-on-write %3")
+            .arg(QString::fromUtf8(f.value("current_fork_perc")), Formatting::count(total),
+                 Formatting::bytes(f.value("current_cow_size").toLongLong()));
+}
+
+} // namespace
+
 void ServerView::updatePersistence(const QHash<QByteArray, QByteArray> &f)
 {
     if (!f.contains("rdb_last_save_time")) {
@@ -168,7 +184,8 @@ void ServerView::updatePersistence(const QHash<QByteArray, QByteArray> &f)
     if (f.value("rdb_bgsave_in_progress") == "1")
         parts.append(tr("BGSAVE running for %1")
                              .arg(Formatting::duration(
-                                     f.value("rdb_current_bgsave_time_sec").toLongLong())));
+                                     f.value("rdb_current_bgsave_time_sec").toLongLong()))
+                     + childProgress(f));
     if (f.value("aof_enabled") == "1") {
         QString aof = tr("AOF on");
         if (f.contains("aof_current_size"))
@@ -180,7 +197,10 @@ void ServerView::updatePersistence(const QHash<QByteArray, QByteArray> &f)
         parts.append(tr("AOF off"));
     }
     if (f.value("aof_rewrite_in_progress") == "1")
-        parts.append(tr("AOF rewrite running"));
+        parts.append(tr("AOF rewrite running for %1")
+                             .arg(Formatting::duration(
+                                     f.value("aof_current_rewrite_time_sec").toLongLong()))
+                     + childProgress(f));
     m_persistence->setText(parts.join(QStringLiteral("  ·  ")));
     m_save->setEnabled(f.value("rdb_bgsave_in_progress") != "1");
 }

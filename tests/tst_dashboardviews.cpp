@@ -190,11 +190,22 @@ void TestDashboardViews::serverViewPersistence()
             info({ "# Persistence", "rdb_changes_since_last_save:1200", "rdb_bgsave_in_progress:1",
                    "rdb_last_save_time:1700000000", "rdb_last_bgsave_status:ok",
                    "rdb_current_bgsave_time_sec:3", "aof_enabled:1", "aof_rewrite_in_progress:0",
-                   "aof_last_bgrewrite_status:ok", "aof_current_size:2048" }));
-    const QString text = view.persistenceLabel()->text();
+                   "aof_last_bgrewrite_status:ok", "aof_current_size:2048",
+                   "current_save_keys_total:3000", "current_save_keys_processed:1025",
+                   "current_fork_perc:34.17", "current_cow_size:450560" }));
+    QString text = view.persistenceLabel()->text();
     QVERIFY2(text.contains(QStringLiteral("1,200 changes since")), qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("BGSAVE running for 3s")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("BGSAVE running for 3s, 34.17% of 3,000 keys, "
+                                          "copy-on-write 440.0 kB")),
+             qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("AOF on, 2.0 kB")), qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("AOF rewrite running")), qPrintable(text));
+    // Before the child's first report: no progress.
+    view.setInfo(info({ "# Persistence", "rdb_bgsave_in_progress:0",
+                        "rdb_last_save_time:1700000000", "aof_rewrite_in_progress:1",
+                        "aof_current_rewrite_time_sec:0", "current_save_keys_total:0" }));
+    text = view.persistenceLabel()->text();
+    QVERIFY2(text.endsWith(QStringLiteral("AOF rewrite running for 0s")), qPrintable(text));
 }
 
 void TestDashboardViews::latencyView()

@@ -347,6 +347,45 @@ private slots:
         QVERIFY(infoField(c, "aof_base_size") > 0);
     }
 
+    // aof-disable-auto-gc keeps the files a rewrite replaced, listed as history in the
+    // manifest, until it is turned off: the same files and manifest as redis-server's.
+    void disabledAutoGcKeepsHistory()
+    {
+        if (!m_haveRedis)
+            QSKIP("redis-server is not installed");
+        QStringList kept[2];
+        QStringList collected[2];
+        QByteArray manifest[2];
+        for (int i = 0; i < 2; ++i) {
+            ServerProcess server;
+            QString error;
+            const QStringList args
+                    = aofArgs({ QStringLiteral("--aof-disable-auto-gc"), QStringLiteral("yes") });
+            QVERIFY2(i ? server.startQkv(QkvPath, &error, args) : server.startRedis(&error, args),
+                     qPrintable(error));
+            RespClient c;
+            QVERIFY(c.connectTo(server.port()));
+            QVERIFY(waitForRewrite(c));
+            call(c, { "SET", "k", "v" });
+            call(c, { "BGREWRITEAOF" });
+            QVERIFY(waitForRewrite(c));
+            const QDir dir(server.dir() + QStringLiteral("/appendonlydir"));
+            kept[i] = dir.entryList(QDir::Files, QDir::Name);
+            QFile file(dir.filePath(QStringLiteral("appendonly.aof.manifest")));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            manifest[i] = file.readAll();
+            QCOMPARE(call(c, { "CONFIG", "SET", "aof-disable-auto-gc", "no" }),
+                     QByteArray("+OK\r\n"));
+            QTRY_VERIFY(dir.entryList(QDir::Files).size() < kept[i].size());
+            collected[i] = dir.entryList(QDir::Files, QDir::Name);
+            QVERIFY(server.stop());
+        }
+        QVERIFY2(manifest[0].contains("type h"), manifest[0].constData());
+        QCOMPARE(manifest[1], manifest[0]);
+        QCOMPARE(kept[1], kept[0]);
+        QCOMPARE(collected[1], collected[0]);
+    }
+
     void redisCheckAofAcceptsQkv_data()
     {
         QTest::addColumn<QString>("preamble");

@@ -120,8 +120,8 @@ void serverSection(Writer &w, Server &server, qint64 now)
     w.field("server_time_usec", unixTimeMicros());
     w.field("uptime_in_seconds", uptime);
     w.field("uptime_in_days", uptime / 86400);
-    w.field("hz", 10);
-    w.field("configured_hz", 10);
+    w.field("hz", server.hz());
+    w.field("configured_hz", server.config().hz);
     w.field("lru_clock", (now / 1000) & ((1 << 24) - 1));
     w.field("executable", QCoreApplication::applicationFilePath().toUtf8());
     w.field("config_file", QByteArray());

@@ -242,8 +242,7 @@ QByteArray latencyReport(Server &server)
                   "  5) Check if the problem is allocator-related by recompiling Redis with "
                   "MALLOC=libc, if you are using Jemalloc. However this may create fragmentation "
                   "problems.\n";
-    // qkv's cron runs ten times a second: Redis's default hz of 10.
-    if (hz)
+    if (hz && server.hz() < 100)
         report += "- In order to make the Redis keys expiring process more incremental, try to set "
                   "the 'hz' configuration parameter to 100 using 'CONFIG SET hz 100'.\n";
     if (largeObjects)

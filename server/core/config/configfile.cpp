@@ -1,5 +1,6 @@
 #include "configfile.h"
 
+#include "commands/commandutil.h"
 #include "configtable.h"
 #include "protocol/argsplitter.h"
 #include "protocol/repr.h"
@@ -62,6 +63,10 @@ QByteArray applyDirective(const QList<QByteArray> &argv, ServerConfig *config,
         return QByteArray();
     }
     const ConfigParameter *parameter = ConfigTable::find(name);
+    // A parameter qkv reports but does not implement takes the value it reports.
+    if (parameter && !parameter->set
+        && CommandUtil::argIs(argv.mid(1).join(' '), parameter->value(*config).constData()))
+        return QByteArray();
     if (!parameter || !parameter->set) {
         if (!ConfigTable::isRedisDirective(name))
             return BadDirective;

@@ -1,6 +1,7 @@
 #include "configtable.h"
 
 #include "commands/commandutil.h"
+#include "inertparameters.h"
 #include "net/filelimits.h"
 #include "net/server.h"
 #include "observe/allocationcounter.h"
@@ -297,11 +298,52 @@ void maxmemoryChanged(Server &server)
     server.evictor().scheduleEvictions();
 }
 
+// Redis's hz: any int is taken, and kept within 1..500.
+QByteArray setHz(ServerConfig &config, QByteArrayView text)
+{
+    constexpr long long MinHz = 1;
+    constexpr long long MaxHz = 500;
+    long long value = 0;
+    if (!Numbers::toLongLong(text, &value))
+        return "argument couldn't be parsed into an integer";
+    if (value < 0 || value > INT_MAX)
+        return outOfRange(0, INT_MAX);
+    config.hz = qBound(MinHz, value, MaxHz);
+    return QByteArray();
+}
+
+constexpr const char *LogLevelNames[] = { "debug", "verbose", "notice", "warning" };
+
+ConfigParameter logLevelParameter()
+{
+    return ConfigParameter {
+        "loglevel",
+        [](const ServerConfig &c) { return QByteArray(LogLevelNames[int(c.logLevel)]); },
+        [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+            for (int i = 0; i < int(std::size(LogLevelNames)); ++i) {
+                if (argIs(text, LogLevelNames[i])) {
+                    config.logLevel = LogLevel(i);
+                    return QByteArray();
+                }
+            }
+            return "argument(s) must be one of the following: debug, verbose, notice, warning";
+        }
+    }.withApply([](Server &server) { server.logLevelChanged(); });
+}
+
+// The rows of this file, then those of the features qkv lacks.
+std::vector<ConfigParameter> withInertRows(std::vector<ConfigParameter> rows)
+{
+    for (ConfigParameter &row : InertParameters::rows())
+        rows.push_back(std::move(row));
+    return rows;
+}
+
 } // namespace
 
 const std::vector<ConfigParameter> &parameters()
 {
-    static const std::vector<ConfigParameter> parameters = {
+    static const std::vector<ConfigParameter> implemented = {
         { "save", [](const ServerConfig &c) { return ServerConfig::formatSaveRules(c.saveRules); },
           [](ServerConfig &config, QByteArrayView text) -> QByteArray {
               if (!ServerConfig::parseSaveRules(text, &config.saveRules))
@@ -354,6 +396,8 @@ const std::vector<ConfigParameter> &parameters()
         yesNoParameter("no-appendfsync-on-rewrite", &ServerConfig::noAppendfsyncOnRewrite),
         yesNoParameter("aof-use-rdb-preamble", &ServerConfig::aofUseRdbPreamble),
         yesNoParameter("aof-load-truncated", &ServerConfig::aofLoadTruncated),
+        yesNoParameter("aof-disable-auto-gc", &ServerConfig::aofDisableAutoGc)
+                .withApply([](Server &server) { server.persistence().aof().deleteHistory(); }),
         integerParameter("auto-aof-rewrite-percentage", nullptr, 0, INT_MAX,
                          &ServerConfig::autoAofRewritePercentage),
         { "auto-aof-rewrite-min-size",
@@ -500,10 +544,32 @@ const std::vector<ConfigParameter> &parameters()
         yesNoParameter("lazyfree-lazy-server-del", &ServerConfig::lazyfreeLazyServerDel),
         yesNoParameter("lazyfree-lazy-user-del", &ServerConfig::lazyfreeLazyUserDel),
         yesNoParameter("lazyfree-lazy-user-flush", &ServerConfig::lazyfreeLazyUserFlush),
-        yesNoParameter("replica-lazy-flush", &ServerConfig::replicaLazyFlush),
+        yesNoParameter("replica-lazy-flush", &ServerConfig::replicaLazyFlush)
+                .withAlias("slave-lazy-flush"),
         yesNoParameter("enable-protected-configs", &ServerConfig::enableProtectedConfigs)
                 .withFlags(ConfigFlag::Immutable),
+        ConfigParameter { "hz", [](const ServerConfig &c) { return QByteArray::number(c.hz); },
+                          setHz }
+                .withApply([](Server &server) { server.hzChanged(); }),
+        yesNoParameter("dynamic-hz", &ServerConfig::dynamicHz).withApply([](Server &server) {
+            server.hzChanged();
+        }),
+        yesNoParameter("activerehashing", &ServerConfig::activeRehashing),
+        integerParameter("active-expire-effort", nullptr, 1, 10, &ServerConfig::activeExpireEffort),
+        integerParameter("min-replicas-to-write", "min-slaves-to-write", 0, INT_MAX,
+                         &ServerConfig::minReplicasToWrite),
+        integerParameter("min-replicas-max-lag", "min-slaves-max-lag", 0, INT_MAX,
+                         &ServerConfig::minReplicasMaxLag),
+        logLevelParameter(),
+        // qkv's own log file (--log-file); empty: none (Redis: standard output).
+        { "logfile", [](const ServerConfig &c) { return QFile::encodeName(c.logFile); },
+          [](ServerConfig &config, QByteArrayView text) {
+              config.logFile = QFile::decodeName(text.toByteArray());
+              return QByteArray();
+          },
+          ConfigFlag::Immutable, nullptr, ConfigStyle::Quoted },
     };
+    static const std::vector<ConfigParameter> parameters = withInertRows(implemented);
     return parameters;
 }
 
@@ -526,6 +592,7 @@ const ServerConfig &defaults()
     static const ServerConfig config = [] {
         ServerConfig made;
         made.saveRules = ServerConfig::defaultSaveRules();
+        made.logFile.clear(); // Redis's standard output
         return made;
     }();
     return config;

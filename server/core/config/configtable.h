@@ -53,8 +53,8 @@ struct ConfigParameter
 {
     const char *name;
     std::function<QByteArray(const ServerConfig &)> value;
-    // Empty: a parameter qkv shows but does not implement; a file may name it (with a
-    // warning), CONFIG SET refuses it as immutable.
+    // Empty: a parameter qkv shows but does not implement; a file may name it (silently with
+    // the value shown, with a warning otherwise), CONFIG SET refuses it as immutable.
     ConfigSetter set;
     quint8 flags = 0;            // ConfigFlag bits
     const char *alias = nullptr; // Redis's older name for it (hash-max-ziplist-entries...)
@@ -77,6 +77,12 @@ struct ConfigParameter
     {
         ConfigParameter row = *this;
         row.check = std::move(then);
+        return row;
+    }
+    ConfigParameter withAlias(const char *older) const
+    {
+        ConfigParameter row = *this;
+        row.alias = older;
         return row;
     }
     ConfigParameter withFlags(quint8 more) const

@@ -187,8 +187,13 @@ bool ServerConfig::fromArguments(const QStringList &arguments, ServerConfig *con
         } else if (argument == QLatin1String("--verbose")) {
             config->verbose = true;
         } else if (argument == QLatin1String("--log-file")) {
-            if (!ownValue(&config->logFile))
+            // Redis's logfile, given where any other parameter would be.
+            QString path;
+            if (!ownValue(&path))
                 return false;
+            if (!options.isEmpty())
+                options += '\n';
+            options += "logfile " + Repr::quoted(QFile::encodeName(path));
         } else if (argument == QLatin1String("--log-commands")) {
             QString value;
             bool ok = false;

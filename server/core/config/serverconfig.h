@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <vector>
 
 // One `save <seconds> <changes>` rule: snapshot when at least `changes` keys changed and more
@@ -21,6 +22,10 @@ struct SaveRule
     }
 };
 
+// loglevel: the least severe log lines written (Redis's LL_*; Qt's debug lines are debug and
+// verbose, its info lines notice).
+enum class LogLevel : quint8 { Debug, Verbose, Notice, Warning };
+
 // appendfsync: when the append-only file is fsynced (Redis's AOF_FSYNC_*).
 enum class AppendFsync : quint8 { Always, EverySec, No };
 
@@ -31,7 +36,9 @@ struct ServerConfig
     QString bind = QStringLiteral("127.0.0.1");
     int port = 6379;
     bool headless = false;
+    // logfile (--log-file): qkv's log file; empty for none.
     QString logFile = QStringLiteral("logs/server.log");
+    LogLevel logLevel = LogLevel::Notice;
     bool verbose = false; // echo info lines to stderr too
     int maxClients = 10000;
     int databases = 16;
@@ -56,6 +63,21 @@ struct ServerConfig
     // Redis's protected mode: while the default user has no password, only clients on the
     // loopback interface are let in.
     bool protectedMode = true;
+    // The cron's frequency (hz, already clamped to Redis's 1..500), whether it rises with the
+    // number of clients (dynamic-hz), whether it rehashes tables nobody touches
+    // (activerehashing), and how hard the active expiry works (active-expire-effort, 1..10).
+    long long hz = 10;
+    bool dynamicHz = true;
+    bool activeRehashing = true;
+    long long activeExpireEffort = 1;
+    // min-replicas-to-write / min-replicas-max-lag: with a number of replicas required (and a
+    // lag), writes are refused, as qkv has none (Redis's -NOREPLICAS).
+    long long minReplicasToWrite = 0;
+    long long minReplicasMaxLag = 10;
+    // Redis parameters of features qkv does not have (replication, cluster, TLS, active
+    // defragmentation...), which a standalone Redis primary accepts and does not act on: their
+    // values as CONFIG GET shows them, by name; a missing one has Redis's default.
+    std::map<QByteArray, QByteArray> inertValues;
     int commandLogRate = 1000; // command lines per second written to the log file; 0 = none
     int commandLogCapacity = 10000;
     // SLOWLOG: commands that run at least this many microseconds are logged (-1: none, 0: all),
@@ -135,6 +157,8 @@ struct ServerConfig
     bool noAppendfsyncOnRewrite = false;
     bool aofUseRdbPreamble = true;
     bool aofLoadTruncated = true;
+    // aof-disable-auto-gc: the files a rewrite replaced stay (as history in the manifest).
+    bool aofDisableAutoGc = false;
     long long autoAofRewritePercentage = 100;
     long long autoAofRewriteMinSize = 64LL * 1024 * 1024;
     static const char *fsyncName(AppendFsync mode)

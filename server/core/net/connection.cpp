@@ -379,12 +379,16 @@ bool Connection::execute()
     }
     if (m_server.config().maxmemory > 0 && rejectedForMemory(command))
         return true;
-    // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs.
-    if (!m_server.diskError().isEmpty()
-        && ((command->flags & CommandFlag::Write) || command->fullName == "ping"
-            || (command->fullName == "exec"
-                && (m_transaction.queuedFlags() & CommandFlag::Write)))) {
+    // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs; nor
+    // does one without the replicas min-replicas-to-write asks for.
+    const bool writes = (command->flags & CommandFlag::Write)
+            || (command->fullName == "exec" && (m_transaction.queuedFlags() & CommandFlag::Write));
+    if (!m_server.diskError().isEmpty() && (writes || command->fullName == "ping")) {
         reject(command, m_server.diskError());
+        return true;
+    }
+    if (writes && !m_server.hasEnoughReplicas()) {
+        reject(command, QByteArray(Server::NoReplicasError));
         return true;
     }
     // Redis's processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.

@@ -81,11 +81,23 @@ void refuse(int fd, QByteArrayView reply)
     ::close(fd);
 }
 
-constexpr int CronIntervalMs = 100;
-// Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC (25% of a tick) and FAST_DURATION (1 ms).
-constexpr int SlowExpireMicros = CronIntervalMs * 1000 * 25 / 100;
-constexpr int FastExpireMicros = 1000;
-constexpr int FastExpireIntervalMs = 2;
+// Redis's MAX_CLIENTS_PER_CLOCK_TICK and CONFIG_MAX_HZ: dynamic-hz doubles the frequency
+// while there are more clients than this per tick, up to the maximum.
+constexpr int ClientsPerTick = 200;
+constexpr int MaxHz = 500;
+
+// Redis's active expiry budgets at active-expire-effort 1 (ACTIVE_EXPIRE_CYCLE_*): the slow
+// cycle may take 25% of a tick, a fast one 1 ms, at most every 2 ms; each step of effort adds
+// 2% of a tick and a quarter of a millisecond.
+std::chrono::microseconds slowExpireBudget(int hz, long long effort)
+{
+    return std::chrono::microseconds(1000000 / hz * (25 + 2 * (effort - 1)) / 100);
+}
+
+std::chrono::microseconds fastExpireBudget(long long effort)
+{
+    return std::chrono::microseconds(1000 + 1000 / 4 * (effort - 1));
+}
 
 } // namespace
 
@@ -117,13 +129,13 @@ Server::Server(ServerConfig config, QObject *parent)
     m_scripting = std::make_unique<Scripting>(*this);
     m_evictor = std::make_unique<Evictor>(*this);
     connect(m_listener, &Listener::accepted, this, &Server::acceptSocket);
-    m_cron.setInterval(CronIntervalMs);
+    logLevelChanged();
     connect(&m_cron, &QTimer::timeout, this, &Server::cron);
+    hzChanged();
     m_cron.start();
     m_fastExpireTimer.setSingleShot(true);
-    m_fastExpireTimer.setInterval(FastExpireIntervalMs);
     connect(&m_fastExpireTimer, &QTimer::timeout, this,
-            [this] { expireCycle(std::chrono::microseconds(FastExpireMicros)); });
+            [this] { expireCycle(fastExpireBudget(m_config.activeExpireEffort)); });
     m_pauseTimer.setSingleShot(true);
     connect(&m_pauseTimer, &QTimer::timeout, this, &Server::pauseTimerExpired);
 }
@@ -558,8 +570,32 @@ bool Server::allowCommandLogLine(qint64 nowMs)
     return false;
 }
 
+void Server::hzChanged()
+{
+    int hz = int(m_config.hz);
+    if (m_config.dynamicHz) {
+        while (qsizetype(m_clients.size()) / hz > ClientsPerTick && hz < MaxHz)
+            hz = qMin(hz * 2, MaxHz);
+    }
+    if (hz == m_hz)
+        return;
+    m_hz = hz;
+    m_cron.setInterval(1000 / hz);
+}
+
+void Server::logLevelChanged()
+{
+    switch (m_config.logLevel) {
+    case LogLevel::Debug:
+    case LogLevel::Verbose: LogSink::setMinimumType(QtDebugMsg); break;
+    case LogLevel::Notice: LogSink::setMinimumType(QtInfoMsg); break;
+    case LogLevel::Warning: LogSink::setMinimumType(QtWarningMsg); break;
+    }
+}
+
 void Server::cron()
 {
+    hzChanged();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_stats.sample(now);
     m_clientsSampler.sample(m_clients, now);
@@ -567,10 +603,11 @@ void Server::cron()
     m_persistence->cron(now);
     m_tracking.enforceLimit();
     // Redis's slow active-expire cycle: up to 25% of the time between two ticks.
-    expireCycle(std::chrono::microseconds(SlowExpireMicros));
-    // Redis's incrementallyRehash: a growing or shrinking table also moves for 1 ms a tick while
-    // nobody touches it, one database per tick; not while a forked child shares the pages.
-    if (ChildFork::isRunning())
+    expireCycle(slowExpireBudget(m_hz, m_config.activeExpireEffort));
+    // Redis's incrementallyRehash (activerehashing): a growing or shrinking table also moves for
+    // 1 ms a tick while nobody touches it, one database per tick; not while a forked child
+    // shares the pages.
+    if (!m_config.activeRehashing || ChildFork::isRunning())
         return;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
     for (const auto &db : m_databases) {
@@ -592,7 +629,7 @@ void Server::expireCycle(std::chrono::microseconds budget)
         if (db.volatileCount() == 0)
             continue;
         db.expireCycle(now, deadline, &timedOut);
-        stale = stale || db.staleEstimate() > 0.1;
+        stale = stale || db.staleEstimate() * 100 > 10 - (m_config.activeExpireEffort - 1);
         if (timedOut)
             m_expireDb = (m_expireDb + i) % databaseCount();
     }
@@ -601,7 +638,10 @@ void Server::expireCycle(std::chrono::microseconds budget)
             "expire-cycle", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
             m_config.latencyMonitorThreshold, now / 1000);
     // Work left: short fast cycles until it is done (Redis's ACTIVE_EXPIRE_CYCLE_FAST, run
-    // before it sleeps: 1 ms at most, at most every 2 ms).
-    if ((timedOut || stale) && !m_fastExpireTimer.isActive())
-        m_fastExpireTimer.start();
+    // before it sleeps: fastExpireBudget() at most, at most every two of it).
+    if ((timedOut || stale) && !m_fastExpireTimer.isActive()) {
+        const auto fast = fastExpireBudget(m_config.activeExpireEffort);
+        m_fastExpireTimer.start(
+                int(std::chrono::duration_cast<std::chrono::milliseconds>(2 * fast).count()));
+    }
 }

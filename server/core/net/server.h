@@ -54,6 +54,19 @@ public:
 
     const ServerConfig &config() const { return m_config; }
     ServerConfig &config() { return m_config; }
+    // The cron's frequency now: hz, doubled while there are many clients with dynamic-hz
+    // (Redis's server.hz). hzChanged() takes a new hz or dynamic-hz at once.
+    int hz() const { return m_hz; }
+    void hzChanged();
+    // Redis's loglevel, for the process's log (LogSink).
+    void logLevelChanged();
+    // Redis's checkGoodReplicasStatus: whether writes may run under min-replicas-to-write and
+    // min-replicas-max-lag. qkv is a primary with no replicas, so only when either is 0.
+    bool hasEnoughReplicas() const
+    {
+        return m_config.minReplicasToWrite == 0 || m_config.minReplicasMaxLag == 0;
+    }
+    static constexpr char NoReplicasError[] = "NOREPLICAS Not enough good replicas to write.";
     CommandTable &commands() { return m_commands; }
     AclStore &acl() { return m_acl; }
     // ACL DELUSER and ACL LOAD: closes the clients authenticated as user, which is going away
@@ -210,6 +223,7 @@ private:
     Listener *m_listener;
     Poller *m_poller;
     QTimer m_cron;
+    int m_hz = 0;
     QTimer m_fastExpireTimer;
     int m_expireDb = 0; // where the next expire cycle starts
     QTimer m_pauseTimer;

@@ -14,6 +14,7 @@ Q_LOGGING_CATEGORY(lcCommands, "qkv.commands")
 namespace {
 
 std::atomic<LogSink *> g_sink { nullptr };
+std::atomic<int> g_minimumSeverity { 0 };
 constexpr size_t RecentLines = 2000;
 
 const char *levelName(QtMsgType type)
@@ -28,7 +29,25 @@ const char *levelName(QtMsgType type)
     return "INFO";
 }
 
+// QtMsgType's values are not in order of severity (QtInfoMsg comes after QtFatalMsg).
+int severity(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg: return 0;
+    case QtInfoMsg: return 1;
+    case QtWarningMsg: return 2;
+    case QtCriticalMsg: return 3;
+    case QtFatalMsg: return 4;
+    }
+    return 1;
+}
+
 } // namespace
+
+void LogSink::setMinimumType(QtMsgType type)
+{
+    g_minimumSeverity.store(severity(type));
+}
 
 LogSink::LogSink(const QString &path, QObject *parent)
     : QObject(parent)
@@ -56,6 +75,8 @@ LogSink::~LogSink()
 void LogSink::handleMessage(QtMsgType type, const QMessageLogContext &context,
                             const QString &message)
 {
+    if (severity(type) < g_minimumSeverity.load())
+        return;
     if (LogSink *sink = g_sink.load())
         sink->append(type, context.category, message);
 }

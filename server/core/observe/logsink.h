@@ -38,6 +38,9 @@ public:
     std::vector<LogLine> linesAfter(quint64 after) const;
     // Copy of stderr echo: by default only warnings and worse go to the terminal.
     void setEchoAll(bool all) { m_echoAll = all; }
+    // Messages less severe than this are dropped (Redis's loglevel); debug keeps them all.
+    // Process-wide, as the message handler is.
+    static void setMinimumType(QtMsgType type);
 
 private:
     static void handleMessage(QtMsgType type, const QMessageLogContext &context,

@@ -269,6 +269,24 @@ bool Aof::start(bool newBase, QString *error)
     return true;
 }
 
+void Aof::deleteHistory()
+{
+    if (isOn() && !m_server.config().aofDisableAutoGc)
+        deleteHistory(pathOf(m_server.config().appendFilename + QStringLiteral(".manifest")));
+}
+
+void Aof::deleteHistory(const QString &manifestPath)
+{
+    if (m_manifest.history().isEmpty())
+        return;
+    for (const AofManifest::File &file : m_manifest.history())
+        QFile::remove(pathOf(file.name));
+    m_manifest.clearHistory();
+    QString error;
+    if (!writeAtomically(manifestPath, m_manifest.toText(), &error))
+        qCWarning(lcServer).noquote() << "Can't persist the AOF manifest:" << error;
+}
+
 bool Aof::openIncrement(QString *error)
 {
     const QString manifestPath
@@ -277,12 +295,8 @@ bool Aof::openIncrement(QString *error)
         *error = QStringLiteral("Can't persist the AOF manifest: ") + *error;
         return false;
     }
-    for (const AofManifest::File &file : m_manifest.history())
-        QFile::remove(pathOf(file.name));
-    if (!m_manifest.history().isEmpty()) {
-        m_manifest.clearHistory();
-        writeAtomically(manifestPath, m_manifest.toText(), error);
-    }
+    if (!m_server.config().aofDisableAutoGc)
+        deleteHistory(manifestPath);
     const QByteArray path = QFile::encodeName(pathOf(m_manifest.increments().last().name));
     const int fd = ::open(path.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -461,8 +475,10 @@ void Aof::rewriteDone(int status, qint64 nowMs)
         manifest.rebase(m_childBaseName, manifest.nextBaseSeq(), false);
         ok = writeAtomically(pathOf(m_server.config().appendFilename + QStringLiteral(".manifest")),
                              manifest.toText(), &error);
-        for (const AofManifest::File &file : manifest.history())
-            QFile::remove(pathOf(file.name));
+        if (!m_server.config().aofDisableAutoGc) {
+            for (const AofManifest::File &file : manifest.history())
+                QFile::remove(pathOf(file.name));
+        }
     }
     m_lastRewriteSeconds = (nowMs - m_childStartMs) / 1000;
     m_childPid = -1;

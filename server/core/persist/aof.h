@@ -86,9 +86,15 @@ public:
     bool fsyncPending() const { return m_fsync.isBusy(); }
     quint64 delayedFsyncs() const { return m_delayedFsyncs; }
 
+    // Redis's aofDelHistoryFiles: while the AOF is on, deletes the files that became history
+    // and drops them from the manifest, unless aof-disable-auto-gc keeps them.
+    void deleteHistory();
+
 private:
     QString dirPath() const;
     QString pathOf(const QString &name) const;
+    // deleteHistory(), the manifest being at manifestPath.
+    void deleteHistory(const QString &manifestPath);
     // Opens (creating) the manifest's last incremental file for appending.
     bool openIncrement(QString *error);
     // Writes a base file from the current data into path (in the event loop or a child).

@@ -91,15 +91,17 @@ QString AofManifest::addIncrement(const QString &appendFilename)
 
 void AofManifest::rebase(const QString &newBase, qint64 seq, bool keepLast)
 {
-    if (hasBase()) {
-        m_history.append(m_base);
-        m_history.last().type = 'h';
-    }
+    // Redis puts the replaced files at the head of the history, increments in order first
+    // (seen when aof-disable-auto-gc keeps them listed).
+    QList<File> replaced;
+    while (m_increments.size() > (keepLast ? 1 : 0))
+        replaced.append(m_increments.takeFirst());
+    if (hasBase())
+        replaced.append(m_base);
+    for (File &file : replaced)
+        file.type = 'h';
+    m_history = replaced + m_history;
     m_base = { newBase, seq, 'b' };
-    while (m_increments.size() > (keepLast ? 1 : 0)) {
-        m_history.append(m_increments.takeFirst());
-        m_history.last().type = 'h';
-    }
 }
 
 QString AofManifest::baseName(const QString &appendFilename, qint64 seq, bool rdb)

@@ -176,6 +176,8 @@ bool ScriptRun::call(const std::vector<QByteArrayView> &argv, QByteArray *reply,
     if (command->flags & CommandFlag::Write) {
         if (m_flags & ReadOnly)
             return refuse("Write commands are not allowed from read-only scripts.");
+        if (!server.hasEnoughReplicas())
+            return refuse('-' + QByteArray(Server::NoReplicasError), "NOREPLICAS");
         m_written = true;
     }
     m_client.runCommand(command, argv);

@@ -540,8 +540,13 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, std::chrono::steady_clock::time_po
     auto *random = QRandomGenerator::global();
     qsizetype removed = 0;
     *timedOut = false;
+    // Redis 7.0's active-expire-effort (1..10): each step above 1 samples a quarter more keys
+    // per round and tolerates one percent less of them expired.
+    const long long effort = (m_config ? m_config->activeExpireEffort : 1) - 1;
+    const size_t sampleSize = size_t(ExpireSampleSize + ExpireSampleSize / 4 * effort);
+    const long long acceptableStale = AcceptableStalePercent - effort;
     for (int iteration = 1; !m_volatile.empty(); ++iteration) {
-        const int samples = int(qMin<size_t>(m_volatile.size(), ExpireSampleSize));
+        const int samples = int(qMin<size_t>(m_volatile.size(), sampleSize));
         int expired = 0;
         for (int i = 0; i < samples && !m_volatile.empty(); ++i) {
             KeyEntry *entry = m_volatile[random->bounded(quint64(m_volatile.size()))];
@@ -554,7 +559,7 @@ qsizetype Keyspace::expireCycle(qint64 nowMs, std::chrono::steady_clock::time_po
         m_expiredCount += quint64(expired);
         // A slow running average, as Redis keeps expired_stale_perc.
         m_staleEstimate = 0.05 * expired / samples + 0.95 * m_staleEstimate;
-        if (expired * 100 <= samples * AcceptableStalePercent)
+        if (expired * 100 <= samples * acceptableStale)
             break;
         // The clock is read every 16 rounds, as Redis does, to keep the loop cheap.
         if (iteration % 16 == 0 && std::chrono::steady_clock::now() >= deadline) {

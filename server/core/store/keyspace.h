@@ -189,7 +189,8 @@ public:
     // The entry of key, expired or not, with no side effect (eviction's pool lookups).
     const KeyEntry *peek(QByteArrayView key) const { return m_dict.peek(key); }
     // Redis's active expire cycle for this database: samples 20 keys with a TTL at a time and
-    // deletes the expired ones, again while more than 10% of a sample had expired, until
+    // deletes the expired ones, again while more than 10% of a sample had expired (more keys
+    // and a lower share with a higher active-expire-effort), until
     // deadline (steady clock, checked every 16 samples). Returns the keys deleted; *timedOut
     // tells whether it stopped at the deadline with work left.
     qsizetype expireCycle(qint64 nowMs, std::chrono::steady_clock::time_point deadline,

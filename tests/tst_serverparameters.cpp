@@ -1,0 +1,113 @@
+// The server parameters that change how the running server works, set with CONFIG SET on an
+// in-process server through a socketless client: hz (the cron's rate) and dynamic-hz,
+// activerehashing (the idle-time rehash) and loglevel (what reaches the log file).
+#include "net/connection.h"
+#include "net/server.h"
+#include "observe/logsink.h"
+#include "store/keyspace.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+QByteArray run(Connection *client, const QByteArray &request)
+{
+    client->feed(QByteArray(request + "\r\n"));
+    return client->takeOutput();
+}
+
+} // namespace
+
+class TestServerParameters : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // With hz 1 the cron, and so the active expiry, runs once a second: keys past their expiry
+    // that nobody reads stay for that long (at the default hz 10 they go within 100 ms).
+    void hzSetsTheCronRate()
+    {
+        Server server(ServerConfig {});
+        Connection *client = server.createLocalClient();
+        QCOMPARE(run(client, "CONFIG SET hz 1"), QByteArray("+OK\r\n"));
+        QCOMPARE(server.hz(), 1);
+        for (int i = 0; i < 10; ++i)
+            run(client, "SET k" + QByteArray::number(i) + " v PX 1");
+        QTest::qWait(500);
+        QCOMPARE(server.database(0).volatileCount(), 10);
+        QTRY_COMPARE_WITH_TIMEOUT(server.database(0).volatileCount(), 0, 3000);
+        const QByteArray info = run(client, "INFO server");
+        QVERIFY(info.contains("\r\nhz:1\r\n"));
+        QVERIFY(info.contains("\r\nconfigured_hz:1\r\n"));
+    }
+
+    // Redis's dynamic hz: doubled while there are more than 200 clients per tick.
+    void dynamicHzFollowsTheClients()
+    {
+        Server server(ServerConfig {});
+        Connection *client = server.createLocalClient();
+        QCOMPARE(run(client, "CONFIG SET hz 1 dynamic-hz no"), QByteArray("+OK\r\n"));
+        for (int i = 0; i < 450; ++i)
+            server.createLocalClient();
+        QCOMPARE(server.hz(), 1);
+        QCOMPARE(run(client, "CONFIG SET dynamic-hz yes"), QByteArray("+OK\r\n"));
+        QCOMPARE(server.hz(), 4); // 451 clients: 2 per tick would still be over 200
+        QVERIFY(run(client, "INFO server").contains("\r\nhz:4\r\n"));
+        QCOMPARE(run(client, "CONFIG SET dynamic-hz no"), QByteArray("+OK\r\n"));
+        QCOMPARE(server.hz(), 1);
+    }
+
+    // activerehashing no: a table being rehashed that nobody touches stays half moved; yes:
+    // the cron finishes the move.
+    void activeRehashingMovesIdleTables()
+    {
+        Server server(ServerConfig {});
+        Connection *client = server.createLocalClient();
+        QCOMPARE(run(client, "CONFIG SET activerehashing no"), QByteArray("+OK\r\n"));
+        Keyspace &db = server.database(0);
+        for (int i = 0; i < 100000 && !db.isRehashing(); ++i)
+            run(client, "SET key:" + QByteArray::number(i) + " v");
+        QVERIFY(db.isRehashing());
+        QTest::qWait(400);
+        QVERIFY(db.isRehashing());
+        QCOMPARE(run(client, "CONFIG SET activerehashing yes"), QByteArray("+OK\r\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(!db.isRehashing(), 3000);
+    }
+
+    // loglevel: warning leaves the notices out of the log file, notice lets them in but not
+    // the debug lines, debug writes everything.
+    void logLevelFiltersTheLog()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("server.log"));
+        QByteArray content;
+        {
+            LogSink sink(path);
+            Server server(ServerConfig {});
+            Connection *client = server.createLocalClient();
+            QCOMPARE(run(client, "CONFIG SET loglevel warning"), QByteArray("+OK\r\n"));
+            qCInfo(lcServer) << "notice-while-warning";
+            qCWarning(lcServer) << "warning-while-warning";
+            QCOMPARE(run(client, "CONFIG SET loglevel notice"), QByteArray("+OK\r\n"));
+            qCInfo(lcServer) << "notice-while-notice";
+            qCDebug(lcServer) << "debug-while-notice";
+            QCOMPARE(run(client, "CONFIG SET loglevel debug"), QByteArray("+OK\r\n"));
+            qCDebug(lcServer) << "debug-while-debug";
+            sink.flush();
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            content = file.readAll();
+        }
+        QVERIFY(!content.contains("notice-while-warning"));
+        QVERIFY(content.contains("warning-while-warning"));
+        QVERIFY(content.contains("notice-while-notice"));
+        QVERIFY(!content.contains("debug-while-notice"));
+        QVERIFY(content.contains("debug-while-debug"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerParameters)
+#include "tst_serverparameters.moc"

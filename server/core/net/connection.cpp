@@ -381,13 +381,16 @@ bool Connection::execute()
         return true;
     // Redis's processCommand: while the disk cannot be written, no write (nor PING) runs; nor
     // does one without the replicas min-replicas-to-write asks for.
-    const bool writes = (command->flags & CommandFlag::Write)
-            || (command->fullName == "exec" && (m_transaction.queuedFlags() & CommandFlag::Write));
-    if (!m_server.diskError().isEmpty() && (writes || command->fullName == "ping")) {
+    auto writes = [&] {
+        return (command->flags & CommandFlag::Write)
+                || (command->fullName == "exec"
+                    && (m_transaction.queuedFlags() & CommandFlag::Write));
+    };
+    if (!m_server.diskError().isEmpty() && (writes() || command->fullName == "ping")) {
         reject(command, m_server.diskError());
         return true;
     }
-    if (writes && !m_server.hasEnoughReplicas()) {
+    if (!m_server.hasEnoughReplicas() && writes()) {
         reject(command, QByteArray(Server::NoReplicasError));
         return true;
     }

@@ -29,7 +29,8 @@ struct Report
 // Only the event loop's thread forks, and a child has only the thread that forked.
 qint64 g_latestMicros = 0;
 qint64 g_total = 0;
-int g_pipe = -1; // the parent's read end, or the child's write end
+int g_pipe = -1;      // the parent's read end, or the child's write end
+bool g_child = false; // this process is the child (a SAVE in the parent reports nothing)
 const char *g_name = "";
 ChildFork::Progress g_progress;
 qint64 g_cowReadMs = 0; // when the child read g_progress.cowBytes (0: never)
@@ -129,6 +130,7 @@ pid_t start(qint64 keysTotal, const char *name)
         if (fds[0] >= 0)
             ::close(fds[0]);
         g_pipe = fds[1];
+        g_child = true;
         g_keys = 0;
         return 0;
     }
@@ -185,7 +187,7 @@ void keyWritten()
 {
     // Redis's rdbSaveRio: the clock is read every 1024 keys, a report sent once a second.
     static qint64 sentAtMs = 0;
-    if (g_pipe >= 0 && (g_keys++ & 1023) == 0) {
+    if (g_child && g_pipe >= 0 && (g_keys++ & 1023) == 0) {
         const qint64 now = steadyMs();
         if (now - sentAtMs >= 1000) {
             report(false);
@@ -196,7 +198,7 @@ void keyWritten()
 
 void exit(int code)
 {
-    if (g_pipe >= 0)
+    if (g_child && g_pipe >= 0)
         report(true);
     ::_exit(code);
 }

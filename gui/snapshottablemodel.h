@@ -18,7 +18,7 @@ public:
 
 protected:
     enum class KeptRows {
-        Refresh, // rows that stay take the incoming values (dataChanged for every column)
+        Refresh, // rows that stay take the incoming values (dataChanged for the cells that moved)
         Keep     // rows never change once shown: they stay as they are
     };
 
@@ -31,7 +31,11 @@ protected:
     void sync(QList<Row> &rows, const QList<Incoming> &incoming, KeptRows kept);
 
 private:
-    void refreshAll(int rowCount);
+    // What a row shows and sorts by, column after column.
+    QVariantList cells(int row) const;
+    // dataChanged for the span of row's columns whose cells differ from `before`, none when
+    // nothing moved: a view repaints those cells only, not the whole table every snapshot.
+    void announceChanges(int row, const QVariantList &before);
 };
 
 template<typename Row, typename Incoming>
@@ -65,8 +69,11 @@ void SnapshotTableModel::sync(QList<Row> &rows, const QList<Incoming> &incoming,
     int row = 0;
     for (qsizetype i = 0; i < incoming.size();) {
         if (row < rows.size() && rows.at(row).id == incoming.at(i).id) {
-            if (kept == KeptRows::Refresh)
+            if (kept == KeptRows::Refresh) {
+                const QVariantList before = cells(row);
                 rows[row] = Row(incoming.at(i));
+                announceChanges(row, before);
+            }
             ++row;
             ++i;
             continue;
@@ -99,6 +106,4 @@ void SnapshotTableModel::sync(QList<Row> &rows, const QList<Incoming> &incoming,
         row += count;
         i = end;
     }
-    if (kept == KeptRows::Refresh)
-        refreshAll(int(rows.size()));
 }

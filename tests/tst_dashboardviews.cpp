@@ -57,6 +57,7 @@ private slots:
     void memoryView();
     void clientsWithoutTotals();
     void limitsTiles();
+    void tileSizeFollowsWidestText();
     void clientBufferColumns();
 };
 
@@ -303,6 +304,36 @@ void TestDashboardViews::clientsWithoutTotals()
 // Memory against maxmemory (plain without one), evictions per second from the counter's
 // difference over a second, rejected connections and clients closed by limits ("n/a" when
 // the server does not count them).
+// A tile asks for a new layout only when a text is wider than any before: figures that change
+// on every snapshot must not lay the window out again each time.
+void TestDashboardViews::tileSizeFollowsWidestText()
+{
+    StatTile tile(QStringLiteral("Commands"));
+    const QSize empty = tile.sizeHint();
+    tile.setValue(QStringLiteral("1,234,567,890"), QStringLiteral("of 2,000,000,000"));
+    const QSize wide = tile.sizeHint();
+    QVERIFY(wide.width() > empty.width());
+    QCOMPARE(wide.height(), empty.height());
+    QCOMPARE(tile.minimumSizeHint(), wide);
+
+    tile.setValue(QStringLiteral("7"));
+    QCOMPARE(tile.value(), QStringLiteral("7"));
+    QCOMPARE(tile.detail(), QString());
+    QCOMPARE(tile.sizeHint(), wide);
+
+    tile.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tile));
+    const QImage picture = tile.grab().toImage();
+    QVERIFY(!picture.isNull());
+    // Something was painted besides the background: the caption and the value.
+    const QRgb background = picture.pixel(picture.width() - 3, picture.height() / 2);
+    int painted = 0;
+    for (int x = 0; x < picture.width(); ++x)
+        for (int y = 0; y < picture.height(); ++y)
+            painted += picture.pixel(x, y) != background;
+    QVERIFY(painted > 50);
+}
+
 void TestDashboardViews::limitsTiles()
 {
     MainWindow window;

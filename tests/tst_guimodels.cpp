@@ -156,6 +156,7 @@ class TestGuiModels : public QObject
 private slots:
     void clientsFollowConnectsAndDisconnects();
     void clientsUpdateKeepsSelection();
+    void clientsRefreshOnlyChangedCells();
     void keysPageWithFilter();
     void keysSizeByType_data();
     void keysSizeByType();
@@ -208,6 +209,30 @@ void TestGuiModels::clientsUpdateKeepsSelection()
     QCOMPARE(rows.first().data(ClientsModel::IdRole).toULongLong(), quint64(3));
     QCOMPARE(model.index(rows.first().row(), ClientsModel::Commands).data().toString(),
              QStringLiteral("99"));
+}
+
+// A view repaints what dataChanged names: a snapshot that changes one figure of one client must
+// not name the whole table, and one that changes nothing must name nothing.
+void TestGuiModels::clientsRefreshOnlyChangedCells()
+{
+    ClientsModel model;
+    model.update({ client(1), client(2), client(3) });
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.update({ client(1), client(2), client(3) });
+    QCOMPARE(changed.count(), 0);
+
+    ClientRow busier = client(2);
+    busier.commands = 7;
+    busier.bytesIn = 1234;
+    model.update({ client(1), busier, client(3) });
+    QCOMPARE(changed.count(), 1);
+    const QModelIndex first = changed.at(0).at(0).toModelIndex();
+    const QModelIndex last = changed.at(0).at(1).toModelIndex();
+    QCOMPARE(first.row(), 1);
+    QCOMPARE(last.row(), 1);
+    QCOMPARE(first.column(), int(qMin(ClientsModel::Commands, ClientsModel::BytesIn)));
+    QCOMPARE(last.column(), int(qMax(ClientsModel::Commands, ClientsModel::BytesIn)));
+    QCOMPARE(model.index(1, ClientsModel::Commands).data().toString(), QStringLiteral("7"));
 }
 
 void TestGuiModels::keysPageWithFilter()

@@ -108,8 +108,10 @@ def wait_ready(port, timeout=10.0):
     raise RuntimeError(f"server on port {port} did not become ready")
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
+def cpu_seconds(pid, thread=None):
+    """CPU time of a process, or of one of its threads (by thread id)."""
+    path = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
+    with open(path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks

@@ -9,7 +9,8 @@ on both servers in the same run (fresh processes; servers on CPU 0, clients on C
 
   growth        0 -> N keys: redis-benchmark -t set -r 1e9 -n N -P 32 -c 4 -d 8
   dashboard     the same growth, qkv with its dashboard open (offscreen), vs redis's growth;
-                the window's thread is not pinned (the serving thread is, on CPU 0)
+                the window's thread is not pinned (the serving thread is, on CPU 0); its CPU
+                time per second is printed with the figures
   bgsave        BGSAVE of those N keys (a forked child writes dump.rdb) while one client
                 writes pipelines of 100 SETs: the seconds it took and the write rate meanwhile
   flushall      FLUSHALL ASYNC of those N keys
@@ -36,8 +37,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import (Server, encode, free_port, pin, raise_nofile, rss_bytes, run_benchmark,  # noqa: E402
-                     send_batch)
+from compare import (Server, cpu_seconds, encode, free_port, pin, raise_nofile, rss_bytes,  # noqa: E402
+                     run_benchmark, send_batch)
 
 PROBE_INTERVAL_US = 1000
 
@@ -403,8 +404,14 @@ def one_run(opts, sizes):
     if "dashboard" in wanted:
         server = start("qkv", opts, dashboard=True)
         try:
+            # The window's own CPU (its thread's id is the pid): what it takes from the cores
+            # the probe and the server run on, beside what it asks of the serving thread.
+            window0, wall0 = cpu_seconds(server.proc.pid, server.proc.pid), time.monotonic()
             probes["growth, dashboard"] = {"redis": probes["growth"]["redis"],
                                            "qkv": growth(server, sizes["keys"])[0]}
+            window_ms = (cpu_seconds(server.proc.pid, server.proc.pid) - window0) * 1000
+            figures["window thread CPU ms/s"] = {"redis": float("nan"),
+                                                 "qkv": window_ms / (time.monotonic() - wall0)}
         finally:
             stop(server)
     return probes, figures

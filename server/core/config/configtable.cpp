@@ -73,16 +73,34 @@ QByteArray outOfRange(long long min, long long max)
 }
 
 // A plain integer (Redis's INTEGER_CONFIG): string2ll's digits, the whole argument.
+QByteArray readInteger(QByteArrayView text, long long min, long long max, long long *value)
+{
+    if (!Numbers::toLongLong(text, value))
+        return "argument couldn't be parsed into an integer";
+    if (*value < min || *value > max)
+        return outOfRange(min, max);
+    return QByteArray();
+}
+
+QByteArray readMemory(QByteArrayView text, long long min, long long *value)
+{
+    unsigned long long parsed = 0;
+    if (!parseMemory(text, &parsed))
+        return "argument must be a memory value";
+    *value = static_cast<long long>(parsed);
+    if (*value < min)
+        return outOfRange(min, LLONG_MAX);
+    return QByteArray();
+}
+
 ConfigSetter integerSetter(long long min, long long max, long long ServerConfig::*field)
 {
     return [min, max, field](ServerConfig &config, QByteArrayView text) -> QByteArray {
         long long value = 0;
-        if (!Numbers::toLongLong(text, &value))
-            return "argument couldn't be parsed into an integer";
-        if (value < min || value > max)
-            return outOfRange(min, max);
-        config.*field = value;
-        return QByteArray();
+        QByteArray error = readInteger(text, min, max, &value);
+        if (error.isEmpty())
+            config.*field = value;
+        return error;
     };
 }
 
@@ -90,14 +108,11 @@ ConfigSetter integerSetter(long long min, long long max, long long ServerConfig:
 ConfigSetter memorySetter(long long min, long long ServerConfig::*field)
 {
     return [min, field](ServerConfig &config, QByteArrayView text) -> QByteArray {
-        unsigned long long parsed = 0;
-        if (!parseMemory(text, &parsed))
-            return "argument must be a memory value";
-        const auto value = static_cast<long long>(parsed);
-        if (value < min)
-            return outOfRange(min, LLONG_MAX);
-        config.*field = value;
-        return QByteArray();
+        long long value = 0;
+        QByteArray error = readMemory(text, min, &value);
+        if (error.isEmpty())
+            config.*field = value;
+        return error;
     };
 }
 
@@ -149,12 +164,10 @@ ConfigParameter immutableInt(const char *name, long long min, long long max,
     return { name, [field](const ServerConfig &c) { return QByteArray::number(c.*field); },
              [min, max, field](ServerConfig &config, QByteArrayView text) -> QByteArray {
                  long long value = 0;
-                 if (!Numbers::toLongLong(text, &value))
-                     return "argument couldn't be parsed into an integer";
-                 if (value < min || value > max)
-                     return outOfRange(min, max);
-                 config.*field = int(value);
-                 return QByteArray();
+                 QByteArray error = readInteger(text, min, max, &value);
+                 if (error.isEmpty())
+                     config.*field = int(value);
+                 return error;
              },
              ConfigFlag::Immutable };
 }
@@ -304,12 +317,10 @@ QByteArray setHz(ServerConfig &config, QByteArrayView text)
     constexpr long long MinHz = 1;
     constexpr long long MaxHz = 500;
     long long value = 0;
-    if (!Numbers::toLongLong(text, &value))
-        return "argument couldn't be parsed into an integer";
-    if (value < 0 || value > INT_MAX)
-        return outOfRange(0, INT_MAX);
-    config.hz = qBound(MinHz, value, MaxHz);
-    return QByteArray();
+    QByteArray error = readInteger(text, 0, INT_MAX, &value);
+    if (error.isEmpty())
+        config.hz = qBound(MinHz, value, MaxHz);
+    return error;
 }
 
 constexpr const char *LogLevelNames[] = { "debug", "verbose", "notice", "warning" };
@@ -411,10 +422,8 @@ const std::vector<ConfigParameter> &parameters()
                 // Redis's unsigned int range; ours is an int, so larger values are refused too.
                 [](ServerConfig &config, QByteArrayView text) -> QByteArray {
                     long long value = 0;
-                    if (!Numbers::toLongLong(text, &value))
-                        return "argument couldn't be parsed into an integer";
-                    if (value < 1 || value > UINT_MAX)
-                        return outOfRange(1, UINT_MAX);
+                    if (QByteArray error = readInteger(text, 1, UINT_MAX, &value); !error.isEmpty())
+                        return error;
                     if (value > INT_MAX)
                         return tooManyClients(
                                 qMin<long long>(clientsWithinFileLimit(value), INT_MAX));

@@ -111,6 +111,10 @@ bool isRedisDirective(QByteArrayView name);
 bool parseMemory(QByteArrayView text, unsigned long long *value);
 // "argument must be between <min> and <max> inclusive".
 QByteArray outOfRange(long long min, long long max);
+// An integer, and a byte count with units, as Redis's int and long long MEMORY_CONFIG read
+// them: Redis's error text, or empty with *value set.
+QByteArray readInteger(QByteArrayView text, long long min, long long max, long long *value);
+QByteArray readMemory(QByteArrayView text, long long min, long long *value);
 
 // Builders of the common kinds of row (Redis's createIntConfig, createBoolConfig...).
 ConfigSetter integerSetter(long long min, long long max, long long ServerConfig::*field);

@@ -39,25 +39,21 @@ InertParse integer(long long min, long long max)
 {
     return [min, max](QByteArrayView text, QByteArray *value) -> QByteArray {
         long long number = 0;
-        if (!Numbers::toLongLong(text, &number))
-            return "argument couldn't be parsed into an integer";
-        if (number < min || number > max)
-            return ConfigTable::outOfRange(min, max);
-        *value = QByteArray::number(number);
-        return QByteArray();
+        QByteArray error = ConfigTable::readInteger(text, min, max, &number);
+        if (error.isEmpty())
+            *value = QByteArray::number(number);
+        return error;
     };
 }
 
 InertParse memory(long long min)
 {
     return [min](QByteArrayView text, QByteArray *value) -> QByteArray {
-        unsigned long long bytes = 0;
-        if (!ConfigTable::parseMemory(text, &bytes))
-            return "argument must be a memory value";
-        if (static_cast<long long>(bytes) < min)
-            return ConfigTable::outOfRange(min, LLONG_MAX);
-        *value = QByteArray::number(static_cast<long long>(bytes));
-        return QByteArray();
+        long long bytes = 0;
+        QByteArray error = ConfigTable::readMemory(text, min, &bytes);
+        if (error.isEmpty())
+            *value = QByteArray::number(bytes);
+        return error;
     };
 }
 

@@ -4,6 +4,7 @@
 #include "inprocesssource.h"
 #include "mainwindow.h"
 #include "net/server.h"
+#include "net/signalwatcher.h"
 #include "observe/dashboardbridge.h"
 #include "observe/logsink.h"
 #include "persist/persistence.h"
@@ -123,7 +124,7 @@ void scheduleScreenshot(QCoreApplication &app, MainWindow *window)
     });
 }
 
-int run(QCoreApplication &app, const ServerConfig &config)
+int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watcher)
 {
     LogSink log(config.logFile);
     log.setEchoAll(config.verbose);
@@ -165,6 +166,14 @@ int run(QCoreApplication &app, const ServerConfig &config)
         // SHUTDOWN from a client stops the whole program, window included, as SIGTERM does.
         QObject::connect(server, &Server::shutdownRequested, &app, &QCoreApplication::quit,
                          Qt::QueuedConnection);
+        QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int signal) {
+            bool stop = false;
+            QMetaObject::invokeMethod(
+                    &onServerThread, [&] { stop = server->terminationSignal(signal); },
+                    Qt::BlockingQueuedConnection);
+            if (stop)
+                app.quit();
+        });
         MainWindow window;
         InProcessSource source(bridge, loopbackUrl(*server, config));
         window.setSource(&source);
@@ -181,7 +190,7 @@ int run(QCoreApplication &app, const ServerConfig &config)
     QMetaObject::invokeMethod(
             &onServerThread,
             [&] {
-                // The window closed or SIGTERM: saves when save rules exist, as Redis on SIGTERM.
+                // The window closed: saves when save rules exist, as Redis on SIGTERM.
                 if (bridge && !server->isShutdownPrepared())
                     server->prepareForShutdown();
                 delete bridge;

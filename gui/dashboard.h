@@ -3,6 +3,7 @@
 class MainWindow;
 class QApplication;
 class QCoreApplication;
+class SignalWatcher;
 struct ServerConfig;
 
 // Runs qkv-server with the dashboard: the server (and its bridge) on their own thread, the
@@ -11,7 +12,8 @@ struct ServerConfig;
 namespace Dashboard {
 
 // Returns the process exit status; the window takes screenshots as scheduleScreenshot() says.
-int run(QCoreApplication &app, const ServerConfig &config);
+// SIGINT and SIGTERM from watcher stop the program as they stop a headless server.
+int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watcher);
 // The dashboard's dark Fusion theme and style sheet, for qkv-server and qkv-dashboard alike.
 void applyTheme(QApplication &app);
 // QKV_SCREENSHOT=path: saves a picture of window after QKV_SCREENSHOT_DELAY_MS (default 3000)

@@ -1,9 +1,9 @@
 // qkv-server: parses the command line, then runs headless or with the dashboard.
 #include "config/serverconfig.h"
 #include "net/server.h"
+#include "net/signalwatcher.h"
 #include "observe/logsink.h"
 #include "persist/persistence.h"
-#include "signalwatcher.h"
 
 #ifdef QKV_HAVE_GUI
 #include "dashboard.h"
@@ -36,7 +36,7 @@ bool wantsDashboard(int argc, char **argv)
 #endif
 }
 
-int runHeadless(QCoreApplication &app, const ServerConfig &config)
+int runHeadless(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watcher)
 {
     LogSink log(config.logFile);
     log.setEchoAll(config.verbose);
@@ -65,8 +65,12 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config)
     std::fflush(stdout);
 
     QObject::connect(&server, &Server::shutdownRequested, &app, &QCoreApplication::quit);
+    // As Redis: a signal whose save fails leaves the server serving, unless its flags say force.
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int signal) {
+        if (server.terminationSignal(signal))
+            app.quit();
+    });
     const int status = app.exec();
-    // SIGTERM or SIGINT: saves as Redis does when save rules exist (SHUTDOWN did it already).
     if (!server.isShutdownPrepared())
         server.prepareForShutdown();
     server.close();
@@ -112,13 +116,9 @@ int main(int argc, char **argv)
     for (const QString &warning : std::as_const(warnings))
         std::fprintf(stderr, "qkv-server: warning: %s\n", qPrintable(warning));
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, app.get(), [&app](int signal) {
-        qCInfo(lcServer) << "received signal" << signal << "- shutting down";
-        app->quit();
-    });
 #ifdef QKV_HAVE_GUI
     if (dashboard)
-        return Dashboard::run(*app, config);
+        return Dashboard::run(*app, config, watcher);
 #endif
-    return runHeadless(*app, config);
+    return runHeadless(*app, config, watcher);
 }

@@ -19,6 +19,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <csignal>
 
 using namespace PersistData;
 
@@ -227,6 +228,90 @@ private slots:
             QCOMPARE(call(c, { "SAVE" }), QByteArray("+OK\r\n"));
             QVERIFY(QFile::exists(qkv.dir() + QStringLiteral("/other.rdb")));
         }
+    }
+
+    // As Redis: a SIGTERM or SIGINT whose save fails leaves the server serving rather than
+    // losing what it holds; shutdown-on-sigterm's "force" stops it anyway, and
+    // shutdown-on-sigint's "nosave" stops it without saving.
+    void signalsFollowShutdownOnSignal()
+    {
+        ServerProcess qkv;
+        QString error;
+        const QString log = qkv.dir() + QStringLiteral("/server.log");
+        QVERIFY2(qkv.startQkv(QkvPath, &error,
+                              { QStringLiteral("--save"), QStringLiteral("3600 1"),
+                                QStringLiteral("--enable-protected-configs"), QStringLiteral("yes"),
+                                QStringLiteral("--log-file"), log }),
+                 qPrintable(error));
+        const auto refusals = [&log] {
+            QFile file(log);
+            return file.open(QIODevice::ReadOnly)
+                    ? file.readAll().count("Errors trying to shut down the server")
+                    : qsizetype(0);
+        };
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "CONFIG", "GET", "shutdown-on-sig*" }),
+                 QByteArray("*4\r\n$18\r\nshutdown-on-sigint\r\n$7\r\ndefault\r\n"
+                            "$19\r\nshutdown-on-sigterm\r\n$7\r\ndefault\r\n"));
+        QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
+        QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
+        QCOMPARE(call(c,
+                      { "CONFIG", "SET", "dir",
+                        QFile::encodeName(qkv.dir() + QStringLiteral("/gone")) }),
+                 QByteArray("+OK\r\n"));
+        QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+
+        const pid_t pid = pid_t(qkv.processId());
+        QCOMPARE(::kill(pid, SIGTERM), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(refusals(), qsizetype(1), 10000);
+        QCOMPARE(call(c, { "GET", "k" }), QByteArray("$1\r\nv\r\n"));
+        QCOMPARE(::kill(pid, SIGINT), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(refusals(), qsizetype(2), 10000);
+        QCOMPARE(call(c, { "PING" }), QByteArray("+PONG\r\n"));
+
+        // "nosave" stops at once, and what was not saved is gone, as asked.
+        QCOMPARE(call(c, { "CONFIG", "SET", "shutdown-on-sigint", "nosave now" }),
+                 QByteArray("+OK\r\n"));
+        QCOMPARE(call(c, { "CONFIG", "GET", "shutdown-on-sigint" }),
+                 QByteArray("*2\r\n$18\r\nshutdown-on-sigint\r\n$10\r\nnosave now\r\n"));
+        QCOMPARE(call(c, { "CONFIG", "SET", "shutdown-on-sigterm", "save nosave" }),
+                 QByteArray("-ERR CONFIG SET failed (possibly related to argument "
+                            "'shutdown-on-sigterm') - shutdown options SAVE and NOSAVE can't be "
+                            "used simultaneously\r\n"));
+        c.disconnect();
+        QCOMPARE(::kill(pid, SIGINT), 0);
+        QVERIFY(qkv.waitForExit());
+        QCOMPARE(refusals(), qsizetype(2));
+        QVERIFY(!QFile::exists(qkv.dir() + QStringLiteral("/dump.rdb")));
+    }
+
+    // "force": a failed save does not keep the server running.
+    void signalWithForceStops()
+    {
+        ServerProcess qkv;
+        QString error;
+        QVERIFY2(qkv.startQkv(QkvPath, &error,
+                              { QStringLiteral("--save"), QStringLiteral("3600 1"),
+                                QStringLiteral("--enable-protected-configs"), QStringLiteral("yes"),
+                                QStringLiteral("--shutdown-on-sigterm"), QStringLiteral("force") }),
+                 qPrintable(error));
+        RespClient c;
+        QVERIFY(c.connectTo(qkv.port()));
+        QCOMPARE(call(c, { "CONFIG", "GET", "shutdown-on-sigterm" }),
+                 QByteArray("*2\r\n$19\r\nshutdown-on-sigterm\r\n$5\r\nforce\r\n"));
+        QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
+        QCOMPARE(call(c,
+                      { "CONFIG", "SET", "dir",
+                        QFile::encodeName(qkv.dir() + QStringLiteral("/gone")) }),
+                 QByteArray("+OK\r\n"));
+        QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+        QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
+        c.disconnect();
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(qkv.stop(10000));
+        QVERIFY(timer.elapsed() < 9000);
     }
 
     void corruptFileStopsStart()

@@ -1,14 +1,18 @@
 // The server parameters that change how the running server works, set with CONFIG SET on an
 // in-process server through a socketless client: hz (the cron's rate) and dynamic-hz,
-// activerehashing (the idle-time rehash) and loglevel (what reaches the log file).
+// activerehashing (the idle-time rehash), oom-score-adj (the processes' OOM scores) and
+// loglevel (what reaches the log file).
 #include "net/connection.h"
 #include "net/server.h"
 #include "observe/logsink.h"
 #include "store/keyspace.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <climits>
 
 namespace {
 
@@ -74,6 +78,52 @@ private slots:
         QVERIFY(db.isRehashing());
         QCOMPARE(run(client, "CONFIG SET activerehashing yes"), QByteArray("+OK\r\n"));
         QTRY_VERIFY_WITH_TIMEOUT(!db.isRehashing(), 3000);
+    }
+
+    // oom-score-adj: relative adds oom-score-adj-values to the score the process had, the first
+    // for the server and the third for a fork child; absolute sets them as they are; no puts
+    // the old score back. Only raised here: lowering a score needs CAP_SYS_RESOURCE.
+    void oomScoreFollowsTheParameters()
+    {
+        const auto score = [](const QString &pid) {
+            QFile file(QStringLiteral("/proc/%1/oom_score_adj").arg(pid));
+            return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toInt() : INT_MIN;
+        };
+        const QString self = QString::number(QCoreApplication::applicationPid());
+        const int before = score(self);
+        if (before == INT_MIN || before > 900)
+            QSKIP("no /proc/self/oom_score_adj to raise");
+        Server server(ServerConfig {});
+        Connection *client = server.createLocalClient();
+        QCOMPARE(run(client, "CONFIG SET oom-score-adj-values \"10 20 30\" oom-score-adj yes"),
+                 QByteArray("+OK\r\n"));
+        QCOMPARE(score(self), before + 10);
+        QCOMPARE(run(client, "CONFIG SET oom-score-adj-values \"1 2 3000\""),
+                 QByteArray("-ERR CONFIG SET failed (possibly related to argument "
+                            "'oom-score-adj-values') - Invalid oom-score-adj-values, elements "
+                            "must be between -2000 and 2000.\r\n"));
+        QCOMPARE(score(self), before + 10);
+
+        // A BGSAVE child kept alive a while by rdb-key-save-delay (microseconds per key).
+        QCOMPARE(run(client, "CONFIG SET rdb-key-save-delay 200000"), QByteArray("+OK\r\n"));
+        for (int i = 0; i < 5; ++i)
+            run(client, "SET k" + QByteArray::number(i) + " v");
+        QCOMPARE(run(client, "BGSAVE"), QByteArray("+Background saving started\r\n"));
+        QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(self));
+        QVERIFY(children.open(QIODevice::ReadOnly));
+        const QByteArrayList pids = children.readAll().trimmed().split(' ');
+        QCOMPARE(pids.size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(score(QString::fromLatin1(pids.first())), before + 30, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                run(client, "INFO persistence").contains("rdb_bgsave_in_progress:0\r\n"), 10000);
+
+        const QByteArray absolute = QByteArray::number(before + 15);
+        QCOMPARE(run(client, "CONFIG SET oom-score-adj absolute oom-score-adj-values \"" + absolute
+                                     + " 0 0\""),
+                 QByteArray("+OK\r\n"));
+        QCOMPARE(score(self), before + 15);
+        QCOMPARE(run(client, "CONFIG SET oom-score-adj no"), QByteArray("+OK\r\n"));
+        QCOMPARE(score(self), before);
     }
 
     // loglevel: warning leaves the notices out of the log file, notice lets them in but not

@@ -56,6 +56,12 @@ bool ServerProcess::stop(int timeoutMs)
     return stopped;
 }
 
+bool ServerProcess::waitForExit(int timeoutMs)
+{
+    return !m_process || m_process->state() == QProcess::NotRunning
+            || m_process->waitForFinished(timeoutMs);
+}
+
 QString ServerProcess::redisPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("redis-server"));

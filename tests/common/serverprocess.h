@@ -25,6 +25,9 @@ public:
     QString dir() const { return m_dir.path(); }
     // Stops the server with SIGTERM (which saves when save rules exist) and waits.
     bool stop(int timeoutMs = 10000);
+    // Waits for the server to end by itself (SHUTDOWN, a signal a test sent); false if it
+    // still runs after timeoutMs.
+    bool waitForExit(int timeoutMs = 10000);
     // SIGKILL, as a crash: nothing is saved or flushed on the way out.
     void kill();
     static QString redisPath();

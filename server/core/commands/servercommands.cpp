@@ -508,20 +508,17 @@ void monitorCommand(Connection &c)
 // caller gets no reply: every client is closed and the process exits cleanly.
 void shutdownCommand(Connection &c)
 {
-    bool save = false;
-    bool noSave = false;
-    bool other = false;
-    bool force = false;
+    quint8 flags = 0;
     bool abort = false;
     for (qsizetype i = 1; i < c.argc(); ++i) {
         if (argIs(c.arg(i), "NOSAVE"))
-            noSave = true;
+            flags |= ShutdownFlag::NoSave;
         else if (argIs(c.arg(i), "SAVE"))
-            save = true;
+            flags |= ShutdownFlag::Save;
         else if (argIs(c.arg(i), "NOW"))
-            other = true;
+            flags |= ShutdownFlag::Now;
         else if (argIs(c.arg(i), "FORCE"))
-            force = other = true;
+            flags |= ShutdownFlag::Force;
         else if (argIs(c.arg(i), "ABORT"))
             abort = true;
         else {
@@ -529,7 +526,7 @@ void shutdownCommand(Connection &c)
             return;
         }
     }
-    if ((abort && (save || noSave || other)) || (save && noSave)) {
+    if ((abort && flags) || ((flags & ShutdownFlag::Save) && (flags & ShutdownFlag::NoSave))) {
         replySyntaxError(c);
         return;
     }
@@ -540,14 +537,13 @@ void shutdownCommand(Connection &c)
     }
     // A script running long lets SHUTDOWN in: NOSAVE only, and it ends the script.
     if (ScriptRun *script = c.server().scripting().currentRun()) {
-        if (!noSave) {
+        if (!(flags & ShutdownFlag::NoSave)) {
             c.reply().error(c.server().scripting().busyError());
             return;
         }
         script->kill();
     }
-    if (!c.server().prepareForShutdown(save, noSave) && !force) {
-        qCWarning(lcServer) << "Error trying to save the DB, can't exit.";
+    if (!c.server().prepareForShutdown(flags)) {
         c.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
         return;
     }

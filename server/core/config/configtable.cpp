@@ -3,6 +3,7 @@
 #include "commands/commandutil.h"
 #include "inertparameters.h"
 #include "net/filelimits.h"
+#include "net/oomscore.h"
 #include "net/server.h"
 #include "observe/allocationcounter.h"
 #include "observe/logsink.h"
@@ -342,6 +343,121 @@ ConfigParameter logLevelParameter()
     }.withApply([](Server &server) { server.logLevelChanged(); });
 }
 
+// shutdown-on-sigint and shutdown-on-sigterm: Redis's bit-flag enum, several words at once
+// ("nosave now": words split at each single space, as Redis's sdssplitlen, so an empty one
+// is refused), shown in the table's order, "default" alone for none.
+ConfigParameter shutdownOnSignalParameter(const char *name, quint8 ServerConfig::*field)
+{
+    static constexpr std::pair<const char *, quint8> Names[] = {
+        { "default", 0 },
+        { "save", ShutdownFlag::Save },
+        { "nosave", ShutdownFlag::NoSave },
+        { "now", ShutdownFlag::Now },
+        { "force", ShutdownFlag::Force },
+    };
+    return { name,
+             [field](const ServerConfig &c) {
+                 if (c.*field == 0)
+                     return QByteArray("default");
+                 QByteArrayList shown;
+                 for (const auto &[word, bit] : Names) {
+                     if (bit && (c.*field & bit))
+                         shown.append(word);
+                 }
+                 return shown.join(' ');
+             },
+             [field](ServerConfig &config, QByteArrayView text) -> QByteArray {
+                 quint8 flags = 0;
+                 const QByteArrayList words = text.toByteArray().split(' ');
+                 for (const QByteArray &word : words) {
+                     const auto found = std::find_if(
+                             std::begin(Names), std::end(Names),
+                             [&word](const auto &entry) { return argIs(word, entry.first); });
+                     if (found == std::end(Names))
+                         return "argument(s) must be one of the following: default, save, "
+                                "nosave, now, force";
+                     flags |= found->second;
+                 }
+                 if ((flags & ShutdownFlag::Save) && (flags & ShutdownFlag::NoSave))
+                     return "shutdown options SAVE and NOSAVE can't be used simultaneously";
+                 config.*field = flags;
+                 return QByteArray();
+             },
+             ConfigFlag::MultiArg };
+}
+
+// A change of oom-score-adj or its values is written to the process at once; a refused
+// write refuses the change, as Redis's updateOOMScoreAdj.
+QByteArray applyOomScore(const ServerConfig &updated)
+{
+    return OomScore::apply(updated) ? QByteArray()
+                                    : "Failed to set current oom_score_adj. Check server logs.";
+}
+
+ConfigParameter oomScoreAdjParameter()
+{
+    return ConfigParameter {
+        "oom-score-adj",
+        [](const ServerConfig &c) -> QByteArray {
+            switch (c.oomScoreAdj) {
+            case OomScoreAdj::No: return "no";
+            case OomScoreAdj::Relative: return "yes"; // Redis's first name for the value
+            case OomScoreAdj::Absolute: return "absolute";
+            }
+            return "no";
+        },
+        [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+            if (argIs(text, "no"))
+                config.oomScoreAdj = OomScoreAdj::No;
+            else if (argIs(text, "yes") || argIs(text, "relative"))
+                config.oomScoreAdj = OomScoreAdj::Relative;
+            else if (argIs(text, "absolute"))
+                config.oomScoreAdj = OomScoreAdj::Absolute;
+            else
+                return "argument(s) must be one of the following: no, yes, relative, absolute";
+            return QByteArray();
+        }
+    }.withCheck(applyOomScore);
+}
+
+// Three numbers split at each single space, each read as strtoll does (an empty one is 0).
+ConfigParameter oomScoreAdjValuesParameter()
+{
+    return ConfigParameter {
+        "oom-score-adj-values",
+        [](const ServerConfig &c) {
+            QByteArrayList shown;
+            for (int value : c.oomScoreAdjValues)
+                shown.append(QByteArray::number(value));
+            return shown.join(' ');
+        },
+        [](ServerConfig &config, QByteArrayView text) -> QByteArray {
+            const QByteArrayList words = text.toByteArray().split(' ');
+            if (words.size() != qsizetype(config.oomScoreAdjValues.size()))
+                return "wrong number of arguments";
+            std::array<int, 3> values {};
+            for (size_t i = 0; i < values.size(); ++i) {
+                const QByteArray &word = words.at(qsizetype(i));
+                char *end = nullptr;
+                errno = 0;
+                const long long value = std::strtoll(word.constData(), &end, 10);
+                if (*end != '\0' || errno == ERANGE || value < -2000 || value > 2000)
+                    return "Invalid oom-score-adj-values, elements must be between -2000 and "
+                           "2000.";
+                values[i] = int(value);
+            }
+            // Kept although it may not work, as Redis, which only warns.
+            if (values[1] < values[0] || values[2] < values[1])
+                qCWarning(lcServer) << "The oom-score-adj-values configuration may not work for "
+                                       "non-privileged processes! Please consult the "
+                                       "documentation.";
+            config.oomScoreAdjValues = values;
+            return QByteArray();
+        },
+        ConfigFlag::MultiArg
+    }.withCheck(applyOomScore);
+}
+
 // The rows of this file, then those of the features qkv lacks.
 std::vector<ConfigParameter> withInertRows(std::vector<ConfigParameter> rows)
 {
@@ -570,6 +686,10 @@ const std::vector<ConfigParameter> &parameters()
         integerParameter("min-replicas-max-lag", "min-slaves-max-lag", 0, INT_MAX,
                          &ServerConfig::minReplicasMaxLag),
         logLevelParameter(),
+        shutdownOnSignalParameter("shutdown-on-sigint", &ServerConfig::shutdownOnSigint),
+        shutdownOnSignalParameter("shutdown-on-sigterm", &ServerConfig::shutdownOnSigterm),
+        oomScoreAdjParameter(),
+        oomScoreAdjValuesParameter(),
         // qkv's own log file (--log-file); empty: none (Redis: standard output).
         { "logfile", [](const ServerConfig &c) { return QFile::encodeName(c.logFile); },
           [](ServerConfig &config, QByteArrayView text) {

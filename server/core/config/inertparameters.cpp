@@ -250,10 +250,6 @@ std::vector<ConfigParameter> rows()
         fixedParameter("bio_cpulist", ""),
         fixedParameter("aof_rewrite_cpulist", ""),
         fixedParameter("bgsave_cpulist", ""),
-        fixedParameter("oom-score-adj", "no"),
-        fixedParameter("oom-score-adj-values", "0 200 800"),
-        fixedParameter("shutdown-on-sigint", "default"),
-        fixedParameter("shutdown-on-sigterm", "default"),
         fixedParameter("enable-debug-command", "no"),
         fixedParameter("enable-module-command", "no"),
     };

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <map>
 #include <vector>
 
@@ -29,6 +30,14 @@ enum class LogLevel : quint8 { Debug, Verbose, Notice, Warning };
 // appendfsync: when the append-only file is fsynced (Redis's AOF_FSYNC_*).
 enum class AppendFsync : quint8 { Always, EverySec, No };
 
+// oom-score-adj: whether and how qkv sets its processes' OOM scores (OomScore).
+enum class OomScoreAdj : quint8 { No, Relative, Absolute };
+
+// How to stop: SHUTDOWN's arguments, and shutdown-on-sigint/-sigterm's (Redis's SHUTDOWN_*).
+namespace ShutdownFlag {
+enum : quint8 { Save = 1, NoSave = 2, Now = 4, Force = 8 };
+}
+
 // Everything the server can be told at start-up. Built from the command line; the values
 // that Redis lets CONFIG SET change live are read from here by the running server.
 struct ServerConfig
@@ -40,6 +49,12 @@ struct ServerConfig
     QString logFile = QStringLiteral("logs/server.log");
     LogLevel logLevel = LogLevel::Notice;
     bool verbose = false; // echo info lines to stderr too
+    // shutdown-on-sigint, shutdown-on-sigterm: ShutdownFlag bits (0: Redis's "default").
+    quint8 shutdownOnSigint = 0;
+    quint8 shutdownOnSigterm = 0;
+    OomScoreAdj oomScoreAdj = OomScoreAdj::No;
+    // oom-score-adj-values: the server's, a replica's and a fork child's, -2000..2000.
+    std::array<int, 3> oomScoreAdjValues { 0, 200, 800 };
     int maxClients = 10000;
     int databases = 16;
     int listenBacklog = 511;

@@ -6,6 +6,7 @@
 #include "listener.h"
 #include "observe/clock.h"
 #include "observe/logsink.h"
+#include "oomscore.h"
 #include "persist/childfork.h"
 #include "persist/persistence.h"
 #include "poller.h"
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <csignal>
 #include <utility>
 
 #include <arpa/inet.h>
@@ -113,6 +115,7 @@ Server::Server(ServerConfig config, QObject *parent)
     m_acl.setDefaultPassword(m_config.requirePass);
     m_acl.setAllChannelsByDefault(m_config.aclPubsubAllChannels);
     m_clientEviction.configChanged();
+    OomScore::apply(m_config); // as Redis at start-up: a refusal is logged, not fatal
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());
         m_databases.back()->setLazyFree(m_lazyFree.get());
@@ -181,12 +184,28 @@ quint16 Server::port() const
     return m_listener->serverPort();
 }
 
-bool Server::prepareForShutdown(bool forceSave, bool noSave)
+bool Server::prepareForShutdown(quint8 flags)
 {
-    // A failed save leaves it to be tried again on the way out (SIGTERM after a refused
-    // SHUTDOWN still saves).
-    m_shutdownPrepared = m_persistence->saveForShutdown(forceSave, noSave);
-    return m_shutdownPrepared;
+    const bool saved = m_persistence->saveForShutdown(flags & ShutdownFlag::Save,
+                                                      flags & ShutdownFlag::NoSave);
+    if (!saved && !(flags & ShutdownFlag::Force)) {
+        // Not stopping: a later SHUTDOWN or signal tries again.
+        qCWarning(lcServer) << "Error trying to save the DB, can't exit.";
+        qCWarning(lcServer)
+                << "Errors trying to shut down the server. Check the logs for more information.";
+        return false;
+    }
+    m_shutdownPrepared = true;
+    return true;
+}
+
+bool Server::terminationSignal(int signal)
+{
+    const bool interrupt = signal == SIGINT;
+    qCWarning(lcServer).noquote() << QStringLiteral("Received %1 scheduling shutdown...")
+                                             .arg(interrupt ? QStringLiteral("SIGINT")
+                                                            : QStringLiteral("SIGTERM"));
+    return prepareForShutdown(interrupt ? m_config.shutdownOnSigint : m_config.shutdownOnSigterm);
 }
 
 void Server::propagate(int db, const std::vector<QByteArrayView> &argv)

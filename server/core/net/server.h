@@ -120,11 +120,15 @@ public:
     void setDiskError(QByteArray error) { m_diskError = std::move(error); }
     // EVAL's Lua engine, script cache and script client.
     Scripting &scripting() { return *m_scripting; }
-    // What stopping saves (Redis's prepareForShutdown): kills a running BGSAVE, then saves when
-    // forceSave, or when save rules exist unless noSave. Done once: SHUTDOWN does it before
-    // shutdown(), and the program does it on its way out (SIGTERM, the window closed) unless
-    // it was done. False when the save failed (the caller may go on or not).
-    bool prepareForShutdown(bool forceSave = false, bool noSave = false);
+    // What stopping saves (Redis's prepareForShutdown) with ShutdownFlag bits: kills a running
+    // BGSAVE, then saves with Save, or when save rules exist unless NoSave. Done once: SHUTDOWN
+    // and the signals do it before the program stops, the program on its way out (the window
+    // closed) unless it was done. False, with Redis's log lines, when the save failed and
+    // Force was not given: the server then goes on serving.
+    bool prepareForShutdown(quint8 flags = 0);
+    // SIGINT or SIGTERM: prepareForShutdown with shutdown-on-sigint's or -sigterm's flags;
+    // whether the process may stop.
+    bool terminationSignal(int signal);
     bool isShutdownPrepared() const { return m_shutdownPrepared; }
     // FLUSHALL (the command and the dashboard's menu), as Redis's flushAllDataAndResetRDB:
     // empties every database (async: on the background thread), kills a running BGSAVE (it

@@ -1,5 +1,6 @@
 #include "childfork.h"
 
+#include "net/oomscore.h"
 #include "observe/logsink.h"
 #include "store/dict.h"
 
@@ -132,6 +133,7 @@ pid_t start(qint64 keysTotal, const char *name)
         g_pipe = fds[1];
         g_child = true;
         g_keys = 0;
+        OomScore::enterBackgroundChild();
         return 0;
     }
     if (fds[1] >= 0)

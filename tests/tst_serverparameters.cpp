@@ -118,8 +118,9 @@ private slots:
                 run(client, "INFO persistence").contains("rdb_bgsave_in_progress:0\r\n"), 10000);
 
         const QByteArray absolute = QByteArray::number(before + 15);
-        QCOMPARE(run(client, "CONFIG SET oom-score-adj absolute oom-score-adj-values \"" + absolute
-                                     + " 0 0\""),
+        QCOMPARE(run(client,
+                     "CONFIG SET oom-score-adj absolute oom-score-adj-values \"" + absolute
+                             + " 0 0\""),
                  QByteArray("+OK\r\n"));
         QCOMPARE(score(self), before + 15);
         QCOMPARE(run(client, "CONFIG SET oom-score-adj no"), QByteArray("+OK\r\n"));

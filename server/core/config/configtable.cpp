@@ -455,7 +455,8 @@ ConfigParameter oomScoreAdjValuesParameter()
             return QByteArray();
         },
         ConfigFlag::MultiArg
-    }.withCheck(applyOomScore);
+    }
+            .withCheck(applyOomScore);
 }
 
 // The rows of this file, then those of the features qkv lacks.

@@ -8,6 +8,7 @@
 #include "observe/dashboardbridge.h"
 #include "observe/logsink.h"
 #include "persist/persistence.h"
+#include "shutdownguard.h"
 
 #include <QApplication>
 #include <QFile>
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <functional>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -166,15 +168,29 @@ int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watche
         // SHUTDOWN from a client stops the whole program, window included, as SIGTERM does.
         QObject::connect(server, &Server::shutdownRequested, &app, &QCoreApplication::quit,
                          Qt::QueuedConnection);
-        QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int signal) {
-            bool stop = false;
+        // What the window's thread asks of the server, done on the server's thread.
+        const auto onServer = [&](const std::function<bool()> &work) {
+            bool result = false;
             QMetaObject::invokeMethod(
-                    &onServerThread, [&] { stop = server->terminationSignal(signal); },
-                    Qt::BlockingQueuedConnection);
-            if (stop)
+                    &onServerThread, [&] { result = work(); }, Qt::BlockingQueuedConnection);
+            return result;
+        };
+        QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int signal) {
+            if (onServer([&] { return server->terminationSignal(signal); }))
                 app.quit();
         });
         MainWindow window;
+        // Closing the window stops the server: its save runs first, and a failed one asks.
+        new ShutdownGuard(
+                &window,
+                [&] {
+                    return onServer([&] {
+                        return server->isShutdownPrepared() || server->prepareForShutdown();
+                    });
+                },
+                [&] {
+                    onServer([&] { return server->prepareForShutdown(ShutdownFlag::NoSave); });
+                });
         InProcessSource source(bridge, loopbackUrl(*server, config));
         window.setSource(&source);
         source.start();
@@ -190,7 +206,7 @@ int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watche
     QMetaObject::invokeMethod(
             &onServerThread,
             [&] {
-                // The window closed: saves when save rules exist, as Redis on SIGTERM.
+                // Stopped another way (a screenshot run): saves when save rules exist.
                 if (bridge && !server->isShutdownPrepared())
                     server->prepareForShutdown();
                 delete bridge;

@@ -11,6 +11,7 @@
 #include "memoryview.h"
 #include "redisurl.h"
 #include "serverview.h"
+#include "shutdownguard.h"
 #include "sparkchart.h"
 #include "stattile.h"
 
@@ -58,6 +59,7 @@ private slots:
     void clientsWithoutTotals();
     void limitsTiles();
     void tileSizeFollowsWidestText();
+    void closingAsksWhenTheSaveFails();
     void clientBufferColumns();
 };
 
@@ -332,6 +334,44 @@ void TestDashboardViews::tileSizeFollowsWidestText()
         for (int y = 0; y < picture.height(); ++y)
             painted += picture.pixel(x, y) != background;
     QVERIFY(painted > 50);
+}
+
+// Closing the in-process window stops the server: a failed save keeps the window open unless
+// the user says to stop without saving.
+void TestDashboardViews::closingAsksWhenTheSaveFails()
+{
+    QWidget window;
+    bool saves = false;
+    int prepared = 0, abandoned = 0, asked = 0;
+    bool answer = false;
+    new ShutdownGuard(
+            &window,
+            [&] {
+                ++prepared;
+                return saves;
+            },
+            [&] { ++abandoned; },
+            [&](QWidget *) {
+                ++asked;
+                return answer;
+            });
+    window.show();
+    QVERIFY(!window.close()); // the save failed and the user kept the server
+    QVERIFY(window.isVisible());
+    QCOMPARE(prepared, 1);
+    QCOMPARE(asked, 1);
+    QCOMPARE(abandoned, 0);
+
+    answer = true; // stop without saving
+    QVERIFY(window.close());
+    QCOMPARE(asked, 2);
+    QCOMPARE(abandoned, 1);
+
+    window.show();
+    saves = true; // a save that works closes without asking
+    QVERIFY(window.close());
+    QCOMPARE(prepared, 3);
+    QCOMPARE(asked, 2);
 }
 
 void TestDashboardViews::limitsTiles()

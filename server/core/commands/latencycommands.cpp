@@ -152,7 +152,7 @@ bool usesHugePages()
 }
 
 // Redis's createLatencyReport, for the events qkv records (command, fast-command,
-// expire-cycle) and the huge-pages check.
+// expire-cycle, fork) and the huge-pages check.
 QByteArray latencyReport(Server &server)
 {
     const auto &events = server.latencyMonitor().events();
@@ -163,7 +163,7 @@ QByteArray latencyReport(Server &server)
                "order to enable it. If we weren't in a deep space mission I'd suggest to take a "
                "look at https://redis.io/topics/latency-monitor.\n";
     bool slowlogEnable = false, slowlogTuning = false, slowlogInspect = false;
-    bool scheduler = false, hz = false, largeObjects = false;
+    bool scheduler = false, hz = false, largeObjects = false, betterVm = false;
     int advices = 0;
     QByteArray report;
     int number = 0;
@@ -179,8 +179,24 @@ QByteArray latencyReport(Server &server)
         report += QByteArray::number(number) + ". " + event + ": "
                 + QByteArray::number(stats.samples) + " latency spikes (average "
                 + QByteArray::number(stats.average) + "ms, mean deviation "
-                + QByteArray::number(stats.deviation) + "ms, period " + period
-                + " sec). Worst all time event " + QByteArray::number(series.max) + "ms.\n";
+                + QByteArray::number(stats.deviation) + "ms, period " + QByteArray(period)
+                + " sec). Worst all time event " + QByteArray::number(series.max) + "ms.";
+        if (event == "fork") {
+            // Redis's thresholds for server.stat_fork_rate, in GB of memory forked a second.
+            const double rate = server.forkRate();
+            const char *quality = rate < 10 ? "terrible"
+                    : rate < 25             ? "poor"
+                    : rate < 100            ? "good"
+                                            : "excellent";
+            if (rate < 25) {
+                betterVm = true;
+                ++advices;
+            }
+            char text[96];
+            std::snprintf(text, sizeof text, " Fork rate is %.2f GB/sec (%s).", rate, quality);
+            report += QByteArray(text);
+        }
+        report += '\n';
         if (event == "command") {
             if (config.slowlogLogSlowerThan < 0) {
                 slowlogEnable = true;
@@ -213,6 +229,11 @@ QByteArray latencyReport(Server &server)
                   "help request.\n";
     report += "\nI have a few advices for you:\n\n";
     const QByteArray threshold = QByteArray::number(config.latencyMonitorThreshold * 1000);
+    if (betterVm)
+        report += "- If you are using a virtual machine, consider upgrading it with a faster one "
+                  "using a hypervisior that provides less latency during fork() calls. Xen is "
+                  "known to have poor fork() performance. Even in the context of the same VM "
+                  "provider, certain kinds of instances can execute fork faster than others.\n";
     if (slowlogEnable)
         report += "- There are latency issues with potentially slow commands you are using. Try "
                   "to enable the Slow Log Redis feature using the command 'CONFIG SET "

@@ -4,6 +4,7 @@
 #include "filelimits.h"
 #include "keepalive.h"
 #include "listener.h"
+#include "observe/allocationcounter.h"
 #include "observe/clock.h"
 #include "observe/logsink.h"
 #include "oomscore.h"
@@ -197,6 +198,14 @@ bool Server::prepareForShutdown(quint8 flags)
     }
     m_shutdownPrepared = true;
     return true;
+}
+
+void Server::forked()
+{
+    const qint64 micros = qMax<qint64>(ChildFork::latestMicros(), 1);
+    m_forkRate = double(AllocationCounter::usedBytes()) * 1e6 / double(micros) / (1 << 30);
+    m_latencyMonitor.addIfNeeded("fork", micros / 1000, m_config.latencyMonitorThreshold,
+                                 QDateTime::currentMSecsSinceEpoch() / 1000);
 }
 
 bool Server::terminationSignal(int signal)

@@ -83,6 +83,12 @@ public:
     SlowLog &slowLog() { return m_slowLog; }
     // LATENCY's events: slow commands, slow expire cycles.
     LatencyMonitor &latencyMonitor() { return m_latencyMonitor; }
+    // After a BGSAVE's or AOF rewrite's fork: the latency monitor's "fork" event and the fork
+    // rate, as Redis's redisFork records them.
+    void forked();
+    // Memory forked per second by the last fork, in GB (Redis's stat_fork_rate, for LATENCY
+    // DOCTOR).
+    double forkRate() const { return m_forkRate; }
     Poller *poller() const { return m_poller; }
 
     // The background thread that frees big values (UNLINK, FLUSHALL ASYNC, lazyfree-lazy-*).
@@ -212,6 +218,7 @@ private:
     CommandLog m_commandLog;
     SlowLog m_slowLog;
     LatencyMonitor m_latencyMonitor;
+    double m_forkRate = 0;
     std::unique_ptr<LazyFree> m_lazyFree; // outlives the databases, which hand it values
     std::vector<std::unique_ptr<Keyspace>> m_databases;
     std::unique_ptr<Persistence> m_persistence; // reads the databases: destroyed before them

@@ -435,6 +435,7 @@ bool Aof::startRewrite(QString *error)
                          .arg(strerrorText(errno));
         return false;
     }
+    m_server.forked();
     qCInfo(lcServer) << "Background append only file rewriting started by pid" << pid;
     m_childPid = pid;
     m_childStartMs = now;

@@ -176,6 +176,7 @@ bool Persistence::startBackgroundSave(QString *error)
         m_lastBgsaveOk = false;
         return false;
     }
+    m_server.forked();
     qCInfo(lcServer) << "Background saving started by pid" << pid;
     m_childPid = pid;
     m_childStartMs = now;

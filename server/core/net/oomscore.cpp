@@ -2,9 +2,14 @@
 
 #include "observe/logsink.h"
 
-#include <QFile>
-
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace OomScore {
 
@@ -12,7 +17,7 @@ namespace {
 
 constexpr int MinScore = -1000;
 constexpr int MaxScore = 1000;
-const QString ProcFile = QStringLiteral("/proc/self/oom_score_adj");
+constexpr char ProcFile[] = "/proc/self/oom_score_adj";
 
 // What the last apply() was given, for a fork child.
 OomScoreAdj g_mode = OomScoreAdj::No;
@@ -21,17 +26,35 @@ std::array<int, 3> g_values {};
 bool g_adjusted = false;
 int g_base = 0;
 
-bool writeScore(int score)
+// Plain system calls and no logging: a fork child runs this too, where another thread of the
+// parent may have held a lock (the log's) at the fork.
+bool readScore(int *score)
 {
-    QFile file(ProcFile);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
-        || file.write(QByteArray::number(score) + '\n') < 0) {
-        qCWarning(lcServer).noquote() << "Unable to write oom_score_adj:" << file.errorString();
+    const int fd = ::open(ProcFile, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return false;
-    }
+    char text[16] = {};
+    const ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n <= 0)
+        return false;
+    *score = std::atoi(text);
     return true;
 }
 
+bool writeScore(int score)
+{
+    const int fd = ::open(ProcFile, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char text[16];
+    const int length = std::snprintf(text, sizeof text, "%d\n", score);
+    const bool written = ::write(fd, text, size_t(length)) == length;
+    ::close(fd);
+    return written;
+}
+
+// False with errno set when the file could not be read or written; nothing changes then.
 bool set(OomScoreAdj mode, const std::array<int, 3> &values, ProcessClass processClass)
 {
     if (mode == OomScoreAdj::No) {
@@ -43,14 +66,8 @@ bool set(OomScoreAdj mode, const std::array<int, 3> &values, ProcessClass proces
         return true;
     }
     int base = g_base;
-    if (!g_adjusted) {
-        QFile file(ProcFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            qCWarning(lcServer).noquote() << "Unable to read oom_score_adj:" << file.errorString();
-            return false;
-        }
-        base = file.readAll().trimmed().toInt();
-    }
+    if (!g_adjusted && !readScore(&base))
+        return false;
     int score = values[size_t(processClass)];
     if (mode == OomScoreAdj::Relative)
         score += base;
@@ -66,8 +83,11 @@ bool set(OomScoreAdj mode, const std::array<int, 3> &values, ProcessClass proces
 
 bool apply(const ServerConfig &config, ProcessClass processClass)
 {
-    if (!set(config.oomScoreAdj, config.oomScoreAdjValues, processClass))
+    if (!set(config.oomScoreAdj, config.oomScoreAdjValues, processClass)) {
+        qCWarning(lcServer).noquote()
+                << "Unable to set oom_score_adj:" << QString::fromLocal8Bit(std::strerror(errno));
         return false;
+    }
     g_mode = config.oomScoreAdj;
     g_values = config.oomScoreAdjValues;
     return true;

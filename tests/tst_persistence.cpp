@@ -44,6 +44,19 @@ bool copyFile(const QString &from, const QString &to)
     return QFile::copy(from, to);
 }
 
+// Makes the server's saves fail (even as root): its dir becomes a directory that is then
+// removed. Needs --enable-protected-configs yes. Returns that directory's path, empty on
+// failure.
+QByteArray breakSaving(RespClient &client, const QString &dir)
+{
+    QDir(dir).mkdir(QStringLiteral("gone"));
+    const QByteArray gone = QFile::encodeName(dir + QStringLiteral("/gone"));
+    if (call(client, { "CONFIG", "SET", "dir", gone }) != "+OK\r\n"
+        || !QDir(dir).rmdir(QStringLiteral("gone")))
+        return QByteArray();
+    return gone;
+}
+
 } // namespace
 
 class TestPersistence : public QObject
@@ -207,11 +220,8 @@ private slots:
                      qPrintable(error));
             RespClient c;
             QVERIFY(c.connectTo(qkv.port()));
-            // A directory that disappears makes saving fail (even as root).
-            QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
-            const QByteArray gone = QFile::encodeName(qkv.dir() + QStringLiteral("/gone"));
-            QCOMPARE(call(c, { "CONFIG", "SET", "dir", gone }), QByteArray("+OK\r\n"));
-            QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+            const QByteArray gone = breakSaving(c, qkv.dir());
+            QVERIFY(!gone.isEmpty());
             QCOMPARE(call(c, { "SAVE" }), QByteArray("-ERR\r\n"));
             QCOMPARE(call(c, { "SHUTDOWN", "SAVE" }),
                      QByteArray("-ERR Errors trying to SHUTDOWN. Check logs.\r\n"));
@@ -255,12 +265,7 @@ private slots:
                  QByteArray("*4\r\n$18\r\nshutdown-on-sigint\r\n$7\r\ndefault\r\n"
                             "$19\r\nshutdown-on-sigterm\r\n$7\r\ndefault\r\n"));
         QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
-        QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
-        QCOMPARE(call(c,
-                      { "CONFIG", "SET", "dir",
-                        QFile::encodeName(qkv.dir() + QStringLiteral("/gone")) }),
-                 QByteArray("+OK\r\n"));
-        QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+        QVERIFY(!breakSaving(c, qkv.dir()).isEmpty());
 
         const pid_t pid = pid_t(qkv.processId());
         QCOMPARE(::kill(pid, SIGTERM), 0);
@@ -300,12 +305,7 @@ private slots:
         QVERIFY(c.connectTo(qkv.port()));
         QCOMPARE(call(c, { "CONFIG", "GET", "shutdown-on-sigterm" }),
                  QByteArray("*2\r\n$19\r\nshutdown-on-sigterm\r\n$5\r\nforce\r\n"));
-        QDir(qkv.dir()).mkdir(QStringLiteral("gone"));
-        QCOMPARE(call(c,
-                      { "CONFIG", "SET", "dir",
-                        QFile::encodeName(qkv.dir() + QStringLiteral("/gone")) }),
-                 QByteArray("+OK\r\n"));
-        QVERIFY(QDir(qkv.dir()).rmdir(QStringLiteral("gone")));
+        QVERIFY(!breakSaving(c, qkv.dir()).isEmpty());
         QCOMPARE(call(c, { "SET", "k", "v" }), QByteArray("+OK\r\n"));
         c.disconnect();
         QElapsedTimer timer;

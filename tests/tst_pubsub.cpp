@@ -429,19 +429,21 @@ void TestPubSub::notifications_data()
                                                   { "SET", "nosuch", "1" },
                                           },
                                           "KEm");
-    // hz 1: the active expiry runs once a second, so it rarely finds the key before the GET
-    // does (at hz 10 it did one run in four, at a different step on each server).
-    QTest::newRow("lazy expiry") << events(
-            { { "CONFIG", "SET", "hz", "1" }, { "SET", "a", "1", "PX", "1" } },
-            {
-                    { "SLEEP", "20" },
-                    { "GET", "a" },
-                    { "GET", "a" },
-                    { "CONFIG", "SET", "hz", "10" },
-            });
+    // The key is set after the subscription: set before it, an active-expiry tick between the
+    // SET and the PSUBSCRIBE would drop the event on one server and not the other. At hz 1 the
+    // GET, not the active expiry, almost always finds the key (either way the event is the same).
+    QTest::newRow("lazy expiry") << events({ { "CONFIG", "SET", "hz", "1" } },
+                                           {
+                                                   { "SET", "a", "1", "PX", "1" },
+                                                   { "SLEEP", "20" },
+                                                   { "GET", "a" },
+                                                   { "GET", "a" },
+                                                   { "CONFIG", "SET", "hz", "10" },
+                                           });
     // One key: Redis's active expiry samples keys at random, so several would come in any order.
-    QTest::newRow("active expiry") << events({ { "SET", "a", "1", "PX", "1" } },
+    QTest::newRow("active expiry") << events({},
                                              {
+                                                     { "SET", "a", "1", "PX", "1" },
                                                      { "SLEEP", "1500" },
                                                      { "DBSIZE" },
                                              },

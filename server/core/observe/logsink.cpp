@@ -83,9 +83,7 @@ void LogSink::handleMessage(QtMsgType type, const QMessageLogContext &context,
 
 void LogSink::append(QtMsgType type, const char *category, const QString &message)
 {
-    QByteArray line = QDateTime::currentDateTime()
-                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
-                              .toUtf8();
+    QByteArray line = timestamp(QDateTime::currentMSecsSinceEpoch());
     line += ' ';
     line += levelName(type);
     line += ' ';
@@ -103,6 +101,31 @@ void LogSink::append(QtMsgType type, const char *category, const QString &messag
     m_recent.push_back({ m_nextSequence++, std::move(line) });
     if (m_recent.size() > RecentLines)
         m_recent.pop_front();
+}
+
+QByteArray LogSink::timestamp(qint64 msecsSinceEpoch)
+{
+    // The local date and time are formatted once a second: each conversion to local time
+    // reads the time zone again (a stat of /etc/localtime), which made a burst of 10,000
+    // disconnecting clients cost a third more than the disconnections themselves.
+    const qint64 second = msecsSinceEpoch / 1000;
+    QByteArray text;
+    {
+        QMutexLocker locker(&m_mutex);
+        if (second != m_timestampSecond) {
+            m_timestampSecond = second;
+            m_timestampPrefix = QDateTime::fromSecsSinceEpoch(second)
+                                        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                                        .toUtf8();
+        }
+        text = m_timestampPrefix;
+    }
+    const int millis = int(msecsSinceEpoch % 1000);
+    text += '.';
+    text += char('0' + millis / 100);
+    text += char('0' + millis / 10 % 10);
+    text += char('0' + millis % 10);
+    return text;
 }
 
 void LogSink::flush()

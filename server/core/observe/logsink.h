@@ -46,6 +46,8 @@ private:
     static void handleMessage(QtMsgType type, const QMessageLogContext &context,
                               const QString &message);
     void append(QtMsgType type, const char *category, const QString &message);
+    // "yyyy-MM-dd HH:mm:ss.zzz" in local time.
+    QByteArray timestamp(qint64 msecsSinceEpoch);
 
     mutable QMutex m_mutex;
     QFile m_file;
@@ -53,6 +55,8 @@ private:
     QByteArray m_pending;
     std::deque<LogLine> m_recent;
     quint64 m_nextSequence = 1;
+    qint64 m_timestampSecond = -1;
+    QByteArray m_timestampPrefix;
     QTimer m_flushTimer;
     bool m_echoAll = false;
     QtMessageHandler m_previous = nullptr;

@@ -23,7 +23,8 @@ the core it shares with the load generator):
 It prints p50, p99, p99.9 and max of the probe for each, medians over --runs runs, plus the
 throughput and memory per key at N keys, the seconds active expiry took to reclaim the M keys,
 and how long O(n)-suspect commands take at N keys (INFO, DBSIZE, KEYS, CLIENT LIST with
-10,000 clients). --quick shrinks everything to check that the script works (CI).
+10,000 clients, INFO after every other one of a million keys was deleted). --quick shrinks
+everything to check that the script works (CI).
 Standard library only; loopback only.
 """
 import argparse
@@ -362,12 +363,19 @@ def delete_aggregate(server, kind, elements, settle):
     return result
 
 
-def command_costs(server, idle_clients):
+def command_costs(server, idle_clients, fragmented):
     """Milliseconds each O(n)-suspect command takes at the current size."""
     costs = {}
     for name, args in (("INFO", ["INFO"]), ("INFO keyspace", ["INFO", "keyspace"]),
                        ("DBSIZE", ["DBSIZE"]), ("KEYS nomatch*", ["KEYS", "nomatch*"])):
         costs[name] = command(server, *args)[1] * 1000
+    # INFO on a fragmented heap: `fragmented` keys set, every other one deleted (free chunks
+    # scattered among live ones; INFO once took 335 ms after 2 million, walking them).
+    benchmark(server, ["-r", str(fragmented), "-n", str(2 * fragmented), "-P", "32", "-c", "4",
+                       "SET", "frag:__rand_int__", "v"])
+    load(server, ([b"DEL", b"frag:%012d" % i] for i in range(0, fragmented, 2)))
+    costs["INFO, fragmented heap"] = min(command(server, "INFO")[1] for _ in range(3)) * 1000
+    load(server, ([b"DEL", b"frag:%012d" % i] for i in range(1, fragmented, 2)))
     raise_nofile(idle_clients + 1024)
     socks = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(idle_clients)]
     try:
@@ -409,7 +417,7 @@ def one_run(opts, sizes):
                                                         "-P", "16", "-c", "50"])
                     figures.setdefault(f"{name} rps at that size", {})[kind] = rps
                     figures.setdefault(f"{name} server us/req", {})[kind] = us
-                for name, ms in command_costs(server, sizes["clients"]).items():
+                for name, ms in command_costs(server, sizes["clients"], sizes["fragmented"]).items():
                     figures.setdefault(f"{name} ms", {})[kind] = ms
             if "bgsave" in wanted:
                 summary, seconds, rate, megabytes, forks = bgsave(server, sizes["bgsaves"])
@@ -488,11 +496,11 @@ def main():
                         help="comma-separated subset of " + ",".join(SCENARIOS) + " (growth always runs)")
     opts = parser.parse_args()
     sizes = {"keys": opts.keys, "at_size": 1_000_000, "expiring": 1_000_000, "elements": 1_000_000,
-             "clients": 10_000, "settle": SETTLE_SECONDS, "bgsaves": 3}
+             "clients": 10_000, "settle": SETTLE_SECONDS, "bgsaves": 3, "fragmented": 1_000_000}
     if opts.quick:
         opts.runs = 1
         sizes = {"keys": 200_000, "at_size": 50_000, "expiring": 50_000, "elements": 50_000, "clients": 200,
-                 "settle": 1, "bgsaves": 1}
+                 "settle": 1, "bgsaves": 1, "fragmented": 20_000}
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {machine()}")
     print(f"# runs={opts.runs}  sizes={sizes}  probe: PING every {PROBE_INTERVAL_US} us, "
           f"coordinated-omission corrected, {probe_priority()}; medians over runs", flush=True)

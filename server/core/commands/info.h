@@ -22,7 +22,7 @@ struct MemoryFigures
 {
     qint64 used;     // what the allocator handed out (used_memory)
     qint64 rss;      // resident set size
-    qint64 active;   // what the allocator holds from the system
+    qint64 active;   // what the allocator holds: the heap's resident pages (estimated)
     qint64 peak;     // the highest `used` seen
     qint64 startup;  // `used` at start-up
     qint64 clients;  // query and output buffers of the clients

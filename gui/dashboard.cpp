@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "net/server.h"
 #include "net/signalwatcher.h"
+#include "net/threadpriority.h"
 #include "observe/dashboardbridge.h"
 #include "observe/logsink.h"
 #include "persist/persistence.h"
@@ -16,28 +17,10 @@
 #include <QThread>
 #include <QTimer>
 
-#include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <functional>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 namespace {
-
-// Where the window's thread and the server's share a core (a loaded or a two-core machine), a
-// repaint must not hold up a client's reply: the window's thread runs ten nice levels below the
-// server's. Linux keeps a nice value per thread, so the server thread, started before this,
-// keeps the process's.
-void yieldToServerThread()
-{
-    const id_t self = static_cast<id_t>(gettid());
-    errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, self);
-    if (errno == 0)
-        setpriority(PRIO_PROCESS, self, std::min(nice + 10, 19));
-}
 
 // The server's own address for the dashboard's connection to it.
 RedisUrl loopbackUrl(const Server &server, const ServerConfig &config)
@@ -137,7 +120,9 @@ int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watche
     QThread thread;
     thread.setObjectName(QStringLiteral("qkv-server"));
     thread.start();
-    yieldToServerThread();
+    // A repaint must not hold up a client's reply where the window's thread and the server's
+    // share a core (a loaded or a two-core machine).
+    ThreadPriority::lowerCurrent(10);
     QObject onServerThread;
     onServerThread.moveToThread(&thread);
     Server *server = nullptr;

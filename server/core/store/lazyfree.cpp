@@ -1,6 +1,7 @@
 #include "lazyfree.h"
 
 #include "config/serverconfig.h"
+#include "net/threadpriority.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -67,11 +68,13 @@ void LazyFree::waitIdle()
 
 void LazyFree::work()
 {
-    // SCHED_BATCH: a fair share of the CPU, so memory is reclaimed on a busy machine too
-    // (SCHED_IDLE starved it: a 10M-key FLUSHALL ASYNC was still pending after 2 minutes beside
-    // a compiler), but waking up to free does not preempt the event loop on a shared core.
+    // SCHED_BATCH and ten nice levels down: a share of the CPU, so memory is reclaimed on a
+    // busy machine too (SCHED_IDLE starved it: a 10M-key FLUSHALL ASYNC was still pending after
+    // 2 minutes beside a compiler), but on a core it shares with the serving thread, that
+    // thread takes the core back as soon as a client's request wakes it.
     sched_param none {};
     pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);
+    ThreadPriority::lowerCurrent(10);
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });

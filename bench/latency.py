@@ -9,6 +9,8 @@ on both servers in the same run (fresh processes; servers on CPU 0, clients on C
 probe runs SCHED_FIFO where allowed, so that it measures the server and not its own wait for
 the core it shares with the load generator):
 
+  idle          the probe alone on the fresh server for as long as the settle time: the noise
+                floor of the machine, against which the other rows are read
   growth        0 -> N keys: redis-benchmark -t set -r 1e9 -n N -P 32 -c 4 -d 8
   dashboard     the same growth, qkv with its dashboard open (offscreen), vs redis's growth;
                 the window's thread is not pinned (the serving thread is, on CPU 0); its CPU
@@ -232,6 +234,14 @@ def stop(server):
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
+def idle(server, seconds):
+    """The probe alone on the fresh, empty server: this machine's noise floor, against which
+    the rows below are read (a VM's own hiccups reach a few ms)."""
+    with Probe(server.port) as probe:
+        time.sleep(seconds)
+    return probe.summary
+
+
 def growth(server, keys):
     """Grows the keyspace from empty to about `keys` keys under the probe; returns the probe,
     the rate and the resident memory added per key."""
@@ -406,6 +416,7 @@ def one_run(opts, sizes):
     for kind in ("redis", "qkv"):
         server = start(kind, opts)
         try:
+            probes.setdefault("idle (noise floor)", {})[kind] = idle(server, sizes["settle"])
             summary, rps, per_key = growth(server, sizes["keys"])
             probes.setdefault("growth", {})[kind] = summary
             figures.setdefault("keys", {})[kind] = integer(command(server, "DBSIZE")[0])

@@ -8,9 +8,12 @@
 #include "store/keyspace.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <climits>
 
@@ -157,6 +160,42 @@ private slots:
         QVERIFY(content.contains("notice-while-notice"));
         QVERIFY(!content.contains("debug-while-notice"));
         QVERIFY(content.contains("debug-while-debug"));
+    }
+
+    // Each line starts with the local date and time to the millisecond, the date part being
+    // formatted once a second: a line logged a second later carries the later second.
+    void logLinesCarryTheLocalTime()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("server.log"));
+        QByteArrayList lines;
+        const QDateTime before = QDateTime::currentDateTime();
+        {
+            LogSink sink(path);
+            qCWarning(lcServer) << "first";
+            QThread::msleep(1100);
+            qCWarning(lcServer) << "second";
+            sink.flush();
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            lines = file.readAll().trimmed().split('\n');
+        }
+        const QDateTime after = QDateTime::currentDateTime();
+        QCOMPARE(lines.size(), 2);
+        static const QRegularExpression format(QStringLiteral(
+                R"(^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) WARN qkv.server: (\w+)$)"));
+        QList<QDateTime> times;
+        for (const QByteArray &line : lines) {
+            const QRegularExpressionMatch match = format.match(QString::fromUtf8(line));
+            QVERIFY2(match.hasMatch(), line.constData());
+            times << QDateTime::fromString(match.captured(1),
+                                           QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            // Truncated to the millisecond: at most 1 ms before the time read before logging.
+            QVERIFY(before.msecsTo(times.last()) >= -1);
+            QVERIFY(times.last() <= after);
+        }
+        QVERIFY(times[0].msecsTo(times[1]) >= 1100);
     }
 };
 

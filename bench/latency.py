@@ -284,16 +284,20 @@ def bgsave(server, count):
     return probe.summary, seconds / count, writes / seconds, size, forks
 
 
-def wait_lazyfree(server, limit=120):
-    """Waits until the server's background thread has freed everything (INFO memory's
-    lazyfree_pending_objects), so that one scenario's freeing does not run into the next."""
+def wait_info(server, section, needle, what, limit=120):
+    """Polls INFO `section` until it contains `needle`; raises, naming `what`, after `limit` s."""
     deadline = time.time() + limit
     while time.time() < deadline:
-        info = command(server, "INFO", "memory")[0]
-        if b"lazyfree_pending_objects:0\r\n" in info:
+        if needle in command(server, "INFO", section)[0]:
             return
-        time.sleep(0.1)
-    raise RuntimeError(f"{server.name} still freeing after {limit} s")
+        time.sleep(0.05)
+    raise RuntimeError(f"{server.name} still {what} after {limit} s")
+
+
+def wait_lazyfree(server):
+    """Waits until the server's background thread has freed everything (INFO memory's
+    lazyfree_pending_objects), so that one scenario's freeing does not run into the next."""
+    wait_info(server, "memory", b"lazyfree_pending_objects:0\r\n", "freeing")
 
 
 def probed_command(server, args, expected, settle):
@@ -397,11 +401,7 @@ def command_costs(server, idle_clients, fragmented):
             s.close()
     # Until the server has closed them too: the next scenario's probe measures its own work,
     # not this teardown (10,000 disconnections in a burst stall either server for tens of ms).
-    deadline = time.time() + 60
-    while b"connected_clients:1\r\n" not in command(server, "INFO", "clients")[0]:
-        if time.time() > deadline:
-            raise RuntimeError(f"{server.name} still has the idle clients after 60 s")
-        time.sleep(0.05)
+    wait_info(server, "clients", b"connected_clients:1\r\n", "has the idle clients", limit=60)
     time.sleep(0.5)
     return costs
 

@@ -191,7 +191,10 @@ void TestEviction::volatileTtlEvictsSoonestExpiryFirst()
              0);
     QVERIFY(infoField(m_client, "evicted_keys") > 0);
     const int quarter = count / 4;
-    QCOMPARE(existing(m_client, "t:", 0, quarter), quarter);
+    // Approximate, as Redis's: the first evictions pick the soonest of a few sampled keys, and
+    // once in about a hundred runs all of them were from the oldest quarter (3,144 of 3,145 left).
+    const int oldestLeft = existing(m_client, "t:", 0, quarter);
+    QVERIFY2(oldestLeft >= quarter - quarter / 100, qPrintable(QString::number(oldestLeft)));
     QVERIFY(existing(m_client, "t:", count - quarter, count) < quarter / 2);
 }
 

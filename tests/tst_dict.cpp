@@ -148,6 +148,7 @@ private slots:
     void insertFindTake_data();
     void insertFindTake();
     void binaryKeys();
+    void sameBucketAndTag();
     void growthStartsAnIncrementalRehash();
     void operationsMoveTheRehashAlong();
     void peekDoesNotStep();
@@ -196,6 +197,45 @@ void TestDict::empty()
     int deleted = 0;
     f.dict.clear([&](TestNode *) { ++deleted; });
     QCOMPARE(deleted, 0);
+}
+
+void TestDict::sameBucketAndTag()
+{
+    // Keys whose hashes agree in the 15 bits a link keeps (bits 48 to 62) and in the bucket of
+    // a 4-bucket table: only the keys themselves tell them apart, in one chain.
+    QHash<quint64, QList<QByteArray>> bySignature;
+    const quint64 signatureBits = (quint64(0x7fff) << 48) | 3;
+    QList<QByteArray> same;
+    for (int i = 0; same.size() < 5; ++i) {
+        const QByteArray k = key(i);
+        QList<QByteArray> &group
+                = bySignature[qHash(QByteArrayView(k), dictHashSeed()) & signatureBits];
+        group.append(k);
+        if (group.size() == 5)
+            same = group;
+    }
+    Fixture f;
+    for (int i = 0; i < 3; ++i)
+        f.add(same[i], i);
+    QCOMPARE(f.dict.bucketCount(), size_t(4));
+    QVERIFY(f.allFound());
+    QVERIFY(!f.dict.find(same[3]));
+    // The tail (added first), the head, then the last one left; a key added after each.
+    QVERIFY(f.remove(same[0]));
+    QVERIFY(f.allFound());
+    QVERIFY(!f.dict.find(same[0]));
+    f.add(same[3], 3);
+    QVERIFY(f.remove(same[3]));
+    QVERIFY(f.allFound());
+    QVERIFY(!f.dict.take(same[4]));
+    QVERIFY(f.remove(same[1]));
+    f.add(same[4], 4);
+    QVERIFY(f.allFound());
+    QCOMPARE(f.visitAll().size(), 2);
+    QVERIFY(f.remove(same[2]));
+    QVERIFY(f.remove(same[4]));
+    QVERIFY(f.allFound());
+    QCOMPARE(f.dict.size(), 0);
 }
 
 void TestDict::insertFindTake_data()

@@ -122,7 +122,7 @@ int run(QCoreApplication &app, const ServerConfig &config, SignalWatcher &watche
     thread.start();
     // A repaint must not hold up a client's reply where the window's thread and the server's
     // share a core (a loaded or a two-core machine).
-    ThreadPriority::lowerCurrent(10);
+    ThreadPriority::makeBackground(10, ThreadPriority::Policy::Normal);
     QObject onServerThread;
     onServerThread.moveToThread(&thread);
     Server *server = nullptr;

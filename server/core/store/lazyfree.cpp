@@ -3,9 +3,6 @@
 #include "config/serverconfig.h"
 #include "net/threadpriority.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 LazyFree::LazyFree(const ServerConfig &config)
     : m_config(config)
     , m_thread(&LazyFree::work, this)
@@ -72,9 +69,7 @@ void LazyFree::work()
     // busy machine too (SCHED_IDLE starved it: a 10M-key FLUSHALL ASYNC was still pending after
     // 2 minutes beside a compiler), but on a core it shares with the serving thread, that
     // thread takes the core back as soon as a client's request wakes it.
-    sched_param none {};
-    pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);
-    ThreadPriority::lowerCurrent(10);
+    ThreadPriority::makeBackground(10, ThreadPriority::Policy::Batch);
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });

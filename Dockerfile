@@ -2,7 +2,7 @@
 FROM debian:12 AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       cmake ninja-build g++ pkg-config qt6-base-dev libedit-dev \
+       cmake ninja-build g++ pkg-config qt6-base-dev libedit-dev libjemalloc-dev \
        liblua5.1-0-dev lua-cjson-dev lua-bitop-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -13,7 +13,7 @@ RUN QKV_PREFIX=/opt/qkv QKV_DOCKER_BUILD_DIR=/tmp/build scripts/docker-build.sh
 FROM debian:12-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       libqt6core6 libqt6network6 libedit2 liblua5.1-0 lua-cjson lua-bitop \
+       libqt6core6 libqt6network6 libedit2 libjemalloc2 liblua5.1-0 lua-cjson lua-bitop \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /data qkv \
     && mkdir -p /data/logs && chown -R qkv:qkv /data

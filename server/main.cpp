@@ -13,7 +13,6 @@
 
 #include <clocale>
 #include <cstdio>
-#include <malloc.h>
 #include <memory>
 
 namespace {
@@ -82,11 +81,6 @@ int runHeadless(QCoreApplication &app, const ServerConfig &config, SignalWatcher
 
 int main(int argc, char **argv)
 {
-    // No glibc fastbins: freed small chunks would pile up in them (a million expired keys, or
-    // a flushed table freed by LazyFree), and the next large malloc would consolidate them all
-    // at once, stalling every client for up to 200 ms (measured by bench/latency.py). tcache
-    // still serves the hot small sizes; bench/compare.py shows no throughput cost.
-    mallopt(M_MXFAST, 0);
     [[maybe_unused]] const bool dashboard = wantsDashboard(argc, argv);
     std::unique_ptr<QCoreApplication> app;
 #ifdef QKV_HAVE_GUI

@@ -359,7 +359,8 @@ void TestSetValue::memoryUsage()
     QCOMPARE(reinterpret_cast<const char *>(member->key().data())
                      - reinterpret_cast<const char *>(member),
              qptrdiff(12));
-    QVERIFY(malloc_usable_size(const_cast<SetValue::Member *>(member)) <= 24);
+    // 24 bytes asked for: jemalloc's 32-byte class (the sanitizer's allocator gives 24).
+    QVERIFY(malloc_usable_size(const_cast<SetValue::Member *>(member)) <= 32);
     QVERIFY(strings->memoryUsage(0) > sizeof(SetValue));
 }
 

@@ -4,10 +4,10 @@
 #include "info.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "observe/allocationcounter.h"
 #include "store/keyspace.h"
 
 #include <climits>
-#include <malloc.h>
 
 using namespace CommandUtil;
 
@@ -150,13 +150,12 @@ void memoryDoctorCommand(Connection &c)
 
 void memoryMallocStatsCommand(Connection &c)
 {
-    c.reply().verbatim("Stats not supported for the current allocator");
+    c.reply().verbatim(AllocationCounter::statistics());
 }
 
-// Gives free heap pages back to the system, as jemalloc's purge does for Redis.
 void memoryPurgeCommand(Connection &c)
 {
-    malloc_trim(0);
+    AllocationCounter::purge();
     c.reply().ok();
 }
 

@@ -672,6 +672,10 @@ const std::vector<ConfigParameter> &parameters()
         yesNoParameter("lazyfree-lazy-user-flush", &ServerConfig::lazyfreeLazyUserFlush),
         yesNoParameter("replica-lazy-flush", &ServerConfig::replicaLazyFlush)
                 .withAlias("slave-lazy-flush"),
+        yesNoParameter("jemalloc-bg-thread", &ServerConfig::jemallocBgThread)
+                .withApply([](Server &server) {
+                    AllocationCounter::setBackgroundThread(server.config().jemallocBgThread);
+                }),
         yesNoParameter("enable-protected-configs", &ServerConfig::enableProtectedConfigs)
                 .withFlags(ConfigFlag::Immutable),
         ConfigParameter { "hz", [](const ServerConfig &c) { return QByteArray::number(c.hz); },

@@ -214,8 +214,6 @@ std::vector<ConfigParameter> rows()
         inert("active-defrag-max-scan-fields", nullptr, "1000", integer(1, LLONG_MAX)),
         inert("active-defrag-threshold-lower", nullptr, "10", integer(0, 1000)),
         inert("active-defrag-threshold-upper", nullptr, "100", integer(0, 1000)),
-        // Redis's jemalloc background thread: no such allocator here, as with libc malloc.
-        inert("jemalloc-bg-thread", nullptr, "yes", yesNo()),
         // qkv has no HyperLogLog commands.
         inert("hll-sparse-max-bytes", nullptr, "3000", memory(0), Memory),
         // Warnings about kernel bugs Redis checks for at start-up; qkv checks none.

@@ -144,6 +144,9 @@ struct ServerConfig
     bool lazyfreeLazyUserDel = false;
     bool lazyfreeLazyUserFlush = false;
     bool replicaLazyFlush = false; // no replication yet: kept for CONFIG only
+    // jemalloc gives freed pages back to the system from its own thread rather than from
+    // whichever thread frees or allocates (Redis's default, yes).
+    bool jemallocBgThread = true;
     // RDB snapshots: <dir>/<dbfilename>, written by SAVE, BGSAVE, the save rules and at
     // shutdown when rules exist, loaded at start-up by qkv-server. dir is absolute (empty: the
     // working directory). A server made in-process (tests) has no rules; the command line

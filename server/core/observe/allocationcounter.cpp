@@ -25,6 +25,15 @@ qint64 usedBytes()
     return qint64(__sanitizer_get_current_allocated_bytes());
 }
 
+void purge() { }
+
+void setBackgroundThread(bool) { }
+
+QByteArray statistics()
+{
+    return QByteArrayLiteral("Stats not supported for the current allocator");
+}
+
 } // namespace AllocationCounter
 
 #else
@@ -33,18 +42,8 @@ qint64 usedBytes()
 #include <cerrno>
 #include <cstddef>
 
-#include <malloc.h>
+#include <jemalloc/jemalloc.h>
 #include <unistd.h>
-
-// glibc's own allocator, which the functions below wrap (glibc documents replacing malloc this
-// way: "Replacing malloc" in its manual).
-extern "C" {
-void *__libc_malloc(size_t size);
-void __libc_free(void *pointer);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-}
 
 namespace {
 
@@ -55,19 +54,21 @@ std::atomic<qint64> allocated { 0 };
 void *counted(void *pointer)
 {
     if (pointer)
-        allocated.fetch_add(qint64(malloc_usable_size(pointer)), std::memory_order_relaxed);
+        allocated.fetch_add(qint64(sallocx(pointer, 0)), std::memory_order_relaxed);
+    else
+        errno = ENOMEM; // as malloc's contract wants; mallocx leaves errno alone
     return pointer;
-}
-
-void uncount(void *pointer)
-{
-    if (pointer)
-        allocated.fetch_sub(qint64(malloc_usable_size(pointer)), std::memory_order_relaxed);
 }
 
 bool isPowerOfTwo(size_t n)
 {
     return n != 0 && (n & (n - 1)) == 0;
+}
+
+// mallocx() wants a size of at least 1; malloc(0) must still return a unique pointer.
+size_t atLeastOne(size_t size)
+{
+    return size ? size : 1;
 }
 
 } // namespace
@@ -79,24 +80,50 @@ qint64 usedBytes()
     return allocated.load(std::memory_order_relaxed);
 }
 
+void purge()
+{
+    mallctl("arena." QT_STRINGIFY(MALLCTL_ARENAS_ALL) ".purge", nullptr, nullptr, nullptr, 0);
+}
+
+QByteArray statistics()
+{
+    QByteArray text;
+    malloc_stats_print(
+            [](void *out, const char *line) { static_cast<QByteArray *>(out)->append(line); },
+            &text, nullptr);
+    return text;
+}
+
+void setBackgroundThread(bool on)
+{
+    mallctl("background_thread", nullptr, nullptr, &on, sizeof on);
+}
+
 } // namespace AllocationCounter
 
 extern "C" {
 
 void *malloc(size_t size)
 {
-    return counted(__libc_malloc(size));
+    return counted(mallocx(atLeastOne(size), 0));
 }
 
 void free(void *pointer)
 {
-    uncount(pointer);
-    __libc_free(pointer);
+    if (!pointer)
+        return;
+    allocated.fetch_sub(qint64(sallocx(pointer, 0)), std::memory_order_relaxed);
+    dallocx(pointer, 0);
 }
 
 void *calloc(size_t count, size_t size)
 {
-    return counted(__libc_calloc(count, size));
+    size_t bytes = 0;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    return counted(mallocx(atLeastOne(bytes), MALLOCX_ZERO));
 }
 
 void *realloc(void *pointer, size_t size)
@@ -107,16 +134,27 @@ void *realloc(void *pointer, size_t size)
         free(pointer);
         return nullptr;
     }
-    const qint64 before = qint64(malloc_usable_size(pointer));
-    void *moved = __libc_realloc(pointer, size);
+    const qint64 before = qint64(sallocx(pointer, 0));
+    void *moved = rallocx(pointer, size, 0);
     if (moved) // on failure the old block is untouched and still counted
-        allocated.fetch_add(qint64(malloc_usable_size(moved)) - before, std::memory_order_relaxed);
+        allocated.fetch_add(qint64(sallocx(moved, 0)) - before, std::memory_order_relaxed);
+    else
+        errno = ENOMEM;
     return moved;
+}
+
+size_t malloc_usable_size(void *pointer)
+{
+    return pointer ? sallocx(pointer, 0) : 0;
 }
 
 void *memalign(size_t alignment, size_t size)
 {
-    return counted(__libc_memalign(alignment, size));
+    if (!isPowerOfTwo(alignment)) {
+        errno = EINVAL;
+        return nullptr;
+    }
+    return counted(mallocx(atLeastOne(size), MALLOCX_ALIGN(alignment)));
 }
 
 void *aligned_alloc(size_t alignment, size_t size)

@@ -1,11 +1,17 @@
 #pragma once
 
+#include <QByteArray>
 #include <QtGlobal>
 
+// The process's allocator is jemalloc, as Redis's: glibc's malloc made the serving thread sort
+// the chunks that the lazy-free thread had just freed (its first large malloc after a DEL of a
+// million-element aggregate took milliseconds), jemalloc's per-thread caches and size-class
+// bins do not.
+//
 // used_memory, as Redis's zmalloc_used_memory: the usable size of every block the process has
 // from malloc and not yet freed, kept current by malloc, free, calloc, realloc and the aligned
 // allocators of this file, which replace glibc's (operator new and delete, Qt and Lua go through
-// them) and count each block's malloc_usable_size around glibc's own __libc_* functions. Reading
+// them) and count each block's size around jemalloc's own mallocx, rallocx and dallocx. Reading
 // it is one relaxed atomic load, so the eviction check can afford it before every command; the
 // count is process-wide (the lazy-free and fsync threads free memory too, hence the atomic).
 //
@@ -16,5 +22,14 @@ namespace AllocationCounter {
 
 // Bytes allocated and not freed, process-wide.
 qint64 usedBytes();
+
+// Gives the allocator's dirty pages back to the system now (MEMORY PURGE).
+void purge();
+
+// The allocator's own report (MEMORY MALLOC-STATS).
+QByteArray statistics();
+
+// Whether jemalloc's own thread gives freed pages back to the system (jemalloc-bg-thread).
+void setBackgroundThread(bool on);
 
 } // namespace AllocationCounter

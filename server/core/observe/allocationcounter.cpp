@@ -27,6 +27,11 @@ qint64 usedBytes()
 
 void purge() { }
 
+QByteArray allocatorName()
+{
+    return QByteArrayLiteral("libc");
+}
+
 void setBackgroundThread(bool) { }
 
 QByteArray statistics()
@@ -92,6 +97,12 @@ QByteArray statistics()
             [](void *out, const char *line) { static_cast<QByteArray *>(out)->append(line); },
             &text, nullptr);
     return text;
+}
+
+QByteArray allocatorName()
+{
+    return QByteArrayLiteral("jemalloc-" QT_STRINGIFY(JEMALLOC_VERSION_MAJOR) "." QT_STRINGIFY(
+            JEMALLOC_VERSION_MINOR) "." QT_STRINGIFY(JEMALLOC_VERSION_BUGFIX));
 }
 
 void setBackgroundThread(bool on)

@@ -29,6 +29,9 @@ void purge();
 // The allocator's own report (MEMORY MALLOC-STATS).
 QByteArray statistics();
 
+// INFO's mem_allocator: "jemalloc-5.3.0", as Redis's; "libc" under the sanitizer.
+QByteArray allocatorName();
+
 // Whether jemalloc's own thread gives freed pages back to the system (jemalloc-bg-thread).
 void setBackgroundThread(bool on);
 

@@ -8,7 +8,9 @@
 #include <QTest>
 
 #include <cstdlib>
+#include <malloc.h>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -45,6 +47,7 @@ class TestAllocationCounter : public QObject
 private slots:
     void countsWhatIsAllocatedAndFreed();
     void countsFreesOnOtherThreads();
+    void countsEachBlockAtItsUsableSize();
     void statisticsAreJemallocs();
     void backgroundThreadFollowsTheSetting();
 };
@@ -73,6 +76,35 @@ void TestAllocationCounter::countsFreesOnOtherThreads()
     QVERIFY(AllocationCounter::usedBytes() - before >= 1'000'000);
     std::thread([block] { std::free(block); }).join(); // as the lazy-free thread frees
     QVERIFY(AllocationCounter::usedBytes() - before < 100'000);
+}
+
+// The count adds the size class computed before allocating and subtracts the size read from the
+// block when freeing: the two must agree for every size, alignment and reallocation, or
+// used_memory drifts.
+void TestAllocationCounter::countsEachBlockAtItsUsableSize()
+{
+    if (!onJemalloc()) // the sanitizer counts requested bytes, and its own way
+        QSKIP("the sanitizer's allocator");
+    std::vector<size_t> sizes;
+    for (size_t size = 0; size <= 4096; ++size)
+        sizes.push_back(size);
+    for (size_t size = 4096; size <= (size_t(8) << 20); size += size / 3 + 1)
+        sizes.push_back(size);
+    const size_t alignments[] = { 0, 16, 64, 4096, 65536 };
+    for (size_t size : sizes) {
+        for (size_t alignment : alignments) {
+            const qint64 before = AllocationCounter::usedBytes();
+            void *block = alignment ? std::aligned_alloc(alignment, size) : std::malloc(size);
+            QVERIFY(block);
+            const qint64 counted = AllocationCounter::usedBytes() - before;
+            QCOMPARE(counted, qint64(malloc_usable_size(block)));
+            void *moved = std::realloc(block, size * 2 + 1);
+            QVERIFY(moved);
+            QCOMPARE(AllocationCounter::usedBytes() - before, qint64(malloc_usable_size(moved)));
+            std::free(moved);
+            QCOMPARE(AllocationCounter::usedBytes(), before);
+        }
+    }
 }
 
 void TestAllocationCounter::statisticsAreJemallocs()

@@ -56,10 +56,20 @@ namespace {
 // uncontended locked add per allocation and free (bench/RESULTS.md has the measured cost).
 std::atomic<qint64> allocated { 0 };
 
-void *counted(void *pointer)
+// mallocx() wants a size of at least 1; malloc(0) must still return a unique pointer.
+size_t atLeastOne(size_t size)
 {
+    return size ? size : 1;
+}
+
+// nallocx() computes the size class arithmetically, so counting costs no lookup of the new
+// block in jemalloc's radix tree, as sallocx() on the result would.
+void *allocate(size_t size, int flags)
+{
+    size = atLeastOne(size);
+    void *pointer = mallocx(size, flags);
     if (pointer)
-        allocated.fetch_add(qint64(sallocx(pointer, 0)), std::memory_order_relaxed);
+        allocated.fetch_add(qint64(nallocx(size, flags)), std::memory_order_relaxed);
     else
         errno = ENOMEM; // as malloc's contract wants; mallocx leaves errno alone
     return pointer;
@@ -68,12 +78,6 @@ void *counted(void *pointer)
 bool isPowerOfTwo(size_t n)
 {
     return n != 0 && (n & (n - 1)) == 0;
-}
-
-// mallocx() wants a size of at least 1; malloc(0) must still return a unique pointer.
-size_t atLeastOne(size_t size)
-{
-    return size ? size : 1;
 }
 
 } // namespace
@@ -116,15 +120,17 @@ extern "C" {
 
 void *malloc(size_t size)
 {
-    return counted(mallocx(atLeastOne(size), 0));
+    return allocate(size, 0);
 }
 
 void free(void *pointer)
 {
     if (!pointer)
         return;
-    allocated.fetch_sub(qint64(sallocx(pointer, 0)), std::memory_order_relaxed);
-    dallocx(pointer, 0);
+    // The size read once serves both the count and sdallocx(), which then skips its own lookup.
+    const size_t size = sallocx(pointer, 0);
+    allocated.fetch_sub(qint64(size), std::memory_order_relaxed);
+    sdallocx(pointer, size, 0);
 }
 
 void *calloc(size_t count, size_t size)
@@ -134,7 +140,7 @@ void *calloc(size_t count, size_t size)
         errno = ENOMEM;
         return nullptr;
     }
-    return counted(mallocx(atLeastOne(bytes), MALLOCX_ZERO));
+    return allocate(bytes, MALLOCX_ZERO);
 }
 
 void *realloc(void *pointer, size_t size)
@@ -148,7 +154,7 @@ void *realloc(void *pointer, size_t size)
     const qint64 before = qint64(sallocx(pointer, 0));
     void *moved = rallocx(pointer, size, 0);
     if (moved) // on failure the old block is untouched and still counted
-        allocated.fetch_add(qint64(sallocx(moved, 0)) - before, std::memory_order_relaxed);
+        allocated.fetch_add(qint64(nallocx(size, 0)) - before, std::memory_order_relaxed);
     else
         errno = ENOMEM;
     return moved;
@@ -165,7 +171,7 @@ void *memalign(size_t alignment, size_t size)
         errno = EINVAL;
         return nullptr;
     }
-    return counted(mallocx(atLeastOne(size), MALLOCX_ALIGN(alignment)));
+    return allocate(size, MALLOCX_ALIGN(alignment));
 }
 
 void *aligned_alloc(size_t alignment, size_t size)

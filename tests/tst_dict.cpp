@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <cstdlib>
+#include <malloc.h>
 #include <new>
 
 namespace {
@@ -161,6 +162,7 @@ private slots:
     void reserve_data();
     void reserve();
     void reserveWhileRehashing();
+    void bigTablesLeftBehindGoToTheFreer();
     void matchesAModel_data();
     void matchesAModel();
     void scanOfAStillDictVisitsEachOnce_data();
@@ -329,6 +331,33 @@ void TestDict::growthStartsAnIncrementalRehash()
     QCOMPARE(f.dict.bucketCount(), size_t(8));
     QVERIFY(f.allFound());
     QCOMPARE(f.visitAll().size(), 5);
+}
+
+void TestDict::bigTablesLeftBehindGoToTheFreer()
+{
+    Fixture f;
+    QList<size_t> handed; // the usable size of each array given to the freer
+    f.dict.setTableFreer([&handed](void *buckets) {
+        handed.append(malloc_usable_size(buckets));
+        std::free(buckets);
+    });
+    // Growth to 2^18 + 1 nodes empties tables of 4 ... 2^18 buckets; of those, the arrays of
+    // 2^17 (1 MB) and 2^18 buckets go to the freer, the smaller ones to free().
+    f.prepare((1 << 18) + 1, (1 << 18) + 1, -1);
+    QCOMPARE(f.dict.bucketCount(), size_t(1) << 19);
+    QCOMPARE(handed.size(), 2);
+    QVERIFY(handed[0] >= (size_t(1) << 17) * sizeof(TestNode *));
+    QVERIFY(handed[1] >= (size_t(1) << 18) * sizeof(TestNode *));
+    QVERIFY(f.allFound());
+    // Shrinking leaves the 4 MB array behind.
+    for (int i = 100; i < (1 << 18) + 1; ++i)
+        QVERIFY(f.remove(key(i)));
+    f.dict.shrinkIfNeeded();
+    f.finishRehash();
+    QCOMPARE(f.dict.bucketCount(), size_t(128));
+    QCOMPARE(handed.size(), 3);
+    QVERIFY(handed[2] >= (size_t(1) << 19) * sizeof(TestNode *));
+    QVERIFY(f.allFound());
 }
 
 void TestDict::operationsMoveTheRehashAlong()

@@ -5,6 +5,7 @@
 #include <QtGlobal>
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <new>
 #include <utility>
@@ -58,17 +59,21 @@ public:
     qsizetype size() const { return qsizetype(m_table[0].used + m_table[1].used); }
     bool isRehashing() const { return m_rehashIndex >= 0; }
 
-    Node *find(QByteArrayView key)
+    // A key's hash: a find() then insert() of one key pass it to both, to hash the key once.
+    static size_t hashOf(QByteArrayView key) { return qHash(key, dictHashSeed()); }
+
+    Node *find(QByteArrayView key) { return find(key, hashOf(key)); }
+    Node *find(QByteArrayView key, size_t hash)
     {
         rehashStep();
-        return const_cast<Node *>(peek(key));
+        return const_cast<Node *>(peek(key, hash));
     }
     // find() without a rehash step, for const readers.
-    const Node *peek(QByteArrayView key) const
+    const Node *peek(QByteArrayView key) const { return peek(key, hashOf(key)); }
+    const Node *peek(QByteArrayView key, size_t hash) const
     {
         if (size() == 0)
             return nullptr;
-        const size_t hash = hashOf(key);
         for (int t = 0; t <= (isRehashing() ? 1 : 0); ++t) {
             const Table &table = m_table[t];
             for (Node *link = table.buckets[hash & table.mask()]; link;) {
@@ -83,12 +88,14 @@ public:
         return nullptr;
     }
     // Links node, whose key must not be present.
-    void insert(Node *node)
+    void insert(Node *node) { insert(node, hashOf(node->key())); }
+    // The same, with the hash of node's key.
+    void insert(Node *node, size_t hash)
     {
         rehashStep();
         expandIfNeeded();
         Table &table = m_table[isRehashing() ? 1 : 0];
-        link(table, node, hashOf(node->key()));
+        link(table, node, hash);
     }
     // Unlinks and returns the node of key (nullptr when absent); the caller owns it.
     Node *take(QByteArrayView key)
@@ -175,6 +182,7 @@ public:
             ++m_rehashIndex;
         }
         if (from.used == 0) {
+            release(m_table[0]);
             m_table[0] = std::move(m_table[1]);
             m_table[1] = Table();
             m_rehashIndex = -1;
@@ -261,6 +269,12 @@ public:
         return target(head);
     }
 
+    // Where the bucket array of a big table that a rehash has emptied goes, instead of free():
+    // the allocator returns such a block's pages to the kernel at once, which for the 64 MB
+    // array of 8M buckets stalls the freeing thread for milliseconds. freer(array) must free
+    // it with std::free. Not swapped with the tables.
+    void setTableFreer(std::function<void(void *)> freer) { m_tableFreer = std::move(freer); }
+
     // Memory of the bucket arrays, for MEMORY USAGE and INFO.
     size_t bucketBytes() const { return (m_table[0].size + m_table[1].size) * sizeof(Node *); }
     size_t bucketCount() const { return m_table[0].size + m_table[1].size; }
@@ -268,6 +282,9 @@ public:
 private:
     static constexpr size_t InitialSize = 4;
     static constexpr size_t ForceResizeRatio = 5;
+    // From here a bucket array goes to the table freer: returning its pages takes the
+    // allocator about 0.1 ms per MB on this machine (bench/RESULTS.md).
+    static constexpr size_t BigTableBytes = size_t(1) << 20;
 
     struct FreeDeleter
     {
@@ -280,8 +297,6 @@ private:
         size_t used = 0;
         quint64 mask() const { return size ? quint64(size - 1) : 0; }
     };
-
-    static size_t hashOf(QByteArrayView key) { return qHash(key, dictHashSeed()); }
 
     // A link's bits: the node's address below AddressBits (user-space addresses on x86-64 and
     // AArch64 Linux), then 15 bits of its hash (the top ones: the bucket index uses the low
@@ -313,6 +328,14 @@ private:
         node->next = head;
         head = fromBits(bits(node) | (quintptr(hash) & TagMask) | (head ? MoreBit : 0));
         ++table.used;
+    }
+
+    // Frees table's bucket array (through the table freer when it is big) and empties it.
+    void release(Table &table)
+    {
+        if (m_tableFreer && table.size * sizeof(Node *) >= BigTableBytes)
+            m_tableFreer(table.buckets.release());
+        table = Table();
     }
 
     void rehashStep()
@@ -356,4 +379,5 @@ private:
 
     Table m_table[2];
     qint64 m_rehashIndex = -1;
+    std::function<void(void *)> m_tableFreer;
 };

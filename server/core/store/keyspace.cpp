@@ -121,13 +121,27 @@ void Keyspace::releaseValue(KeyEntry *entry, Deletion reason)
         m_lazyFree->release(entry->takeObject());
 }
 
+void Keyspace::setLazyFree(LazyFree *lazyFree)
+{
+    m_lazyFree = lazyFree;
+    if (!lazyFree) {
+        m_dict.setTableFreer(nullptr);
+        return;
+    }
+    // No objects in Redis's sense: lazyfree_pending_objects and lazyfreed_objects stay as
+    // Redis reports them.
+    m_dict.setTableFreer(
+            [lazyFree](void *buckets) { lazyFree->post([buckets] { std::free(buckets); }, 0); });
+}
+
 KeyEntry *Keyspace::findOrCreate(QByteArrayView key, bool *added)
 {
-    KeyEntry *entry = m_dict.find(key);
+    const size_t hash = Dict<KeyEntry>::hashOf(key);
+    KeyEntry *entry = m_dict.find(key, hash);
     *added = !entry;
     if (!entry) {
         entry = createEntry(key);
-        m_dict.insert(entry);
+        m_dict.insert(entry, hash);
         if (m_keyEventHook)
             m_keyEventHook(KeyEvent::Created, key);
     }
@@ -207,9 +221,10 @@ KeyEntry *Keyspace::detach(QByteArrayView key)
 
 void Keyspace::attach(KeyEntry *entry)
 {
-    if (KeyEntry *old = m_dict.find(entry->key()))
+    const size_t hash = Dict<KeyEntry>::hashOf(entry->key());
+    if (KeyEntry *old = m_dict.find(entry->key(), hash))
         destroyLinked(old, Deletion::Server);
-    m_dict.insert(entry);
+    m_dict.insert(entry, hash);
     if (entry->hasExpire())
         addVolatile(entry);
     keyAdded(entry->key());

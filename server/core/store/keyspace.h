@@ -112,7 +112,8 @@ public:
     // whole table to the background thread when there is one.
     void clear(bool async = false);
     // The server's background freeing thread; without one (unit tests) all frees are inline.
-    void setLazyFree(LazyFree *lazyFree) { m_lazyFree = lazyFree; }
+    // It also frees the big bucket arrays the table's rehashing leaves behind.
+    void setLazyFree(LazyFree *lazyFree);
     // Keyspace notifications: told of each key created (Redis's dbAdd: a new key,
     // RENAME/MOVE/COPY's destination) and each key deleted because it expired, before it is
     // freed. Without one (the default) that costs a test of an empty std::function.

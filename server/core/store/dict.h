@@ -282,8 +282,9 @@ public:
 private:
     static constexpr size_t InitialSize = 4;
     static constexpr size_t ForceResizeRatio = 5;
-    // From here a bucket array goes to the table freer: returning its pages takes the
-    // allocator about 0.1 ms per MB on this machine (bench/RESULTS.md).
+    // From here a bucket array goes to the table freer. jemalloc returns the pages of blocks
+    // over 8 MB (its oversize_threshold) at once, 2.4-12.6 ms for 17-134 MB on this machine
+    // (bench/RESULTS.md); from 1 MB leaves room should that threshold be lower elsewhere.
     static constexpr size_t BigTableBytes = size_t(1) << 20;
 
     struct FreeDeleter

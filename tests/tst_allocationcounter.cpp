@@ -10,7 +10,12 @@
 #include <cstdlib>
 #include <malloc.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
+
+#ifndef QKV_SANITIZER_ALLOCATOR
+#include <jemalloc/jemalloc.h>
+#endif
 
 namespace {
 
@@ -38,6 +43,52 @@ bool onJemalloc()
     return AllocationCounter::allocatorName().startsWith("jemalloc-");
 }
 
+#ifndef QKV_SANITIZER_ALLOCATOR
+
+// The calling thread's arena, as a mallctl name's prefix.
+QByteArray thisArena()
+{
+    unsigned arena = 0;
+    size_t length = sizeof arena;
+    mallctl("thread.arena", &arena, &length, nullptr, 0);
+    return QByteArray::number(arena);
+}
+
+// Pages the calling thread's arena has given back to the system so far.
+quint64 purgedPages()
+{
+    uint64_t epoch = 1;
+    mallctl("epoch", nullptr, nullptr, &epoch, sizeof epoch); // refreshes the statistics
+    uint64_t purged = 0;
+    size_t length = sizeof purged;
+    const QByteArray name = QByteArrayLiteral("stats.arenas.") + thisArena() + ".dirty_purged";
+    mallctl(name.constData(), &purged, &length, nullptr, 0);
+    return purged;
+}
+
+// Allocates 64 MB in 4 MB blocks (under the 8 MB from which jemalloc would take them from a
+// separate arena), side by side in the calling thread's arena, frees them all (neighbouring
+// runs coalesce) and returns the pages given back to the system meanwhile.
+quint64 pagesPurgedWhileFreeing64MB()
+{
+    std::vector<void *> blocks;
+    for (int i = 0; i < 16; ++i) {
+        blocks.push_back(std::malloc(4 << 20));
+        touch(blocks.back());
+    }
+    const quint64 before = purgedPages();
+    for (void *block : blocks)
+        std::free(block);
+    return purgedPages() - before;
+}
+
+#endif
+
+quint64 pagesIn64MB()
+{
+    return (quint64(64) << 20) / quint64(sysconf(_SC_PAGESIZE));
+}
+
 } // namespace
 
 class TestAllocationCounter : public QObject
@@ -50,6 +101,7 @@ private slots:
     void countsEachBlockAtItsUsableSize();
     void statisticsAreJemallocs();
     void backgroundThreadFollowsTheSetting();
+    void bigFreedRunsWaitForTheDecay();
 };
 
 void TestAllocationCounter::countsWhatIsAllocatedAndFreed()
@@ -126,6 +178,30 @@ void TestAllocationCounter::backgroundThreadFollowsTheSetting()
     QTRY_VERIFY(threadNames().contains("jemalloc_bg_thd"));
     AllocationCounter::setBackgroundThread(false);
     QTRY_VERIFY(!threadNames().contains("jemalloc_bg_thd"));
+}
+
+void TestAllocationCounter::bigFreedRunsWaitForTheDecay()
+{
+#ifdef QKV_SANITIZER_ALLOCATOR
+    QSKIP("the sanitizer's allocator");
+#else
+    // The check can see a purge: with jemalloc's default threshold put back on this arena, the
+    // runs that coalesce past 8 MB go back to the system as the blocks are freed.
+    size_t jemallocDefault = size_t(8) << 20;
+    const QByteArray threshold = QByteArrayLiteral("arena.") + thisArena() + ".oversize_threshold";
+    QCOMPARE(mallctl(threshold.constData(), nullptr, nullptr, &jemallocDefault,
+                     sizeof jemallocDefault),
+             0);
+    QVERIFY(pagesPurgedWhileFreeing64MB() >= pagesIn64MB() / 4);
+
+    // As the server sets it up: this thread's arena...
+    AllocationCounter::purgeByDecayOnly();
+    QVERIFY(pagesPurgedWhileFreeing64MB() < pagesIn64MB() / 8);
+    // ...and the one a thread started later is given.
+    quint64 onNewThread = 0;
+    std::thread([&onNewThread] { onNewThread = pagesPurgedWhileFreeing64MB(); }).join();
+    QVERIFY(onNewThread < pagesIn64MB() / 8);
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestAllocationCounter)

@@ -117,6 +117,7 @@ Server::Server(ServerConfig config, QObject *parent)
     m_acl.setAllChannelsByDefault(m_config.aclPubsubAllChannels);
     m_clientEviction.configChanged();
     OomScore::apply(m_config); // as Redis at start-up: a refusal is logged, not fatal
+    AllocationCounter::purgeByDecayOnly();
     AllocationCounter::setBackgroundThread(m_config.jemallocBgThread);
     for (int i = 0; i < m_config.databases; ++i) {
         m_databases.push_back(std::make_unique<Keyspace>());

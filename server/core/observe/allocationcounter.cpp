@@ -3,13 +3,6 @@
 // Under AddressSanitizer, malloc and free belong to the sanitizer's allocator, which must see
 // every block; replacing them here would hide the heap from it. Its own statistics give the
 // same figure (bytes allocated and not freed), so sanitized builds read those instead.
-#if defined(__SANITIZE_ADDRESS__)
-#define QKV_SANITIZER_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define QKV_SANITIZER_ALLOCATOR 1
-#endif
-#endif
 
 #ifdef QKV_SANITIZER_ALLOCATOR
 
@@ -34,6 +27,8 @@ QByteArray allocatorName()
 
 void setBackgroundThread(bool) { }
 
+void purgeByDecayOnly() { }
+
 QByteArray statistics()
 {
     return QByteArrayLiteral("Stats not supported for the current allocator");
@@ -46,6 +41,8 @@ QByteArray statistics()
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
 
 #include <jemalloc/jemalloc.h>
 #include <unistd.h>
@@ -112,6 +109,30 @@ QByteArray allocatorName()
 void setBackgroundThread(bool on)
 {
     mallctl("background_thread", nullptr, nullptr, &on, sizeof on);
+}
+
+void purgeByDecayOnly()
+{
+    // The threshold is each arena's, fixed when jemalloc makes it, and automatic arenas are made
+    // lazily as threads first allocate: so every one is made now (binding this thread to it in
+    // turn) and given a threshold no run reaches. The separate arena for blocks over 8 MB is not
+    // automatic and keeps its eager purge: its blocks, the big bucket arrays, are freed on the
+    // lazy-free thread, and a calloc of one then gets pages already zero.
+    unsigned arenas = 0;
+    size_t length = sizeof arenas;
+    unsigned home = 0;
+    size_t homeLength = sizeof home;
+    if (mallctl("opt.narenas", &arenas, &length, nullptr, 0) != 0
+        || mallctl("thread.arena", &home, &homeLength, nullptr, 0) != 0)
+        return;
+    size_t never = SIZE_MAX;
+    for (unsigned i = 0; i < arenas; ++i) {
+        char name[48];
+        std::snprintf(name, sizeof name, "arena.%u.oversize_threshold", i);
+        if (mallctl("thread.arena", nullptr, nullptr, &i, sizeof i) == 0)
+            mallctl(name, nullptr, nullptr, &never, sizeof never);
+    }
+    mallctl("thread.arena", nullptr, nullptr, &home, sizeof home);
 }
 
 } // namespace AllocationCounter

@@ -3,6 +3,15 @@
 #include <QByteArray>
 #include <QtGlobal>
 
+// Defined where AddressSanitizer's allocator, not jemalloc, serves malloc and free.
+#if defined(__SANITIZE_ADDRESS__)
+#define QKV_SANITIZER_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define QKV_SANITIZER_ALLOCATOR 1
+#endif
+#endif
+
 // The process's allocator is jemalloc, as Redis's: glibc's malloc made the serving thread sort
 // the chunks that the lazy-free thread had just freed (its first large malloc after a DEL of a
 // million-element aggregate took milliseconds), jemalloc's per-thread caches and size-class
@@ -34,5 +43,13 @@ QByteArray allocatorName();
 
 // Whether jemalloc's own thread gives freed pages back to the system (jemalloc-bg-thread).
 void setBackgroundThread(bool on);
+
+// Leaves every freed run of pages, however large, to the decay (given back to the system over
+// dirty_decay_ms, by the background thread when it runs). jemalloc otherwise gives back at once,
+// on the thread that frees, any run that coalesces past 8 MB (its oversize_threshold): the
+// lazy-free thread freeing 10M keys gave back 500 MB in 60 ms, and that burst stalled the
+// serving thread for 13-28 ms (bench/RESULTS.md). Blocks of 8 MB or more, which jemalloc keeps
+// in an arena of their own, still go back as they are freed. Called once, at start-up.
+void purgeByDecayOnly();
 
 } // namespace AllocationCounter

@@ -282,9 +282,10 @@ public:
 private:
     static constexpr size_t InitialSize = 4;
     static constexpr size_t ForceResizeRatio = 5;
-    // From here a bucket array goes to the table freer. jemalloc returns the pages of blocks
-    // over 8 MB (its oversize_threshold) at once, 2.4-12.6 ms for 17-134 MB on this machine
-    // (bench/RESULTS.md); from 1 MB leaves room should that threshold be lower elsewhere.
+    // From here a bucket array goes to the table freer. By default jemalloc returns the pages
+    // of blocks over 8 MB at once, 2.4-12.6 ms for 17-134 MB on this machine (bench/RESULTS.md);
+    // qkv sets it to leave them to its decay (AllocationCounter::purgeByDecayOnly), but a
+    // MALLOC_CONF or another allocator may not. From 1 MB leaves room for lower thresholds.
     static constexpr size_t BigTableBytes = size_t(1) << 20;
 
     struct FreeDeleter

@@ -82,12 +82,12 @@ quint64 pagesPurgedWhileFreeing64MB()
     return purgedPages() - before;
 }
 
-#endif
-
 quint64 pagesIn64MB()
 {
     return (quint64(64) << 20) / quint64(sysconf(_SC_PAGESIZE));
 }
+
+#endif
 
 } // namespace
 

@@ -29,7 +29,8 @@ It prints p50, p99, p99.9 and max of the probe for each, medians over --runs run
 throughput and memory per key at N keys, the seconds active expiry took to reclaim the M keys,
 and how long O(n)-suspect commands take at N keys (INFO, DBSIZE, KEYS, CLIENT LIST with
 10,000 clients, INFO after every other one of a million keys was deleted). --quick shrinks
-everything to check that the script works (CI).
+everything to check that the script works (CI). --control runs a second redis-server in qkv's
+column (an A/A run): the ratios two identical servers get here, against which qkv's are read.
 Standard library only; loopback only.
 """
 import argparse
@@ -217,9 +218,9 @@ def start(kind, opts, dashboard=False):
     """A fresh server with no save rules, writing its dump.rdb (BGSAVE) in a temporary --dir."""
     port = free_port()
     directory = tempfile.mkdtemp(prefix=f"latency-{kind}-")
-    if kind == "redis":
-        server = Server("redis", [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no", "--maxclients", "20000", "--dir", directory], port)
+    if kind == "redis" or opts.control:
+        server = Server(kind, [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--maxclients", "20000", "--dir", directory], port)
     else:
         argv = [opts.qkv, "--port", str(port), "--log-file", "", "--save", "", "--maxclients", "20000",
                 "--dir", directory]
@@ -477,7 +478,7 @@ def one_run(opts, sizes, order):
                 figures.setdefault(f"DEL {aggregate} reply ms (median)", {})[kind] = seconds * 1000
         finally:
             stop(server)
-    if "dashboard" in wanted:
+    if "dashboard" in wanted and not opts.control:
         server = start("qkv", opts, dashboard=True)
         try:
             # The window's own CPU (its thread's id is the pid): what it takes from the cores
@@ -527,6 +528,9 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keys", type=int, default=10_000_000)
     parser.add_argument("--quick", action="store_true", help="1 run, small sizes (checks the script works)")
+    parser.add_argument("--control", action="store_true",
+                        help="an A/A run: a second redis-server in qkv's column (no dashboard), for "
+                             "the spread of ratios two identical servers get on this machine")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help="comma-separated subset of " + ",".join(SCENARIOS) + " (growth always runs)")
     opts = parser.parse_args()
@@ -537,6 +541,7 @@ def main():
         opts.runs = 1
         sizes = {"keys": 200_000, "at_size": 50_000, "expiring": 50_000, "elements": 50_000, "clients": 200,
                  "settle": 1, "bgsaves": 1, "fragmented": 20_000, "del_repeats": 2}
+    second = "redis#2" if opts.control else "qkv"
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {machine()}")
     print(f"# runs={opts.runs}  sizes={sizes}  probe: PING every {PROBE_INTERVAL_US} us, "
           f"coordinated-omission corrected, {probe_priority()}; medians over runs", flush=True)
@@ -544,20 +549,20 @@ def main():
     for number in range(1, opts.runs + 1):
         runs.append(one_run(opts, sizes, ("redis", "qkv") if number % 2 else ("qkv", "redis")))
         # Each run's tail as it ends: the spread behind the medians below.
-        print(f"# run {number}: p99.9/max ms redis, qkv: " + "; ".join(
+        print(f"# run {number}: p99.9/max ms redis, {second}: " + "; ".join(
             f"{scenario} {summary['redis']['p99.9']:.1f}/{summary['redis']['max']:.1f}, "
             f"{summary['qkv']['p99.9']:.1f}/{summary['qkv']['max']:.1f}"
             for scenario, summary in runs[-1][0].items()), flush=True)
 
     print(f"\n{'scenario (probe ms)':<22}" + "".join(
-        f"{s + ' ' + m:>14}" for m in ("p50", "p99", "p99.9", "max") for s in ("redis", "qkv")))
+        f"{s + ' ' + m:>14}" for m in ("p50", "p99", "p99.9", "max") for s in ("redis", second)) + "  p99.9 ratio")
     for scenario in runs[0][0]:
         cells = []
         for metric in ("p50", "p99", "p99.9", "max"):
             for kind in ("redis", "qkv"):
                 cells.append(statistics.median(r[0][scenario][kind][metric] for r in runs))
-        print(f"{scenario:<22}" + "".join(f"{c:>14.3f}" for c in cells))
-    print(f"\n{'figure':<36}{'redis':>14}{'qkv':>14}{'ratio':>8}")
+        print(f"{scenario:<22}" + "".join(f"{c:>14.3f}" for c in cells) + f"{cells[5] / cells[4]:>13.2f}")
+    print(f"\n{'figure':<36}{'redis':>14}{second:>14}{'ratio':>8}")
     for figure in runs[0][1]:
         r = statistics.median(run[1][figure]["redis"] for run in runs)
         q = statistics.median(run[1][figure]["qkv"] for run in runs)

@@ -219,7 +219,8 @@ def start(kind, opts, dashboard=False):
     port = free_port()
     directory = tempfile.mkdtemp(prefix=f"latency-{kind}-")
     if kind == "redis" or opts.control:
-        server = Server(kind, [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        name = "redis" if kind == "redis" else "redis#2"  # the A/A run's second copy, in messages
+        server = Server(name, [opts.redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no", "--maxclients", "20000", "--dir", directory], port)
     else:
         argv = [opts.qkv, "--port", str(port), "--log-file", "", "--save", "", "--maxclients", "20000",

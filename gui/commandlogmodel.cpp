@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QIODevice>
 
+#include <algorithm>
+
 CommandLogModel::CommandLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
     , m_capacity(qMax(1, capacity))
@@ -10,7 +12,7 @@ CommandLogModel::CommandLogModel(int capacity, QObject *parent)
 
 int CommandLogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_endRow - m_firstRow);
 }
 
 int CommandLogModel::columnCount(const QModelIndex &parent) const
@@ -22,11 +24,11 @@ QVariant CommandLogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const CommandLogEntry &e = m_rows.at(size_t(index.row()));
     if (role == Qt::TextAlignmentRole && index.column() == Duration)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != RawRole && role != Qt::ToolTipRole)
         return {};
+    const CommandLogBatch::Entry e = entry(index.row());
     switch (index.column()) {
     case Time:
         return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss.zzz"));
@@ -50,25 +52,25 @@ QVariant CommandLogModel::headerData(int section, Qt::Orientation orientation, i
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
-void CommandLogModel::append(const std::vector<CommandLogEntry> &entries, quint64 droppedByServer)
+void CommandLogModel::append(const CommandLogBatch &entries, quint64 droppedByServer)
 {
     quint64 dropped = droppedByServer;
     if (m_paused) {
-        dropped += entries.size();
-    } else if (!entries.empty()) {
+        dropped += quint64(entries.size());
+    } else if (!entries.isEmpty()) {
         // Only the newest `capacity` of a big batch can stay: skip the rest up front.
-        const size_t keep = qMin(entries.size(), size_t(m_capacity));
-        dropped += entries.size() - keep;
-        const size_t overflow = m_rows.size() + keep > size_t(m_capacity)
-                ? m_rows.size() + keep - size_t(m_capacity)
-                : 0;
+        const qsizetype keep = qMin(entries.size(), qsizetype(m_capacity));
+        const qsizetype skip = entries.size() - keep;
+        dropped += quint64(skip);
+        const qint64 overflow = rowCount() + keep - m_capacity;
         if (overflow > 0) {
             beginRemoveRows({}, 0, int(overflow) - 1);
-            m_rows.erase(m_rows.begin(), m_rows.begin() + qsizetype(overflow));
+            removeFront(overflow);
             endRemoveRows();
         }
-        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + keep) - 1);
-        m_rows.insert(m_rows.end(), entries.end() - qsizetype(keep), entries.end());
+        beginInsertRows({}, rowCount(), rowCount() + int(keep) - 1);
+        m_chunks.push_back({ entries, skip, m_endRow - skip });
+        m_endRow += keep;
         endInsertRows();
     }
     if (dropped > 0) {
@@ -80,10 +82,34 @@ void CommandLogModel::append(const std::vector<CommandLogEntry> &entries, quint6
 void CommandLogModel::clear()
 {
     beginResetModel();
-    m_rows.clear();
+    m_chunks.clear();
+    m_firstRow = m_endRow;
     endResetModel();
     m_dropped = 0;
     emit droppedChanged(m_dropped);
+}
+
+CommandLogBatch::Entry CommandLogModel::entry(int row) const
+{
+    const qint64 count = m_firstRow + row;
+    // The last chunk starting at or before the row's count holds it.
+    const auto after = std::upper_bound(m_chunks.cbegin(), m_chunks.cend(), count,
+                                        [](qint64 n, const Chunk &c) { return n < c.start; });
+    const Chunk &chunk = *(after - 1);
+    return chunk.batch.at(qsizetype(count - chunk.start));
+}
+
+void CommandLogModel::removeFront(qsizetype count)
+{
+    m_firstRow += count;
+    while (!m_chunks.empty()) {
+        Chunk &front = m_chunks.front();
+        if (front.start + front.batch.size() > m_firstRow) {
+            front.first = qsizetype(m_firstRow - front.start);
+            break;
+        }
+        m_chunks.pop_front();
+    }
 }
 
 bool CommandLogModel::exportTo(QIODevice *device) const
@@ -91,13 +117,17 @@ bool CommandLogModel::exportTo(QIODevice *device) const
     QByteArray header = "time\tclient\tcommand\tcommand line\tduration_us\n";
     if (device->write(header) != header.size())
         return false;
-    for (const CommandLogEntry &e : m_rows) {
-        const QByteArray line
-                = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs).toUtf8()
-                + '\t' + e.client + '\t' + e.command + '\t' + e.text + '\t'
-                + QByteArray::number(e.durationUs) + '\n';
-        if (device->write(line) != line.size())
-            return false;
+    for (const Chunk &chunk : m_chunks) {
+        for (qsizetype i = chunk.first; i < chunk.batch.size(); ++i) {
+            const CommandLogBatch::Entry e = chunk.batch.at(i);
+            QByteArray line
+                    = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs).toUtf8();
+            line.append('\t').append(e.client).append('\t').append(e.command);
+            line.append('\t').append(e.text).append('\t');
+            line.append(QByteArray::number(e.durationUs)).append('\n');
+            if (device->write(line) != line.size())
+                return false;
+        }
     }
     return true;
 }

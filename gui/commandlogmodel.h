@@ -1,6 +1,6 @@
 #pragma once
 
-#include "observe/commandlog.h"
+#include "observe/commandlogbatch.h"
 
 #include <QAbstractTableModel>
 
@@ -9,7 +9,9 @@
 class QIODevice;
 
 // The live command log: the most recent commands, at most `capacity` of them (older ones leave
-// as new ones come). While paused, incoming commands are counted but not shown.
+// as new ones come). While paused, incoming commands are counted but not shown. It keeps the
+// batches as they arrived, shared, and reads a row's strings only when a view asks for them:
+// under load thousands of commands a second pass through, and the window shows a few dozen.
 class CommandLogModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -25,7 +27,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    void append(const std::vector<CommandLogEntry> &entries, quint64 droppedByServer);
+    void append(const CommandLogBatch &entries, quint64 droppedByServer);
     void clear();
     void setPaused(bool paused) { m_paused = paused; }
     bool isPaused() const { return m_paused; }
@@ -39,7 +41,20 @@ signals:
     void droppedChanged(quint64 dropped);
 
 private:
-    std::deque<CommandLogEntry> m_rows;
+    // A batch's rows from `first` on are in the log; `start` numbers its row 0 in a count that
+    // only grows, so a row is found by a binary search on it.
+    struct Chunk
+    {
+        CommandLogBatch batch;
+        qsizetype first;
+        qint64 start;
+    };
+    CommandLogBatch::Entry entry(int row) const;
+    void removeFront(qsizetype count);
+
+    std::deque<Chunk> m_chunks;
+    qint64 m_firstRow = 0; // the count of row 0
+    qint64 m_endRow = 0;   // the count after the last row
     int m_capacity;
     bool m_paused = false;
     quint64 m_dropped = 0;

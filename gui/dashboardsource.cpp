@@ -123,14 +123,12 @@ void DashboardSource::dropOwnConnections(ServerSnapshot *s, const QList<QByteArr
     });
     s->connectedClients = qMax<qint64>(0, s->connectedClients - (before - s->clients.size()));
     // An entry's client is "name@address" or "address".
-    const auto own = [&](const CommandLogEntry &entry) {
+    s->commands = s->commands.filtered([&](const CommandLogBatch::Entry &entry) {
         if (ownIds.contains(entry.clientId))
-            return true;
-        const qsizetype at = entry.client.indexOf('@');
-        return addresses.contains(at < 0 ? entry.client : entry.client.mid(at + 1));
-    };
-    s->commands.erase(std::remove_if(s->commands.begin(), s->commands.end(), own),
-                      s->commands.end());
+            return false;
+        const QByteArrayView address = entry.client.sliced(entry.client.indexOf('@') + 1);
+        return !addresses.contains(QByteArray::fromRawData(address.data(), address.size()));
+    });
     const qsizetype slowBefore = s->slowLog.size();
     s->slowLog.removeIf([&](const SlowLogEntry &entry) {
         return entry.name == RespConnection::ClientName || addresses.contains(entry.client);

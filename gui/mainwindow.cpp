@@ -487,10 +487,11 @@ void MainWindow::applySnapshot(const ServerSnapshot &s)
             + (s.clientsTruncated ? tr(" (first %1 shown)").arg(s.clients.size()) : QString()));
 
     m_log->append(s.commands, s.droppedCommands);
-    for (const CommandLogEntry &entry : s.commands) {
-        if (m_commandFilter->count() < 200 && !m_commandNames.contains(entry.command)) {
-            m_commandNames.insert(entry.command);
-            m_commandFilter->addItem(QString::fromLatin1(entry.command));
+    for (qsizetype i = 0; i < s.commands.size() && m_commandFilter->count() < 200; ++i) {
+        const QByteArrayView name = s.commands.at(i).command;
+        if (!m_commandNames.contains(QByteArray::fromRawData(name.data(), name.size()))) {
+            m_commandNames.insert(name.toByteArray());
+            m_commandFilter->addItem(QString::fromLatin1(name));
         }
     }
     applySlowLog(s);

@@ -7,6 +7,8 @@
 
 #include <QDateTime>
 
+#include <utility>
+
 namespace {
 
 constexpr int DatabasesShown = 16;
@@ -145,8 +147,7 @@ void RemoteSource::monitorLine(const Reply &reply)
         m_commandWindow = timeMs / CommandWindowMs;
         m_commandsInWindow = 0;
     }
-    if (m_commandsInWindow >= CommandLog::MaxPerWindow
-        || m_commands.size() >= size_t(MaxPendingCommands)) {
+    if (m_commandsInWindow >= CommandLog::MaxPerWindow || m_commands.size() >= MaxPendingCommands) {
         ++m_dropped;
         return;
     }
@@ -164,7 +165,7 @@ void RemoteSource::monitorLine(const Reply &reply)
     entry.durationUs = -1;
     std::vector<QByteArrayView> views(args.cbegin(), args.cend());
     entry.text = CommandLog::describe(views);
-    m_commands.push_back(std::move(entry));
+    m_commands.append(entry);
 }
 
 void RemoteSource::countMessage(qint64 timeMs, QByteArrayView command)
@@ -296,7 +297,7 @@ void RemoteSource::buildSnapshot(const QList<Reply> &replies, const QList<Reply>
         m_nameByAddress.insert(row.address, row.name);
         s.clients.append(row);
     }
-    s.commands.swap(m_commands);
+    s.commands = std::exchange(m_commands, {});
     s.droppedCommands = m_dropped;
     m_dropped = 0;
     refreshOwnAddresses();

@@ -7,8 +7,6 @@
 #include <QHash>
 #include <QTimer>
 
-#include <vector>
-
 /* Any Redis-protocol server on the network as the dashboard's source, polled on the event loop:
  * INFO everything (DashboardSource's poll), then every SnapshotIntervalMs CLIENT LIST, SLOWLOG
  * LEN/GET, CONFIG GET slowlog-* and PUBSUB CHANNELS / SHARDCHANNELS / NUMSUB / SHARDNUMSUB /
@@ -61,7 +59,7 @@ private:
     // From the last CLIENT LIST: ids and names by address, for the command log.
     QHash<QByteArray, quint64> m_idByAddress;
     QHash<QByteArray, QByteArray> m_nameByAddress;
-    std::vector<CommandLogEntry> m_commands;
+    CommandLogBatch m_commands;
     QList<QByteArray> m_ownAddresses; // of both connections, for the MONITOR lines
     quint64 m_dropped = 0;
     qint64 m_commandWindow = 0;

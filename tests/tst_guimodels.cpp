@@ -42,6 +42,14 @@ CommandLogEntry entry(quint64 sequence, const char *command, const char *text,
     return e;
 }
 
+CommandLogBatch batchOf(std::initializer_list<CommandLogEntry> entries)
+{
+    CommandLogBatch batch;
+    for (const CommandLogEntry &e : entries)
+        batch.append(e);
+    return batch;
+}
+
 SlowLogEntry slow(quint64 id, qint64 durationUs, QByteArrayList args = { "GET", "k" })
 {
     SlowLogEntry e;
@@ -169,6 +177,7 @@ private slots:
     void valueCells();
     void valueFirstPageReplaces();
     void commandLogIsBoundedAndCountsDrops();
+    void commandLogKeepsTheNewestAcrossBatches();
     void commandLogPause();
     void commandLogFilters();
     void commandLogExport();
@@ -490,14 +499,14 @@ void TestGuiModels::commandLogIsBoundedAndCountsDrops()
 {
     CommandLogModel model(5);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    std::vector<CommandLogEntry> batch;
+    CommandLogBatch batch;
     for (quint64 i = 1; i <= 4; ++i)
-        batch.push_back(entry(i, "SET", "SET k v"));
+        batch.append(entry(i, "SET", "SET k v"));
     model.append(batch, 0);
     QCOMPARE(model.rowCount(), 4);
-    batch.clear();
+    batch = {};
     for (quint64 i = 5; i <= 12; ++i)
-        batch.push_back(entry(i, "GET", "GET k"));
+        batch.append(entry(i, "GET", "GET k"));
     model.append(batch, 7);
     QCOMPARE(model.rowCount(), 5);
     QCOMPARE(model.dropped(), quint64(7 + 3)); // 7 lost in the server's ring, 3 past capacity
@@ -507,15 +516,44 @@ void TestGuiModels::commandLogIsBoundedAndCountsDrops()
     QCOMPARE(model.dropped(), quint64(0));
 }
 
+// Batches of every size, some bigger than the log, through a small log: after each, its rows
+// are the newest `capacity` commands in order, and a clear starts afresh.
+void TestGuiModels::commandLogKeepsTheNewestAcrossBatches()
+{
+    const int capacity = 7;
+    CommandLogModel model(capacity);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QStringList sent;
+    quint64 next = 1;
+    for (int round = 0; round < 2; ++round) {
+        for (int size : { 1, 3, 0, 2, 7, 1, 9, 4, 4, 1, 12, 5 }) {
+            CommandLogBatch batch;
+            for (int i = 0; i < size; ++i, ++next) {
+                const QByteArray text = "SET k" + QByteArray::number(next);
+                batch.append(entry(next, "SET", text.constData()));
+                sent.append(QString::fromLatin1(text));
+            }
+            model.append(batch, 0);
+            QStringList shown;
+            for (int row = 0; row < model.rowCount(); ++row)
+                shown.append(model.index(row, CommandLogModel::Arguments).data().toString());
+            QCOMPARE(shown, sent.mid(qMax(0, int(sent.size()) - capacity)));
+        }
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        sent.clear();
+    }
+}
+
 void TestGuiModels::commandLogPause()
 {
     CommandLogModel model;
     model.setPaused(true);
-    model.append({ entry(1, "PING", "PING") }, 0);
+    model.append(batchOf({ entry(1, "PING", "PING") }), 0);
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.dropped(), quint64(1));
     model.setPaused(false);
-    model.append({ entry(2, "PING", "PING") }, 0);
+    model.append(batchOf({ entry(2, "PING", "PING") }), 0);
     QCOMPARE(model.rowCount(), 1);
 }
 
@@ -526,9 +564,9 @@ void TestGuiModels::commandLogFilters()
     filter.setSourceModel(&model);
     QAbstractItemModelTester tester(&filter,
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.append({ entry(1, "SET", "SET user:1 alice", "web@127.0.0.1:1"),
-                   entry(2, "GET", "GET user:1", "worker@127.0.0.1:2"),
-                   entry(3, "SET", "SET cart:9 x", "worker@127.0.0.1:2") },
+    model.append(batchOf({ entry(1, "SET", "SET user:1 alice", "web@127.0.0.1:1"),
+                           entry(2, "GET", "GET user:1", "worker@127.0.0.1:2"),
+                           entry(3, "SET", "SET cart:9 x", "worker@127.0.0.1:2") }),
                  0);
     filter.setCommand(QStringLiteral("set"));
     QCOMPARE(filter.rowCount(), 2);
@@ -543,7 +581,7 @@ void TestGuiModels::commandLogFilters()
 void TestGuiModels::commandLogExport()
 {
     CommandLogModel model;
-    model.append({ entry(1, "SET", "SET k v"), entry(2, "GET", "GET k") }, 0);
+    model.append(batchOf({ entry(1, "SET", "SET k v"), entry(2, "GET", "GET k") }), 0);
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QVERIFY(model.exportTo(&buffer));

@@ -1,5 +1,7 @@
 #include "commandlog.h"
 
+#include "commandlogbatch.h"
+
 #include "protocol/repr.h"
 
 #include <algorithm>
@@ -40,19 +42,16 @@ void CommandLog::record(qint64 timeMs, quint64 clientId, const QByteArray &clien
     entry.durationUs = durationUs;
 }
 
-std::vector<CommandLogEntry> CommandLog::entriesAfter(quint64 after, quint64 *missed) const
+CommandLogBatch CommandLog::entriesAfter(quint64 after, quint64 *missed) const
 {
     const quint64 last = m_next - 1;
     const quint64 oldest = last >= m_ring.size() ? last - m_ring.size() + 1 : 1;
     quint64 first = after + 1;
     *missed = first < oldest ? oldest - first : 0;
     first = qMax(first, oldest);
-    std::vector<CommandLogEntry> result;
-    if (first > last)
-        return result;
-    result.reserve(size_t(last - first + 1));
+    CommandLogBatch result;
     for (quint64 seq = first; seq <= last; ++seq)
-        result.push_back(m_ring[size_t(seq % m_ring.size())]);
+        result.append(m_ring[size_t(seq % m_ring.size())]);
     return result;
 }
 

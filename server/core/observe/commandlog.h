@@ -5,6 +5,8 @@
 
 #include <vector>
 
+class CommandLogBatch;
+
 struct CommandLogEntry
 {
     quint64 sequence = 0;
@@ -37,8 +39,9 @@ public:
 
     void record(qint64 timeMs, quint64 clientId, const QByteArray &client,
                 const QByteArray &command, QByteArray text, qint64 durationUs);
-    // Entries with sequence > after, oldest first; *missed counts those already overwritten.
-    std::vector<CommandLogEntry> entriesAfter(quint64 after, quint64 *missed) const;
+    // Entries with sequence > after, oldest first, copied out of the ring into one batch;
+    // *missed counts those already overwritten.
+    CommandLogBatch entriesAfter(quint64 after, quint64 *missed) const;
     quint64 lastSequence() const { return m_next - 1; }
 
     // Renders a command for logs: arguments cut to maxArgLength bytes, at most maxArgs shown,

@@ -394,8 +394,8 @@ ServerSnapshot DashboardBridge::buildSnapshot()
     s.commands = log.entriesAfter(m_lastCommand, &s.droppedCommands);
     s.droppedCommands += log.skipped() - m_lastSkipped; // sampled out under load
     m_lastSkipped = log.skipped();
-    if (!s.commands.empty())
-        m_lastCommand = s.commands.back().sequence;
+    if (!s.commands.isEmpty())
+        m_lastCommand = s.commands.at(s.commands.size() - 1).sequence;
 
     addChannels(&s);
     s.channelMessages = m_watch.take(&s.droppedMessages);

@@ -1,14 +1,12 @@
 #pragma once
 
-#include "commandlog.h"
+#include "commandlogbatch.h"
 #include "slowlog.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
 #include <QString>
-
-#include <vector>
 
 // What the dashboard knows of the server: a value built on the server thread a few times a
 // second and sent over a queued signal, so the window never touches live server state.
@@ -81,7 +79,7 @@ struct ServerSnapshot
     bool clientsTruncated = false;
     // Commands since the previous snapshot, oldest first; `droppedCommands` were overwritten
     // in the server's ring before this snapshot could pick them up.
-    std::vector<CommandLogEntry> commands;
+    CommandLogBatch commands;
     quint64 droppedCommands = 0;
     QList<QByteArray> logLines; // new server log lines since the previous snapshot
     // SLOWLOG: its settings and length in every snapshot; its entries (newest first, at most

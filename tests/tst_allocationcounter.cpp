@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <malloc.h>
+#include <new>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -98,6 +99,7 @@ class TestAllocationCounter : public QObject
 private slots:
     void countsWhatIsAllocatedAndFreed();
     void countsFreesOnOtherThreads();
+    void countsNewAndDelete();
     void countsEachBlockAtItsUsableSize();
     void statisticsAreJemallocs();
     void backgroundThreadFollowsTheSetting();
@@ -127,6 +129,31 @@ void TestAllocationCounter::countsFreesOnOtherThreads()
     QCOMPARE(static_cast<const char *>(block)[999'999], '\0');
     QVERIFY(AllocationCounter::usedBytes() - before >= 1'000'000);
     std::thread([block] { std::free(block); }).join(); // as the lazy-free thread frees
+    QVERIFY(AllocationCounter::usedBytes() - before < 100'000);
+}
+
+// C++ allocations count as malloc's do, whichever form of new and delete: libjemalloc exports
+// operators of its own, which would otherwise take them around the count.
+void TestAllocationCounter::countsNewAndDelete()
+{
+    struct alignas(256) Aligned
+    {
+        char bytes[256];
+    };
+    const qint64 before = AllocationCounter::usedBytes();
+    char *array = new char[200'000];
+    touch(array);
+    auto *vector = new std::vector<int>(100'000);
+    auto *aligned = new Aligned[1000];
+    QCOMPARE(quintptr(aligned) % 256, quintptr(0));
+    char *quiet = new (std::nothrow) char[300'000];
+    QVERIFY(quiet);
+    touch(quiet);
+    QVERIFY(AllocationCounter::usedBytes() - before >= 200'000 + 400'000 + 256'000 + 300'000);
+    delete[] array;
+    delete vector;
+    delete[] aligned;
+    delete[] quiet;
     QVERIFY(AllocationCounter::usedBytes() - before < 100'000);
 }
 

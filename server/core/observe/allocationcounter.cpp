@@ -45,6 +45,7 @@ QByteArray statistics()
 #include <cstdio>
 
 #include <jemalloc/jemalloc.h>
+#include <new>
 #include <unistd.h>
 
 namespace {
@@ -75,6 +76,33 @@ void *allocate(size_t size, int flags)
 bool isPowerOfTwo(size_t n)
 {
     return n != 0 && (n & (n - 1)) == 0;
+}
+
+// operator new's contract: on failure, call the new-handler and retry, or throw bad_alloc.
+void *allocateOrThrow(size_t size, int flags)
+{
+    for (;;) {
+        if (void *pointer = allocate(size, flags))
+            return pointer;
+        const std::new_handler handler = std::get_new_handler();
+        if (!handler)
+            throw std::bad_alloc();
+        handler();
+    }
+}
+
+void *allocateOrNull(size_t size, int flags) noexcept
+{
+    try {
+        return allocateOrThrow(size, flags);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+int alignedFlags(std::align_val_t alignment)
+{
+    return MALLOCX_ALIGN(static_cast<size_t>(alignment));
 }
 
 } // namespace
@@ -223,5 +251,111 @@ void *pvalloc(size_t size)
 }
 
 } // extern "C"
+
+// libjemalloc.so.2 exports operator new and delete of its own, and it comes before libstdc++ in
+// the search order: without these, every C++ allocation (Qt's objects, the standard containers)
+// would bypass the count, and a block new'd there and freed through free() above (or the
+// other way round) would move used_memory by its size, which drifted below zero with the
+// dashboard open. Every form ends in the functions above; the sized deletes ignore the size
+// (free() reads the block's own) so that a wrong size from any caller cannot skew the count.
+void *operator new(size_t size)
+{
+    return allocateOrThrow(size, 0);
+}
+
+void *operator new[](size_t size)
+{
+    return allocateOrThrow(size, 0);
+}
+
+void *operator new(size_t size, const std::nothrow_t &) noexcept
+{
+    return allocateOrNull(size, 0);
+}
+
+void *operator new[](size_t size, const std::nothrow_t &) noexcept
+{
+    return allocateOrNull(size, 0);
+}
+
+void *operator new(size_t size, std::align_val_t alignment)
+{
+    return allocateOrThrow(size, alignedFlags(alignment));
+}
+
+void *operator new[](size_t size, std::align_val_t alignment)
+{
+    return allocateOrThrow(size, alignedFlags(alignment));
+}
+
+void *operator new(size_t size, std::align_val_t alignment, const std::nothrow_t &) noexcept
+{
+    return allocateOrNull(size, alignedFlags(alignment));
+}
+
+void *operator new[](size_t size, std::align_val_t alignment, const std::nothrow_t &) noexcept
+{
+    return allocateOrNull(size, alignedFlags(alignment));
+}
+
+void operator delete(void *pointer) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer) noexcept
+{
+    free(pointer);
+}
+
+void operator delete(void *pointer, const std::nothrow_t &) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer, const std::nothrow_t &) noexcept
+{
+    free(pointer);
+}
+
+void operator delete(void *pointer, size_t) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer, size_t) noexcept
+{
+    free(pointer);
+}
+
+void operator delete(void *pointer, std::align_val_t) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer, std::align_val_t) noexcept
+{
+    free(pointer);
+}
+
+void operator delete(void *pointer, std::align_val_t, const std::nothrow_t &) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer, std::align_val_t, const std::nothrow_t &) noexcept
+{
+    free(pointer);
+}
+
+void operator delete(void *pointer, size_t, std::align_val_t) noexcept
+{
+    free(pointer);
+}
+
+void operator delete[](void *pointer, size_t, std::align_val_t) noexcept
+{
+    free(pointer);
+}
 
 #endif // QKV_SANITIZER_ALLOCATOR

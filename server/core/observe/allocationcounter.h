@@ -19,8 +19,9 @@
 //
 // used_memory, as Redis's zmalloc_used_memory: the usable size of every block the process has
 // from malloc and not yet freed, kept current by malloc, free, calloc, realloc and the aligned
-// allocators of this file, which replace glibc's (operator new and delete, Qt and Lua go through
-// them) and count each block's size around jemalloc's own mallocx, rallocx and dallocx. Reading
+// allocators and the operators new and delete of this file, which replace glibc's and
+// jemalloc's (Qt, the standard library and Lua go through them) and count each block's size
+// around jemalloc's own mallocx, rallocx and dallocx. Reading
 // it is one relaxed atomic load, so the eviction check can afford it before every command; the
 // count is process-wide (the lazy-free and fsync threads free memory too, hence the atomic).
 //

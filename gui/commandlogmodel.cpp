@@ -68,8 +68,10 @@ void CommandLogModel::append(const CommandLogBatch &entries, quint64 droppedBySe
             removeFront(overflow);
             endRemoveRows();
         }
+        // Skipped rows are counted below m_firstRow: a batch that skips any has just emptied
+        // the log, so no older chunk shares their counts.
         beginInsertRows({}, rowCount(), rowCount() + int(keep) - 1);
-        m_chunks.push_back({ entries, skip, m_endRow - skip });
+        m_chunks.push_back({ entries, m_endRow - skip });
         m_endRow += keep;
         endInsertRows();
     }
@@ -102,14 +104,9 @@ CommandLogBatch::Entry CommandLogModel::entry(int row) const
 void CommandLogModel::removeFront(qsizetype count)
 {
     m_firstRow += count;
-    while (!m_chunks.empty()) {
-        Chunk &front = m_chunks.front();
-        if (front.start + front.batch.size() > m_firstRow) {
-            front.first = qsizetype(m_firstRow - front.start);
-            break;
-        }
+    while (!m_chunks.empty()
+           && m_chunks.front().start + m_chunks.front().batch.size() <= m_firstRow)
         m_chunks.pop_front();
-    }
 }
 
 bool CommandLogModel::exportTo(QIODevice *device) const
@@ -118,7 +115,7 @@ bool CommandLogModel::exportTo(QIODevice *device) const
     if (device->write(header) != header.size())
         return false;
     for (const Chunk &chunk : m_chunks) {
-        for (qsizetype i = chunk.first; i < chunk.batch.size(); ++i) {
+        for (qsizetype i = qMax<qint64>(0, m_firstRow - chunk.start); i < chunk.batch.size(); ++i) {
             const CommandLogBatch::Entry e = chunk.batch.at(i);
             QByteArray line
                     = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs).toUtf8();

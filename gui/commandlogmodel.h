@@ -41,12 +41,11 @@ signals:
     void droppedChanged(quint64 dropped);
 
 private:
-    // A batch's rows from `first` on are in the log; `start` numbers its row 0 in a count that
-    // only grows, so a row is found by a binary search on it.
+    // A batch and the count of its row 0, in a count that only grows: a row is found by a
+    // binary search on it. Rows counted below m_firstRow have left the log.
     struct Chunk
     {
         CommandLogBatch batch;
-        qsizetype first;
         qint64 start;
     };
     CommandLogBatch::Entry entry(int row) const;

@@ -538,6 +538,16 @@ void TestGuiModels::commandLogKeepsTheNewestAcrossBatches()
             for (int row = 0; row < model.rowCount(); ++row)
                 shown.append(model.index(row, CommandLogModel::Arguments).data().toString());
             QCOMPARE(shown, sent.mid(qMax(0, int(sent.size()) - capacity)));
+            // The export writes the same rows: header, one line each, the empty tail.
+            QBuffer buffer;
+            buffer.open(QIODevice::WriteOnly);
+            QVERIFY(model.exportTo(&buffer));
+            QStringList exported;
+            for (const QByteArray &line : buffer.data().split('\n').mid(1)) {
+                if (!line.isEmpty())
+                    exported.append(QString::fromLatin1(line.split('\t').value(3)));
+            }
+            QCOMPARE(exported, shown);
         }
         model.clear();
         QCOMPARE(model.rowCount(), 0);
